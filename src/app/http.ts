@@ -1,0 +1,123 @@
+/**
+ * HTTP plumbing shared by every route module: who is asking (session cookie or bearer token), the
+ * reply language, and one error handler that turns every failure into
+ * `{ error: { code, message, details? } }` without leaking internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { Database } from '../db/database.port.ts';
+import type { Actor } from '../modules/access/access.policy.ts';
+import { authenticate, requirePasswordChanged, type UserRow } from '../modules/users/users.usecases.ts';
+import { unauthenticated } from '../modules/users/users.errors.ts';
+import { AppError, createErrorFactory, internalError, isAppError, type Locale } from './errors.ts';
+
+export const SESSION_COOKIE = 'dangan_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+    user: UserRow | undefined;
+  }
+  interface FastifyContextConfig {
+    /** reachable without signing in (health checks, sign-in itself, the API description) */
+    public?: boolean;
+    /** reachable while the password must still be changed */
+    allowPasswordChange?: boolean;
+  }
+}
+
+export const requestInvalid = createErrorFactory({
+  code: 'request.invalid',
+  status: 400,
+  zh: '请求参数 {field} 无效：{reason}',
+  en: 'Request parameter {field} is invalid: {reason}',
+});
+export const routeNotFound = createErrorFactory({
+  code: 'request.not_found',
+  status: 404,
+  zh: '没有这个接口：{method} {url}',
+  en: 'No such endpoint: {method} {url}',
+});
+export const payloadTooLarge = createErrorFactory({
+  code: 'request.too_large',
+  status: 413,
+  zh: '请求体过大。',
+  en: 'The request body is too large.',
+});
+
+export function localeOf(request: FastifyRequest): Locale {
+  const header = request.headers['accept-language'] ?? '';
+  return /^en\b/i.test(header) ? 'en' : 'zh';
+}
+
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+/** Every route is authenticated unless its config says public; authorisation happens in the use cases. */
+export function installAuth(app: FastifyInstance, db: Database): void {
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('user', undefined);
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (config.public) return;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const secret = bearer ?? readCookie(request, SESSION_COOKIE);
+    if (!secret) throw unauthenticated();
+    const { actor, user, credentialKind } = await authenticate(db, secret, request.ip);
+    // Cookie sessions are for the browser: a state-changing request must come from our own pages.
+    if (credentialKind === 'session' && !bearer && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      const origin = request.headers.origin;
+      if (origin !== undefined && new URL(origin).host !== request.headers.host) throw unauthenticated();
+    }
+    if (!config.allowPasswordChange) requirePasswordChanged(user);
+    request.actor = actor;
+    request.user = user;
+  });
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    const error = routeNotFound({ method: request.method, url: request.url.split('?')[0] });
+    void sendError(request, reply, error);
+  });
+  app.setErrorHandler((raw: FastifyError | AppError | Error, request, reply) => {
+    return sendError(request, reply, toAppError(raw, request));
+  });
+}
+
+function toAppError(raw: unknown, request: FastifyRequest): AppError {
+  if (isAppError(raw)) return raw;
+  if (hasZodFastifySchemaValidationErrors(raw)) {
+    const issue = raw.validation[0]!;
+    const field = `${raw.validationContext ?? ''}${issue.instancePath.replace(/\//g, '.')}`;
+    return requestInvalid({ field, reason: issue.message ?? '' });
+  }
+  const error = raw as FastifyError;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return payloadTooLarge();
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return requestInvalid({ field: error.code ?? 'body', reason: error.message });
+  }
+  request.log.error({ err: raw }, 'unexpected error');
+  return internalError();
+}
+
+async function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): Promise<void> {
+  if (error.status >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, error.en);
+  const locale = localeOf(request);
+  await reply
+    .status(error.status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send({ error: { code: error.code, message: locale === 'en' ? error.en : error.zh, ...(error.details ? { details: safeDetails(error.details) } : {}) } });
+}
+
+function safeDetails(details: Record<string, unknown>): Record<string, unknown> {
+  // Details are meant for the client; drop anything that is not plain data.
+  return JSON.parse(JSON.stringify(details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown>;
+}

@@ -1,0 +1,93 @@
+/**
+ * Wiring in one place: every service is built once here and passed on explicitly. A service
+ * receives only what it uses.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { migrate } from '../db/migrate.ts';
+import { openDatabase } from '../db/open.ts';
+import type { Database } from '../db/database.port.ts';
+import type { Actor } from '../modules/access/access.policy.ts';
+import type { BlobStore } from '../modules/blobs/blobs.port.ts';
+import { createFsBlobStore } from '../modules/blobs/fs-blob-store.ts';
+import { extractTextJob } from '../modules/ingest/extract-text.job.ts';
+import type { IngestDeps } from '../modules/ingest/ingest.usecases.ts';
+import { releaseDead } from '../modules/jobs/jobs.queue.ts';
+import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/jobs.worker.ts';
+import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/intents.ts';
+import { bootstrap, localActor, type BootstrapResult } from './bootstrap.ts';
+import type { Config } from './config.ts';
+
+export interface Services {
+  config: Config;
+  db: Database;
+  blobs: BlobStore;
+  log: Logger;
+  owner: string;
+  tmpDir: string;
+  /** the operator at this machine's command line */
+  local: Actor;
+  firstStart: BootstrapResult;
+  ingestDeps: IngestDeps;
+  jobHandlers: Record<string, JobHandler>;
+  /** started by startJobWorkers(); undefined until then */
+  workers: Workers | undefined;
+  startJobWorkers(concurrency?: number): Workers;
+  close(): Promise<void>;
+}
+
+/** Opens the database (migrating it), the blob store, and finishes what a crash left behind. */
+export async function buildServices(config: Config, log: Logger, options: { db?: Database } = {}): Promise<Services> {
+  const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') }));
+  try {
+    const { applied } = await migrate(db);
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+    const firstStart = await bootstrap(db, config);
+    const blobs = createFsBlobStore({ volumes: config.volumes });
+    const owner = processOwner();
+    const exclusive = db.kind === 'pglite';
+    const recovered = await recoverIntents({ db, blobs, owner }, exclusive);
+    const staging = await blobs.cleanStaging();
+    const released = await releaseDead(db, (o) => exclusive || isDeadOwner(o, owner));
+    if (recovered + staging + released > 0) log.warn({ recovered, staging, released }, 'recovered from an interrupted run');
+
+    const tmpDir = join(config.dataDir, 'tmp');
+    const maxRank = Math.max(...config.secrecyLevels.map((l) => l.rank));
+    const services: Services = {
+      config,
+      db,
+      blobs,
+      log,
+      owner,
+      tmpDir,
+      local: localActor(maxRank),
+      firstStart,
+      ingestDeps: { db, blobs, config, owner, notify: () => services.workers?.notify() },
+      jobHandlers: { extract_text: extractTextJob({ db, blobs, owner, tmpDir }) },
+      workers: undefined,
+      startJobWorkers(concurrency = config.jobs.workers) {
+        services.workers ??= startWorkers({
+          db,
+          owner,
+          handlers: services.jobHandlers,
+          concurrency,
+          pollMs: config.jobs.pollMs,
+          leaseSeconds: config.jobs.leaseSeconds,
+          log: log.child({ part: 'jobs' }),
+        });
+        return services.workers;
+      },
+      async close() {
+        if (services.workers) {
+          const { released } = await services.workers.stop(config.server.shutdownGraceMs);
+          if (released > 0) log.info({ released }, 'jobs put back in the queue');
+        }
+        await db.close();
+      },
+    };
+    return services;
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

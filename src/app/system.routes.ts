@@ -1,0 +1,71 @@
+/** Health, readiness and the system status the administrators read. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authorize } from '../modules/access/access.policy.ts';
+import { jobCounts } from '../modules/jobs/jobs.queue.ts';
+import type { Services } from './services.ts';
+
+export function systemRoutes(services: Services): FastifyPluginAsync {
+  return async (app) => {
+    const api = app.withTypeProvider<ZodTypeProvider>();
+    api.get(
+      '/healthz',
+      { config: { public: true }, schema: { tags: ['system'], summary: '进程存活', response: { 200: z.object({ status: z.literal('ok') }) } } },
+      async () => ({ status: 'ok' as const }),
+    );
+    api.get(
+      '/readyz',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['system'],
+          summary: '可以提供服务（数据库可用）',
+          response: { 200: z.object({ status: z.literal('ready') }), 503: z.object({ status: z.literal('unavailable') }) },
+        },
+      },
+      async (_request, reply) => {
+        try {
+          await services.db.query('SELECT 1');
+          return { status: 'ready' as const };
+        } catch {
+          return reply.status(503).send({ status: 'unavailable' as const });
+        }
+      },
+    );
+    api.get(
+      '/api/v1/system/status',
+      {
+        schema: {
+          tags: ['system'],
+          summary: '系统状态：数据库、存储卷、任务队列',
+          response: {
+            200: z.object({
+              database: z.enum(['pglite', 'postgres']),
+              volumes: z.array(z.string()),
+              blobs: z.object({ count: z.number(), bytes: z.number(), storedBytes: z.number() }),
+              records: z.object({ draft: z.number(), filed: z.number() }),
+              jobs: z.record(z.string(), z.number()),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'system.read');
+        const { db } = services;
+        const blobs = await db.query<{ n: number; bytes: string; stored: string }>(
+          'SELECT count(*)::int AS n, coalesce(sum(size), 0)::text AS bytes, coalesce(sum(stored_size), 0)::text AS stored FROM blobs',
+        );
+        const records = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM records GROUP BY status');
+        const byStatus = Object.fromEntries(records.rows.map((r) => [r.status, r.n]));
+        return {
+          database: db.kind,
+          volumes: [...services.blobs.replicas],
+          blobs: { count: blobs.rows[0]!.n, bytes: Number(blobs.rows[0]!.bytes), storedBytes: Number(blobs.rows[0]!.stored) },
+          records: { draft: byStatus.draft ?? 0, filed: byStatus.filed ?? 0 },
+          jobs: await jobCounts(db),
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { isAppError } from '../app/errors.ts';
+import { runDatabaseContract } from './database.contract.ts';
+import { openPglite } from './pglite.adapter.ts';
+import { createTestDatabase } from './testing.ts';
+
+const emptyMigrations = await mkdtemp(join(tmpdir(), 'dangan-no-migrations-'));
+after(() => rm(emptyMigrations, { recursive: true, force: true }));
+
+runDatabaseContract('PGlite', () => createTestDatabase({ migrationsDir: emptyMigrations }));
+
+describe('PGlite data folder', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'dangan-pglite-'));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('keeps its data on disk across close and reopen; open times', async (t) => {
+    const dataDir = join(root, 'persist');
+    let started = performance.now();
+    const first = await openPglite({ dataDir });
+    const openNew = performance.now() - started;
+    await first.exec("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('档案');");
+    await first.close();
+    assert.equal(existsSync(join(dataDir, '.lock')), false, 'close() removes the lock file');
+
+    started = performance.now();
+    const second = await openPglite({ dataDir });
+    const openExisting = performance.now() - started;
+    try {
+      assert.deepEqual((await second.query('SELECT note FROM kept')).rows, [{ note: '档案' }]);
+    } finally {
+      await second.close();
+    }
+    t.diagnostic(`open a new data folder: ${openNew.toFixed(0)} ms; an existing one: ${openExisting.toFixed(0)} ms`);
+  });
+
+  test('a second open in the same process is refused with database.in_use naming this pid', async () => {
+    await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
+    const { dataDir } = db;
+    try {
+      await assert.rejects(openPglite({ dataDir }), (error) => {
+        assert.ok(isAppError(error));
+        assert.equal(error.code, 'database.in_use');
+        assert.equal(error.status, 409);
+        assert.equal(error.details?.['pid'], process.pid);
+        assert.match(error.zh, new RegExp(`进程 ${process.pid}`));
+        assert.match(error.en, new RegExp(`process ${process.pid}`));
+        return true;
+      });
+      // The refused open left the holder's lock and database alone.
+      assert.equal(JSON.parse(readFileSync(join(dataDir, '.lock'), 'utf8')).pid, process.pid);
+      assert.deepEqual((await db.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('another process opening the folder gets database.in_use naming the holder pid', async () => {
+    await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
+    const { dataDir } = db;
+    try {
+      const adapter = new URL('./pglite.adapter.ts', import.meta.url).href;
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { openPglite } from ${JSON.stringify(adapter)};
+           try { await openPglite({ dataDir: ${JSON.stringify(dataDir)} }); console.log(JSON.stringify({ opened: true })); process.exit(0); }
+           catch (error) { console.log(JSON.stringify({ code: error.code, details: error.details, message: error.message })); }`,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      assert.equal(child.status, 0, child.stderr);
+      const outcome = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+      assert.equal(outcome.code, 'database.in_use');
+      assert.equal(outcome.details.pid, process.pid);
+      assert.equal(outcome.details.hostname, hostname());
+      assert.match(outcome.message, new RegExp(String(process.pid)));
+      assert.deepEqual((await db.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('a stale lock of a dead process on this host is taken over', async () => {
+    const dataDir = await readyFolder();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeLock(dataDir, { hostname: hostname(), pid: dead, startedAt: '2020-01-01T00:00:00Z', token: 'old' });
+    const db = await openPglite({ dataDir, settings: { shared_buffers: '16MB' } });
+    try {
+      const lock = JSON.parse(readFileSync(join(dataDir, '.lock'), 'utf8'));
+      assert.equal(lock.pid, process.pid);
+      assert.equal(lock.hostname, hostname());
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('a lock left with this very pid by an earlier process (a restarted container) is stale', async () => {
+    const dataDir = await readyFolder();
+    writeLock(dataDir, { hostname: hostname(), pid: process.pid, startedAt: '2020-01-01T00:00:00Z', token: 'old' });
+    const db = await openPglite({ dataDir, settings: { shared_buffers: '16MB' } });
+    await db.close();
+  });
+
+  test('a lock from another host, or one that cannot be read, is respected', async () => {
+    const dataDir = await readyFolder();
+    writeLock(dataDir, { hostname: 'archive-node-2', pid: 4242, startedAt: '2020-01-01T00:00:00Z', token: 'x' });
+    await assert.rejects(openPglite({ dataDir }), (error) => {
+      assert.ok(isAppError(error) && error.code === 'database.in_use');
+      assert.equal(error.details?.['hostname'], 'archive-node-2');
+      assert.equal(error.details?.['pid'], 4242);
+      return true;
+    });
+    writeFileSync(join(dataDir, '.lock'), 'garbage');
+    await assert.rejects(openPglite({ dataDir }), (error) => isAppError(error) && error.code === 'database.in_use');
+  });
+
+  test('a crashed worker rejects pending and later calls with database.unavailable', async () => {
+    const dataDir = await readyFolder();
+    const db = await openPglite({ dataDir, settings: { shared_buffers: '16MB' } });
+    const slow = db.query('SELECT pg_sleep(5)');
+    const queued = db.transaction(async (tx) => tx.query('SELECT 1'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await db.terminateWorkerForTesting();
+    for (const call of [slow, queued, db.query('SELECT 1')]) {
+      await assert.rejects(call, (error) => {
+        assert.ok(isAppError(error));
+        assert.equal(error.code, 'database.unavailable');
+        assert.equal(error.status, 503);
+        assert.match(error.en, /crash|exited/);
+        return true;
+      });
+    }
+    await db.close();
+    assert.equal(existsSync(join(dataDir, '.lock')), false, 'close() after a crash still releases the lock');
+    // PostgreSQL recovers the folder the crash left behind.
+    const again = await openPglite({ dataDir, settings: { shared_buffers: '16MB' } });
+    assert.deepEqual((await again.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
+    await again.close();
+  });
+
+  test('a test database starts from the migrated template', async (t) => {
+    const timings: number[] = [];
+    for (let index = 0; index < 3; index++) {
+      const started = performance.now();
+      await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
+      timings.push(performance.now() - started);
+      assert.deepEqual((await db.query('SELECT count(*)::int AS n FROM schema_migrations')).rows, [{ n: 0 }]);
+      await db.exec('CREATE TABLE only_here (n int)');
+    }
+    t.diagnostic(`createTestDatabase: ${timings.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  });
+});
+
+/** A data folder holding a database, made from the test template (no initdb), closed. */
+async function readyFolder(): Promise<string> {
+  const db = await createTestDatabase({ migrationsDir: emptyMigrations });
+  await db.close();
+  return db.dataDir;
+}
+
+function writeLock(dataDir: string, owner: Record<string, unknown>): void {
+  writeFileSync(join(dataDir, '.lock'), JSON.stringify(owner));
+}

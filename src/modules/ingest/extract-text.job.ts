@@ -1,0 +1,60 @@
+/**
+ * Job step: text extraction from born-digital originals (PDF text layer, OFD, DOCX, XLSX, TXT, MD).
+ * The text is stored as a derived component linked to its original, for search and classification.
+ * Re-running the job after a crash adds nothing twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Database } from '../../db/database.port.ts';
+import type { BlobStore } from '../blobs/blobs.port.ts';
+import { extractText } from '../content/extract.ts';
+import { inspectFile } from '../content/sniff.ts';
+import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
+import { persistStaged } from '../storage/intents.ts';
+
+export function extractTextJob(deps: { db: Database; blobs: BlobStore; owner: string; tmpDir: string }): JobHandler {
+  return async (job, { signal }) => {
+    const { db, blobs } = deps;
+    const { rows } = await db.query<{ id: string; blob_sha256: string; file_name: string; page_count: number | null }>(
+      `SELECT id, blob_sha256, file_name, page_count FROM components WHERE record_id = $1 AND role = 'original' ORDER BY created_at LIMIT 1`,
+      [job.record_id],
+    );
+    const original = rows[0];
+    if (!original) return; // the record was removed meanwhile: nothing to do
+    const done = await db.query(`SELECT 1 FROM components WHERE source_id = $1 AND role = 'text'`, [original.id]);
+    if (done.rowCount > 0) return;
+
+    await mkdir(deps.tmpDir, { recursive: true });
+    const path = join(deps.tmpDir, `extract-${process.pid}-${randomUUID()}`);
+    try {
+      await pipeline(await blobs.get(original.blob_sha256), createWriteStream(path), { signal });
+      const inspected = await inspectFile(path, { originalName: original.file_name });
+      let result;
+      try {
+        result = await extractText(path, inspected);
+      } catch (error) {
+        // A file that cannot be parsed will not parse on a retry either.
+        throw new PermanentJobError((error as Error).message, { cause: error });
+      }
+      if (!result || result.text.trim() === '') return;
+      const staged = await blobs.stage(Readable.from([Buffer.from(result.text, 'utf8')]));
+      const stem = original.file_name.replace(/\.[^.]{1,10}$/, '');
+      await persistStaged(deps, staged, async (tx, blob) => {
+        await tx.query(
+          `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
+           VALUES ($1, $2, 'text', $3, $4, $5, 'text/plain; charset=utf-8', 'txt', $6, $7)`,
+          [randomUUID(), job.record_id, original.id, blob.sha256, `${stem}.txt`, blob.size, result.pages?.length ?? null],
+        );
+        if (result.pages?.length && original.page_count === null) {
+          await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [job.record_id, result.pages.length]);
+        }
+      });
+    } finally {
+      await rm(path, { force: true });
+    }
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Ingest (接收): take one file in, check what it is, store it once, and create its draft record with
+ * the processing jobs it needs — the bytes, the record, its component and its jobs become visible
+ * together or not at all.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Config } from '../../app/config.ts';
+import type { Database } from '../../db/database.port.ts';
+import { authorize, forbidden, type Actor } from '../access/access.policy.ts';
+import { isAppError } from '../../app/errors.ts';
+import type { BlobStore } from '../blobs/blobs.port.ts';
+import { inspectFile, type InspectedFile } from '../content/sniff.ts';
+import { recordEvent } from '../events/events.ts';
+import { enqueue } from '../jobs/jobs.queue.ts';
+import { findCategory, findFonds, findLevel, findOrganisation } from '../reference/reference.repository.ts';
+import { checkExtraFields, recordYear, type RecordMetadataPatch } from '../records/records.models.ts';
+import { findOriginalBySha } from '../records/records.repository.ts';
+import { fileRecord, getRecord, resolvePlacement, type RecordView } from '../records/records.usecases.ts';
+import { persistStaged } from '../storage/intents.ts';
+import { uploadTooLarge } from './ingest.errors.ts';
+
+export interface IngestDeps {
+  db: Database;
+  blobs: BlobStore;
+  config: Config;
+  owner: string;
+  /** wakes the job workers after a job was queued */
+  notify?: () => void;
+}
+
+export interface IngestInput {
+  source: Readable | AsyncIterable<Uint8Array>;
+  /** the name the file came with; kept as metadata only, never used as a path */
+  originalName: string;
+  metadata?: RecordMetadataPatch;
+  /** file the record at once (assign its 档号) when its metadata allows */
+  file?: boolean;
+  signal?: AbortSignal;
+}
+
+export type IngestOutcome =
+  | { status: 'created'; record: RecordView; nameMismatch: boolean; filingError?: { code: string; message: string } }
+  | { status: 'duplicate'; existing: { id: string; archiveNo: string | null; title: string } };
+
+/** The jobs a new original needs, by what it is. OCR and classification add their kinds later. */
+export function jobsFor(file: InspectedFile): string[] {
+  switch (file.kind) {
+    case 'pdf':
+    case 'ofd':
+    case 'docx':
+    case 'xlsx':
+    case 'txt':
+    case 'md':
+      return ['extract_text'];
+    case 'tiff':
+    case 'jpeg':
+    case 'png':
+      return [];
+  }
+}
+
+export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestInput): Promise<IngestOutcome> {
+  authorize(actor, 'record.create');
+  const { db, blobs, config } = deps;
+  const meta = input.metadata ?? {};
+
+  // Resolve and check the metadata before reading any bytes: a bad request costs no disk.
+  const fonds = await findFonds(db, meta.fonds ?? config.bootstrap.fondsCode);
+  const organisation = meta.organisation
+    ? await findOrganisation(db, meta.organisation)
+    : await defaultOrganisation(db, actor, fonds.organisation_id);
+  const placement = await resolvePlacement(db, { ...meta, fonds: fonds.id, organisation: organisation.id, category: meta.category ?? 'WS' });
+  const category = await findCategory(db, placement.categoryId);
+  checkExtraFields(meta.extra, category.extra_fields);
+  const level = await findLevel(db, meta.level ?? config.ingest.defaultLevel);
+  // Nobody may store a record above their own clearance: they could not see it afterwards.
+  if (level.rank > actor.clearanceRank) throw forbidden({ level: level.code });
+
+  let staged;
+  try {
+    staged = await blobs.stage(input.source, { maxBytes: config.ingest.maxFileBytes, signal: input.signal });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'blob.too_large') throw uploadTooLarge({ limit: config.ingest.maxFileBytes });
+    throw error;
+  }
+  let inspected: InspectedFile;
+  try {
+    inspected = await inspectFile(staged.path, { originalName: input.originalName });
+  } catch (error) {
+    await staged.discard();
+    await recordEvent(db, actor, 'record.ingest', { outcome: 'failed', name: input.originalName, error: (error as { code?: string }).code });
+    throw error;
+  }
+
+  // Early check to avoid storing the bytes again and creating a second record for the same file.
+  const existing = await findOriginalBySha(db, actor, staged.sha256);
+  if (existing) {
+    await staged.discard();
+    return { status: 'duplicate', existing: { id: existing.id, archiveNo: existing.archive_no, title: existing.title } };
+  }
+
+  const recordId = randomUUID();
+  const title = meta.title ?? titleFromName(input.originalName);
+  await persistStaged({ db, blobs, owner: deps.owner }, staged, async (tx, blob) => {
+    await tx.query(
+      `INSERT INTO records (id, status, fonds_id, category_id, class_id, organisation_id, title, responsible, doc_number,
+         formed_on, year, page_count, secrecy_level, retention_code, keywords, notes, extra, created_by)
+       VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9::date, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      [
+        recordId,
+        placement.fondsId,
+        placement.categoryId,
+        placement.classId,
+        placement.organisationId,
+        title,
+        meta.responsible ?? null,
+        meta.docNumber ?? null,
+        meta.formedOn ?? null,
+        recordYear(meta.year, meta.formedOn),
+        meta.pageCount ?? inspected.pageCount ?? null,
+        level.code,
+        meta.retention ?? null,
+        meta.keywords ?? [],
+        meta.notes ?? null,
+        JSON.stringify(meta.extra ?? {}),
+        actor.label,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO components (id, record_id, role, blob_sha256, file_name, media_type, format, size, page_count)
+       VALUES ($1, $2, 'original', $3, $4, $5, $6, $7, $8)`,
+      [randomUUID(), recordId, blob.sha256, input.originalName.normalize('NFC').slice(0, 1000), inspected.mime, inspected.kind, blob.size, inspected.pageCount ?? null],
+    );
+    for (const kind of jobsFor(inspected)) await enqueue(tx, { kind, recordId });
+    await recordEvent(tx, actor, 'record.ingest', {
+      recordId,
+      name: input.originalName,
+      sha256: blob.sha256,
+      size: blob.size,
+      format: inspected.kind,
+    });
+  });
+  deps.notify?.();
+
+  const nameMismatch = inspected.nameMismatch ?? false;
+  if (input.file) {
+    try {
+      return { status: 'created', record: await fileRecord(db, actor, recordId), nameMismatch };
+    } catch (error) {
+      // The record is stored either way; filing waits until its description is complete.
+      if (!isAppError(error)) throw error;
+      const record = await getRecord(db, actor, recordId);
+      return { status: 'created', record, nameMismatch, filingError: { code: error.code, message: error.zh } };
+    }
+  }
+  return { status: 'created', record: await getRecord(db, actor, recordId), nameMismatch };
+}
+
+async function defaultOrganisation(db: Database, actor: Actor, fondsOrganisationId: string) {
+  // A signed-in user files under their own organisation; the local operator under the fonds' owner.
+  if (actor.userId) {
+    const { rows } = await db.query<{ organisation_id: string }>('SELECT organisation_id FROM users WHERE id = $1', [actor.userId]);
+    if (rows[0]) return findOrganisation(db, rows[0].organisation_id);
+  }
+  return findOrganisation(db, fondsOrganisationId);
+}
+
+/** The title a record gets before anyone describes it: the file name without its extension. */
+export function titleFromName(name: string): string {
+  const base = (name.split(/[/\\]/).pop() ?? '').normalize('NFC');
+  const stem = base.replace(/\.[A-Za-z0-9]{1,10}$/, '');
+  // Control characters never belong in a title, whatever the uploaded name held.
+  const clean = stem.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
+  return [...(clean || '未命名文件')].slice(0, 1000).join('');
+}

@@ -1,0 +1,131 @@
+/** Reading, correcting, filing and downloading records. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../app/services.ts';
+import { createErrorFactory } from '../../app/errors.ts';
+import { recordMetadataPatchSchema } from './records.models.ts';
+import { recordViewSchema } from './records.schemas.ts';
+import { fileRecord, getRecord, listRecords, openComponent, updateRecord } from './records.usecases.ts';
+
+export const rangeNotSatisfiable = createErrorFactory({
+  code: 'request.range_not_satisfiable',
+  status: 416,
+  zh: '请求的字节范围无效。',
+  en: 'The requested byte range cannot be served.',
+});
+
+const idParams = z.object({ id: z.string().min(1).max(200).describe('档案 id 或档号') });
+
+export function recordsRoutes(services: Services): FastifyPluginAsync {
+  const { db, blobs } = services;
+  return async (app) => {
+    const api = app.withTypeProvider<ZodTypeProvider>();
+    api.get(
+      '/records',
+      {
+        schema: {
+          tags: ['records'],
+          summary: '档案列表（只含当前用户有权查看的档案，总数亦然）',
+          querystring: z.object({
+            status: z.enum(['draft', 'filed']).optional(),
+            fonds: z.string().optional(),
+            category: z.string().optional(),
+            organisation: z.string().optional(),
+            year: z.coerce.number().int().optional(),
+            level: z.string().optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            cursor: z.string().max(500).optional(),
+          }),
+          response: { 200: z.object({ total: z.number(), items: z.array(recordViewSchema), nextCursor: z.string().nullable() }) },
+        },
+      },
+      async (request) => {
+        const { limit, cursor, ...filter } = request.query;
+        return listRecords(db, request.actor, filter, { limit, cursor });
+      },
+    );
+    api.get(
+      '/records/:id',
+      { schema: { tags: ['records'], summary: '档案详情（含文件）', params: idParams, response: { 200: recordViewSchema } } },
+      async (request) => getRecord(db, request.actor, request.params.id),
+    );
+    api.patch(
+      '/records/:id',
+      {
+        schema: {
+          tags: ['records'],
+          summary: '修改著录项；已归档档案的档号组成项不可修改',
+          params: idParams,
+          headers: z.object({ 'if-match': z.string().regex(/^"?\d+"?$/).optional() }),
+          body: recordMetadataPatchSchema,
+          response: { 200: recordViewSchema },
+        },
+      },
+      async (request) => {
+        const ifMatch = request.headers['if-match'];
+        const version = ifMatch ? Number(ifMatch.replace(/"/g, '')) : undefined;
+        return updateRecord(db, request.actor, request.params.id, request.body, version);
+      },
+    );
+    api.post(
+      '/records/:id/file',
+      { schema: { tags: ['records'], summary: '归档：分配档号', params: idParams, response: { 200: recordViewSchema } } },
+      async (request) => fileRecord(db, request.actor, request.params.id),
+    );
+    api.get(
+      '/records/:id/components/:componentId/content',
+      {
+        schema: {
+          tags: ['records'],
+          summary: '下载文件（支持 HTTP Range 断点续传）；componentId 可用 original 表示原件',
+          params: idParams.extend({ componentId: z.string() }),
+        },
+      },
+      async (request, reply) => {
+        const header = request.headers.range;
+        let range: { start: number; end: number } | undefined;
+        let size: number | undefined;
+        if (header) {
+          // Learn the size first; the range is checked against it before any byte is read.
+          const probe = await getRecord(db, request.actor, request.params.id);
+          const target = probe.components?.find((c) => c.id === request.params.componentId || (request.params.componentId === 'original' && c.role === 'original'));
+          size = target?.size;
+          if (size !== undefined) range = parseRange(header, size);
+        }
+        const { component, stream } = await openComponent(db, blobs, request.actor, request.params.id, request.params.componentId, range);
+        reply
+          .header('content-type', component.mediaType)
+          .header('accept-ranges', 'bytes')
+          .header('etag', `"${component.sha256}"`)
+          .header('x-content-sha256', component.sha256)
+          .header('x-content-sm3', component.sm3)
+          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`)
+          .header('x-content-type-options', 'nosniff');
+        if (range) {
+          reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${component.size}`).header('content-length', range.end - range.start + 1);
+        } else {
+          reply.header('content-length', component.size);
+        }
+        return reply.send(stream);
+      },
+    );
+  };
+}
+
+/** One range of RFC 9110 §14.1.2: "bytes=a-b", "bytes=a-" or "bytes=-n". Several ranges are not offered. */
+export function parseRange(header: string, size: number): { start: number; end: number } {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '') || size === 0) throw rangeNotSatisfiable();
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start > end || start >= size) throw rangeNotSatisfiable();
+  return { start, end };
+}

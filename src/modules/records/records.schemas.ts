@@ -1,0 +1,47 @@
+/** Response shapes of the records API, for validation of replies and the OpenAPI document. */
+import { z } from 'zod';
+
+export const componentViewSchema = z.object({
+  id: z.string(),
+  role: z.string().describe('original 原件；text 提取文本；ocr_text、searchable_pdf、table_xlsx 等派生文件'),
+  sourceId: z.string().nullable().describe('派生文件的来源组件'),
+  fileName: z.string().describe('上传时的原始文件名（仅作著录，不用作存储路径）'),
+  mediaType: z.string(),
+  format: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  sm3: z.string(),
+  pageCount: z.number().nullable(),
+  createdAt: z.string(),
+});
+
+export const recordViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(['draft', 'filed']).describe('draft 待归档；filed 已归档'),
+  archiveNo: z.string().nullable().describe('档号'),
+  itemNo: z.number().nullable().describe('件号'),
+  fonds: z.string().describe('全宗号'),
+  category: z.string().describe('门类代码'),
+  categoryName: z.string(),
+  class: z.string().nullable(),
+  organisation: z.string().describe('机构（问题）代码'),
+  organisationName: z.string(),
+  title: z.string().describe('题名'),
+  responsible: z.string().nullable().describe('责任者'),
+  docNumber: z.string().nullable().describe('文号'),
+  formedOn: z.string().nullable().describe('形成日期'),
+  year: z.number().nullable().describe('年度'),
+  pageCount: z.number().nullable().describe('页数'),
+  level: z.string().describe('密级'),
+  retention: z.string().nullable().describe('保管期限'),
+  keywords: z.array(z.string()),
+  notes: z.string().nullable().describe('附注'),
+  extra: z.record(z.string(), z.unknown()),
+  filedAt: z.string().nullable(),
+  filedBy: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+  components: z.array(componentViewSchema).optional(),
+});

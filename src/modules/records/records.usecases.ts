@@ -1,0 +1,326 @@
+/** Reading, correcting and filing records. */
+import type { Readable } from 'node:stream';
+import type { Database } from '../../db/database.port.ts';
+import { authorize, type Actor } from '../access/access.policy.ts';
+import type { BlobStore } from '../blobs/blobs.port.ts';
+import { recordEvent } from '../events/events.ts';
+import {
+  findCategory,
+  findClass,
+  findFonds,
+  findLevel,
+  findOrganisation,
+  findRetention,
+} from '../reference/reference.repository.ts';
+import { formatArchiveNo } from './archive-number.ts';
+import {
+  componentNotFound,
+  recordAlreadyFiled,
+  recordFiledReadOnly,
+  recordIncomplete,
+  recordNotFound,
+  recordVersionConflict,
+} from './records.errors.ts';
+import { checkExtraFields, recordYear, type RecordMetadataPatch } from './records.models.ts';
+import {
+  findComponents,
+  findVisibleRecord,
+  listVisibleRecords,
+  type ComponentRow,
+  type RecordFilter,
+  type RecordRow,
+} from './records.repository.ts';
+
+export interface ComponentView {
+  id: string;
+  role: string;
+  sourceId: string | null;
+  fileName: string;
+  mediaType: string;
+  format: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+  pageCount: number | null;
+  createdAt: string;
+}
+
+export interface RecordView {
+  id: string;
+  status: 'draft' | 'filed';
+  archiveNo: string | null;
+  itemNo: number | null;
+  fonds: string;
+  category: string;
+  categoryName: string;
+  class: string | null;
+  organisation: string;
+  organisationName: string;
+  title: string;
+  responsible: string | null;
+  docNumber: string | null;
+  formedOn: string | null;
+  year: number | null;
+  pageCount: number | null;
+  level: string;
+  retention: string | null;
+  keywords: string[];
+  notes: string | null;
+  extra: Record<string, unknown>;
+  filedAt: string | null;
+  filedBy: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  components?: ComponentView[];
+}
+
+export function toRecordView(row: RecordRow, components?: ComponentRow[]): RecordView {
+  return {
+    id: row.id,
+    status: row.status,
+    archiveNo: row.archive_no,
+    itemNo: row.item_no,
+    fonds: row.fonds_code,
+    category: row.category_code,
+    categoryName: row.category_name,
+    class: row.class_code,
+    organisation: row.organisation_code,
+    organisationName: row.organisation_name,
+    title: row.title,
+    responsible: row.responsible,
+    docNumber: row.doc_number,
+    formedOn: row.formed_on,
+    year: row.year,
+    pageCount: row.page_count,
+    level: row.secrecy_level,
+    retention: row.retention_code,
+    keywords: row.keywords,
+    notes: row.notes,
+    extra: row.extra,
+    filedAt: row.filed_at?.toISOString() ?? null,
+    filedBy: row.filed_by,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
+    ...(components ? { components: components.map(toComponentView) } : {}),
+  };
+}
+
+function toComponentView(c: ComponentRow): ComponentView {
+  return {
+    id: c.id,
+    role: c.role,
+    sourceId: c.source_id,
+    fileName: c.file_name,
+    mediaType: c.media_type,
+    format: c.format,
+    size: Number(c.size),
+    sha256: c.blob_sha256,
+    sm3: c.sm3,
+    pageCount: c.page_count,
+    createdAt: c.created_at.toISOString(),
+  };
+}
+
+async function requireRecord(db: Database, actor: Actor, idOrArchiveNo: string): Promise<RecordRow> {
+  const row = await findVisibleRecord(db, actor, idOrArchiveNo);
+  if (!row) throw recordNotFound({ record: idOrArchiveNo });
+  return row;
+}
+
+/** A record with its files; the view is recorded. */
+export async function getRecord(db: Database, actor: Actor, idOrArchiveNo: string): Promise<RecordView> {
+  authorize(actor, 'record.read');
+  const row = await requireRecord(db, actor, idOrArchiveNo);
+  const components = await findComponents(db, row.id);
+  await recordEvent(db, actor, 'record.view', { recordId: row.id });
+  return toRecordView(row, components);
+}
+
+export async function listRecords(
+  db: Database,
+  actor: Actor,
+  filter: RecordFilter,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ total: number; items: RecordView[]; nextCursor: string | null }> {
+  authorize(actor, 'record.read');
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const { rows, total } = await listVisibleRecords(db, actor, filter, { limit: page.limit, after });
+  const last = rows.at(-1);
+  return {
+    total,
+    items: rows.map((r) => toRecordView(r)),
+    nextCursor: rows.length === page.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+function encodeCursor(row: RecordRow): string {
+  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.id])).toString('base64url');
+}
+function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+  } catch {
+    // An unreadable cursor starts from the beginning rather than failing the listing.
+  }
+  return undefined;
+}
+
+// Fields that make up the archive number, or the record's placement, cannot change once filed.
+const FROZEN_WHEN_FILED = ['fonds', 'category', 'year', 'formedOn', 'retention', 'organisation'] as const;
+
+/** Corrects a record's metadata. `version` guards against overwriting someone else's change. */
+export async function updateRecord(
+  db: Database,
+  actor: Actor,
+  idOrArchiveNo: string,
+  patch: RecordMetadataPatch,
+  expectedVersion?: number,
+): Promise<RecordView> {
+  authorize(actor, 'record.update');
+  const updated = await db.transaction(async (tx) => {
+    const current = await findVisibleRecord(tx, actor, idOrArchiveNo);
+    if (!current) throw recordNotFound({ record: idOrArchiveNo });
+    if (expectedVersion !== undefined && current.version !== expectedVersion)
+      throw recordVersionConflict({ version: current.version });
+    if (current.status === 'filed') {
+      for (const field of FROZEN_WHEN_FILED) if (patch[field] !== undefined) throw recordFiledReadOnly({ field });
+    }
+    const resolved = await resolvePlacement(tx, patch, current);
+    if (patch.level !== undefined) {
+      // Nobody may lift a record to a level above their own clearance and so lock themselves out of it.
+      const level = await findLevel(tx, patch.level);
+      if (level.rank > actor.clearanceRank) throw recordNotFound({ record: idOrArchiveNo });
+    }
+    const extra = patch.extra === undefined ? current.extra : { ...current.extra, ...patch.extra };
+    const category = await findCategory(tx, resolved.categoryId);
+    checkExtraFields(extra, category.extra_fields);
+    await tx.query(
+      `UPDATE records SET
+         title = coalesce($2, title), responsible = coalesce($3, responsible), doc_number = coalesce($4, doc_number),
+         formed_on = coalesce($5::date, formed_on), year = coalesce($6, year), page_count = coalesce($7, page_count),
+         secrecy_level = coalesce($8, secrecy_level), retention_code = coalesce($9, retention_code),
+         keywords = coalesce($10, keywords), notes = coalesce($11, notes), extra = $12,
+         fonds_id = $13, category_id = $14, class_id = $15, organisation_id = $16,
+         updated_at = now(), version = version + 1
+       WHERE id = $1`,
+      [
+        current.id,
+        patch.title ?? null,
+        patch.responsible ?? null,
+        patch.docNumber ?? null,
+        patch.formedOn ?? null,
+        patch.year ?? null,
+        patch.pageCount ?? null,
+        patch.level ?? null,
+        patch.retention ?? null,
+        patch.keywords ?? null,
+        patch.notes ?? null,
+        JSON.stringify(extra),
+        resolved.fondsId,
+        resolved.categoryId,
+        resolved.classId,
+        resolved.organisationId,
+      ],
+    );
+    await recordEvent(tx, actor, 'record.update', { recordId: current.id, fields: Object.keys(patch) });
+    return current.id;
+  });
+  return getRecord(db, actor, updated);
+}
+
+/** Resolves codes in a patch to ids, keeping the current placement where the patch is silent. */
+export async function resolvePlacement(
+  db: Parameters<typeof findFonds>[0],
+  patch: RecordMetadataPatch,
+  current?: Pick<RecordRow, 'fonds_id' | 'category_id' | 'class_id' | 'organisation_id'>,
+): Promise<{ fondsId: string; categoryId: string; classId: string | null; organisationId: string }> {
+  const fondsId = patch.fonds ? (await findFonds(db, patch.fonds)).id : current?.fonds_id;
+  const categoryId = patch.category ? (await findCategory(db, patch.category)).id : current?.category_id;
+  const organisationId = patch.organisation
+    ? (await findOrganisation(db, patch.organisation)).id
+    : current?.organisation_id;
+  if (!fondsId || !categoryId || !organisationId) throw new Error('placement incomplete');
+  const classId = patch.class
+    ? (await findClass(db, categoryId, patch.class)).id
+    : categoryId === current?.category_id
+      ? current.class_id
+      : null;
+  if (patch.retention) await findRetention(db, patch.retention);
+  return { fondsId, categoryId, classId, organisationId };
+}
+
+/**
+ * Files a draft (归档): checks the metadata the archive number needs and assigns the next item
+ * number of its bucket. The counter row is locked by the upsert, so concurrent filings in one bucket
+ * queue up and get consecutive numbers; a rolled-back filing rolls its number back too — no gaps.
+ */
+export async function fileRecord(db: Database, actor: Actor, idOrArchiveNo: string): Promise<RecordView> {
+  authorize(actor, 'record.file');
+  const id = await db.transaction(async (tx) => {
+    const visible = await findVisibleRecord(tx, actor, idOrArchiveNo);
+    if (!visible) throw recordNotFound({ record: idOrArchiveNo });
+    // Lock the record so that two filings of the same draft cannot both pass the status check.
+    await tx.query('SELECT 1 FROM records WHERE id = $1 FOR UPDATE', [visible.id]);
+    const row = (await findVisibleRecord(tx, actor, visible.id))!;
+    if (row.status === 'filed') throw recordAlreadyFiled({ archiveNo: row.archive_no });
+    const year = recordYear(row.year, row.formed_on);
+    const missing = [
+      ...(year === null ? ['年度或形成日期 (year/formedOn)'] : []),
+      ...(row.retention_code === null ? ['保管期限 (retention)'] : []),
+    ];
+    if (missing.length > 0) throw recordIncomplete({ fields: missing.join('、') });
+    const { rows } = await tx.query<{ last_item: number }>(
+      `INSERT INTO archive_counters (fonds_id, category_id, year, retention_code, organisation_id, last_item)
+       VALUES ($1, $2, $3, $4, $5, 1)
+       ON CONFLICT (fonds_id, category_id, year, retention_code, organisation_id)
+       DO UPDATE SET last_item = archive_counters.last_item + 1
+       RETURNING last_item`,
+      [row.fonds_id, row.category_id, year, row.retention_code, row.organisation_id],
+    );
+    const item = rows[0]!.last_item;
+    const format = (await findFonds(tx, row.fonds_id)).archive_no_format;
+    const archiveNo = formatArchiveNo(format, {
+      fonds: row.fonds_code,
+      category: row.category_code,
+      year: year!,
+      retention: row.retention_code!,
+      org: row.organisation_code,
+      item,
+    });
+    await tx.query(
+      `UPDATE records SET status = 'filed', year = $2, item_no = $3, archive_no = $4, filed_at = now(), filed_by = $5,
+         updated_at = now(), version = version + 1 WHERE id = $1`,
+      [row.id, year, item, archiveNo, actor.label],
+    );
+    await recordEvent(tx, actor, 'record.file', { recordId: row.id, archiveNo });
+    return row.id;
+  });
+  return getRecord(db, actor, id);
+}
+
+/** Opens one file of a record for download (whole or a byte range); the download is recorded. */
+export async function openComponent(
+  db: Database,
+  blobs: BlobStore,
+  actor: Actor,
+  idOrArchiveNo: string,
+  componentId: string,
+  range?: { start: number; end: number },
+): Promise<{ component: ComponentView; record: RecordRow; stream: Readable }> {
+  authorize(actor, 'record.download');
+  const record = await requireRecord(db, actor, idOrArchiveNo);
+  const component = (await findComponents(db, record.id)).find((c) => c.id === componentId || (componentId === 'original' && c.role === 'original'));
+  if (!component) throw componentNotFound({ component: componentId });
+  const stream = await blobs.get(component.blob_sha256, range);
+  await recordEvent(db, actor, 'record.download', {
+    recordId: record.id,
+    componentId: component.id,
+    ...(range ? { range: `${range.start}-${range.end}` } : {}),
+  });
+  return { component: toComponentView(component), record, stream };
+}

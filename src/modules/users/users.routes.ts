@@ -1,0 +1,157 @@
+/** Sign-in, sessions, API tokens and account management. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SESSION_COOKIE, readCookie } from '../../app/http.ts';
+import type { Services } from '../../app/services.ts';
+import { ROLES } from '../access/access.policy.ts';
+import { findOrganisation } from '../reference/reference.repository.ts';
+import {
+  changePassword,
+  createToken,
+  createUser,
+  listUsers,
+  login,
+  logout,
+  publicUser,
+  resetPassword,
+} from './users.usecases.ts';
+
+export const publicUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  organisationId: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  clearance: z.string(),
+  mustChangePassword: z.boolean(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+
+export function usersRoutes(services: Services): FastifyPluginAsync {
+  const { db, config } = services;
+  return async (app) => {
+    const api = app.withTypeProvider<ZodTypeProvider>();
+    api.post(
+      '/auth/login',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: '登录：成功后设置会话 Cookie，并返回会话令牌',
+          body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+          response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: publicUserSchema }) },
+        },
+      },
+      async (request, reply) => {
+        const { secret, user, expiresAt } = await login(db, {
+          ...request.body,
+          ip: request.ip,
+          sessionHours: config.server.sessionHours,
+        });
+        reply.header(
+          'set-cookie',
+          `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(config.server.sessionHours * 3600)}`,
+        );
+        return { token: secret, expiresAt: expiresAt.toISOString(), user };
+      },
+    );
+    api.post(
+      '/auth/logout',
+      { config: { allowPasswordChange: true }, schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null() } } },
+      async (request, reply) => {
+        const secret = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? readCookie(request, SESSION_COOKIE);
+        if (secret) await logout(db, secret);
+        reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+        return reply.status(204).send(null);
+      },
+    );
+    api.get(
+      '/auth/me',
+      {
+        config: { allowPasswordChange: true },
+        schema: {
+          tags: ['auth'],
+          summary: '当前用户',
+          response: { 200: publicUserSchema.extend({ organisationName: z.string() }) },
+        },
+      },
+      async (request) => {
+        const org = await findOrganisation(db, request.user!.organisation_id);
+        return { ...publicUser(request.user!), organisationName: org.name };
+      },
+    );
+    api.post(
+      '/auth/password',
+      {
+        config: { allowPasswordChange: true },
+        schema: {
+          tags: ['auth'],
+          summary: '修改密码（首次登录必须修改一次性密码）',
+          body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+          response: { 204: z.null() },
+        },
+      },
+      async (request, reply) => {
+        await changePassword(db, request.actor, request.body);
+        return reply.status(204).send(null);
+      },
+    );
+    api.post(
+      '/auth/tokens',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '为机器客户端创建 API 令牌（只显示一次）',
+          body: z.object({ name: z.string().min(1).max(100), days: z.number().int().min(1).max(3650).optional() }),
+          response: { 201: z.object({ id: z.string(), token: z.string(), expiresAt: z.string().nullable() }) },
+        },
+      },
+      async (request, reply) => {
+        const { id, secret, expiresAt } = await createToken(db, request.actor, request.body);
+        return reply.status(201).send({ id, token: secret, expiresAt: expiresAt?.toISOString() ?? null });
+      },
+    );
+    api.get(
+      '/users',
+      { schema: { tags: ['users'], summary: '用户列表', response: { 200: z.object({ items: z.array(publicUserSchema) }) } } },
+      async (request) => ({ items: await listUsers(db, request.actor) }),
+    );
+    api.post(
+      '/users',
+      {
+        schema: {
+          tags: ['users'],
+          summary: '新建用户：返回一次性密码，首次登录须修改',
+          body: z.object({
+            username: z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/),
+            displayName: z.string().min(1).max(100).optional(),
+            organisation: z.string().min(1),
+            roles: z.array(z.enum(ROLES)).min(1),
+            clearance: z.string().min(1),
+          }),
+          response: { 201: z.object({ user: publicUserSchema, oneTimePassword: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const org = await findOrganisation(db, request.body.organisation);
+        const result = await createUser(db, request.actor, { ...request.body, organisationId: org.id });
+        return reply.status(201).send(result);
+      },
+    );
+    api.post(
+      '/users/:username/reset-password',
+      {
+        schema: {
+          tags: ['users'],
+          summary: '重置密码：返回新的一次性密码，并注销该用户的全部会话',
+          params: z.object({ username: z.string() }),
+          response: { 200: z.object({ oneTimePassword: z.string() }) },
+        },
+      },
+      async (request) => ({ oneTimePassword: await resetPassword(db, request.actor, request.params.username) }),
+    );
+  };
+}

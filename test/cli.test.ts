@@ -55,7 +55,9 @@ describe('command line', () => {
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it('prints the effective configuration with secrets masked', async () => {
-    const res = await runCli(['config', '--data', data], { env: { DATABASE_URL: 'postgres://u:topsecret@127.0.0.1:1/x' } });
+    const res = await runCli(['config', '--data', data], {
+      env: { DATABASE_URL: 'postgres://u:topsecret@127.0.0.1:1/x' },
+    });
     assert.equal(res.code, 0, res.stderr);
     assert.doesNotMatch(res.stdout, /topsecret/);
     assert.equal(JSON.parse(res.stdout).dataDir, data);
@@ -69,7 +71,18 @@ describe('command line', () => {
   });
 
   it('ingests a folder, reports one JSON line per file, files what the manifest describes, and refuses bad files', async () => {
-    const res = await runCli(['ingest', input, '--data', data, '--json', '--meta', join(dir, 'manifest.csv'), '--file', '--category', 'WS']);
+    const res = await runCli([
+      'ingest',
+      input,
+      '--data',
+      data,
+      '--json',
+      '--meta',
+      join(dir, 'manifest.csv'),
+      '--file',
+      '--category',
+      'WS',
+    ]);
     assert.equal(res.code, 2, `failures make the exit code non-zero\n${res.stderr}`);
     assert.match(res.stderr, /首次启动/);
     const lines = jsonLines<Line>(res.stdout);
@@ -95,18 +108,33 @@ describe('command line', () => {
   it('shows a record by archive number and exports its original byte for byte', async () => {
     const shown = await runCli(['show', 'A001-WS·2024-Y-SPJ-0001', '--data', data, '--json']);
     assert.equal(shown.code, 0, shown.stderr);
-    const record = JSON.parse(shown.stdout) as { title: string; docNumber: string; keywords: string[]; pageCount: number };
+    const record = JSON.parse(shown.stdout) as {
+      title: string;
+      docNumber: string;
+      keywords: string[];
+      pageCount: number;
+    };
     assert.equal(record.title, '关于规划许可证的批复');
     assert.equal(record.docNumber, '呼审批发〔2024〕17号');
     assert.deepEqual(record.keywords, ['规划', '许可']);
     assert.equal(record.pageCount, 3);
 
     const out = join(dir, 'export');
-    const exported = await runCli(['export', 'A001-WS·2024-Y-SPJ-0001', 'A001-WS·2023-D10-SPJ-0001', '--data', data, '--out', out]);
+    const exported = await runCli([
+      'export',
+      'A001-WS·2024-Y-SPJ-0001',
+      'A001-WS·2023-D10-SPJ-0001',
+      '--data',
+      data,
+      '--out',
+      out,
+    ]);
     assert.equal(exported.code, 0, exported.stderr);
     assert.deepEqual(await readFile(join(out, 'A001-WS·2024-Y-SPJ-0001', '批复.pdf')), files['批复.pdf']);
     assert.deepEqual(await readFile(join(out, 'A001-WS·2023-D10-SPJ-0001', '通知.txt')), files['通知.txt']);
-    const meta = JSON.parse(await readFile(join(out, 'A001-WS·2024-Y-SPJ-0001', 'metadata.json'), 'utf8')) as { files: { sha256: string }[] };
+    const meta = JSON.parse(
+      await readFile(join(out, 'A001-WS·2024-Y-SPJ-0001', 'metadata.json'), 'utf8'),
+    ) as { files: { sha256: string }[] };
     assert.equal(meta.files[0]!.sha256, createHash('sha256').update(files['批复.pdf']!).digest('hex'));
   });
 
@@ -119,7 +147,14 @@ describe('command line', () => {
   it('finds damaged and missing replicas and orphans, and repairs them from a good copy', async () => {
     const clean = await runCli(['verify', '--data', data, '--json']);
     assert.equal(clean.code, 0, clean.stderr);
-    const first = JSON.parse(clean.stdout) as { blobs: number; ok: number; damaged: number; missing: number; orphans: number; replicas: number };
+    const first = JSON.parse(clean.stdout) as {
+      blobs: number;
+      ok: number;
+      damaged: number;
+      missing: number;
+      orphans: number;
+      replicas: number;
+    };
     assert.ok(first.blobs >= 4);
     assert.equal(first.ok, first.blobs * first.replicas);
 
@@ -136,7 +171,12 @@ describe('command line', () => {
 
     const found = await runCli(['verify', '--data', data, '--json']);
     assert.equal(found.code, 3);
-    const report = JSON.parse(found.stdout) as { damaged: number; missing: number; orphans: number; repaired: number };
+    const report = JSON.parse(found.stdout) as {
+      damaged: number;
+      missing: number;
+      orphans: number;
+      repaired: number;
+    };
     assert.deepEqual([report.damaged, report.missing, report.orphans, report.repaired], [1, 1, 1, 0]);
 
     const repaired = await runCli(['verify', '--data', data, '--json', '--repair']);
@@ -145,7 +185,12 @@ describe('command line', () => {
     assert.equal(fixed.repaired, 2);
     assert.equal(fixed.orphansRemoved, 1);
 
-    const after = JSON.parse((await runCli(['verify', '--data', data, '--json'])).stdout) as { ok: number; blobs: number; replicas: number; orphans: number };
+    const after = JSON.parse((await runCli(['verify', '--data', data, '--json'])).stdout) as {
+      ok: number;
+      blobs: number;
+      replicas: number;
+      orphans: number;
+    };
     assert.equal(after.ok, after.blobs * after.replicas);
     assert.equal(after.orphans, 0);
   });

@@ -45,8 +45,16 @@ export async function createTestContext(flags: Record<string, unknown> = {}): Pr
 }
 
 /** Signs in and, for a one-time password, changes it; returns the Authorization header. */
-export async function signIn(app: FastifyInstance, username: string, password: string): Promise<{ authorization: string; password: string }> {
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+export async function signIn(
+  app: FastifyInstance,
+  username: string,
+  password: string,
+): Promise<{ authorization: string; password: string }> {
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+  });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.body}`);
   const body = login.json<{ token: string; user: { mustChangePassword: boolean } }>();
   const authorization = `Bearer ${body.token}`;
@@ -80,11 +88,18 @@ export async function createSignedInUser(
 }
 
 /** A multipart body with an optional metadata field followed by one file part. */
-export function multipart(file: { name: string; content: Buffer | string; type?: string }, metadata?: unknown): { payload: Buffer; headers: Record<string, string> } {
+export function multipart(
+  file: { name: string; content: Buffer | string; type?: string },
+  metadata?: unknown,
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----dangan${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   if (metadata !== undefined) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata)}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata)}\r\n`,
+      ),
+    );
   }
   parts.push(
     Buffer.from(
@@ -93,5 +108,8 @@ export function multipart(file: { name: string; content: Buffer | string; type?:
     Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   );
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }

@@ -25,7 +25,14 @@ export function localActor(maxRank: number): Actor {
   } catch {
     // No passwd entry (some containers): keep the generic name.
   }
-  return { kind: 'local', userId: null, label: `cli:${name}`, roles: [...ROLES], clearanceRank: maxRank, organisationPath: '/' };
+  return {
+    kind: 'local',
+    userId: null,
+    label: `cli:${name}`,
+    roles: [...ROLES],
+    clearanceRank: maxRank,
+    organisationPath: '/',
+  };
 }
 
 export async function bootstrap(db: Database, config: Config): Promise<BootstrapResult> {
@@ -41,7 +48,9 @@ export async function bootstrap(db: Database, config: Config): Promise<Bootstrap
       );
     }
     const system = localActor(Math.max(...config.secrecyLevels.map((l) => l.rank)));
-    const orgs = await tx.query<{ id: string }>('SELECT id FROM organisations WHERE parent_id IS NULL ORDER BY created_at LIMIT 1');
+    const orgs = await tx.query<{ id: string }>(
+      'SELECT id FROM organisations WHERE parent_id IS NULL ORDER BY created_at LIMIT 1',
+    );
     let rootId = orgs.rows[0]?.id;
     if (!rootId) {
       rootId = randomUUID();

@@ -10,7 +10,11 @@ describe('configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dangan-config-'));
     const file = join(dir, 'dangan.json');
     writeFileSync(file, JSON.stringify({ server: { port: 9001, host: '0.0.0.0' }, jobs: { workers: 3 } }));
-    const config = loadConfig({ configFile: file, env: { DANGAN_PORT: '9002', DANGAN_JOB_WORKERS: '5' }, flags: { port: '9003', data: dir } });
+    const config = loadConfig({
+      configFile: file,
+      env: { DANGAN_PORT: '9002', DANGAN_JOB_WORKERS: '5' },
+      flags: { port: '9003', data: dir },
+    });
     assert.equal(config.server.port, 9003);
     assert.equal(config.server.host, '0.0.0.0');
     assert.equal(config.jobs.workers, 5);
@@ -26,12 +30,15 @@ describe('configuration', () => {
   });
 
   it('names the bad setting and where it came from', () => {
-    assert.throws(() => loadConfig({ env: { DANGAN_PORT: 'eighty' } }), (e: Error & { code: string }) => {
-      assert.equal(e.code, 'config.invalid');
-      assert.match(e.message, /server\.port/);
-      assert.match(e.message, /DANGAN_PORT/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ env: { DANGAN_PORT: 'eighty' } }),
+      (e: Error & { code: string }) => {
+        assert.equal(e.code, 'config.invalid');
+        assert.match(e.message, /server\.port/);
+        assert.match(e.message, /DANGAN_PORT/);
+        return true;
+      },
+    );
     assert.throws(() => loadConfig({ env: { DANGAN_PORT: '70000' } }), /server\.port/);
     assert.throws(() => loadConfig({ env: { DATABASE_URL: 'mysql://x' } }), /databaseUrl/);
     assert.throws(() => loadConfig({ env: { DANGAN_DEFAULT_LEVEL: 'topsecret' } }), /ingest\.defaultLevel/);
@@ -43,7 +50,10 @@ describe('configuration', () => {
     writeFileSync(file, JSON.stringify({ server: { prot: 1 } }));
     assert.throws(() => loadConfig({ configFile: file, env: {} }), /server/);
     writeFileSync(file, '{ not json');
-    assert.throws(() => loadConfig({ configFile: file, env: {} }), (e: Error & { code: string }) => e.code === 'config.file_unreadable');
+    assert.throws(
+      () => loadConfig({ configFile: file, env: {} }),
+      (e: Error & { code: string }) => e.code === 'config.file_unreadable',
+    );
   });
 
   it('masks the database password when printed', () => {

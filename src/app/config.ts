@@ -48,7 +48,11 @@ export const configSchema = z
       .default({ host: '127.0.0.1', port: 8080, sessionHours: 12, shutdownGraceMs: 10_000 }),
     ingest: z
       .object({
-        maxFileBytes: z.number().int().positive().default(2 * 1024 ** 3),
+        maxFileBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(2 * 1024 ** 3),
         // Unlabelled material is treated as internal until an archivist decides: the safe side.
         defaultLevel: z.string().default('internal'),
       })
@@ -63,7 +67,9 @@ export const configSchema = z
       .strict()
       .default({ workers: 2, pollMs: 500, leaseSeconds: 600 }),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
       .strict()
       .default({ level: 'info' }),
     secrecyLevels: z
@@ -76,9 +82,15 @@ export const configSchema = z
       ]),
     bootstrap: z
       .object({
-        organisationCode: z.string().regex(/^[A-Z0-9]{1,16}$/).default('SPJ'),
+        organisationCode: z
+          .string()
+          .regex(/^[A-Z0-9]{1,16}$/)
+          .default('SPJ'),
         organisationName: z.string().min(1).default('市行政审批局'),
-        fondsCode: z.string().regex(/^[A-Za-z0-9]{1,16}$/).default('A001'),
+        fondsCode: z
+          .string()
+          .regex(/^[A-Za-z0-9]{1,16}$/)
+          .default('A001'),
         fondsName: z.string().min(1).default('市行政审批局全宗'),
       })
       .strict()
@@ -105,19 +117,66 @@ interface Setting {
 
 /** The settings reachable from the environment and the command line, with their documentation. */
 export const settings: Setting[] = [
-  { path: 'dataDir', env: 'DANGAN_DATA', flag: 'data', kind: 'string', doc: '数据文件夹（嵌入式数据库、卷、日志）' },
-  { path: 'databaseUrl', env: 'DATABASE_URL', flag: 'database-url', kind: 'string', secret: true, doc: 'PostgreSQL 服务器地址；不设则使用嵌入式 PGlite' },
-  { path: 'volumes', env: 'DANGAN_VOLUMES', flag: 'volumes', kind: 'list', doc: '存储卷（副本）文件夹，逗号分隔；默认数据文件夹内两个' },
+  {
+    path: 'dataDir',
+    env: 'DANGAN_DATA',
+    flag: 'data',
+    kind: 'string',
+    doc: '数据文件夹（嵌入式数据库、卷、日志）',
+  },
+  {
+    path: 'databaseUrl',
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    kind: 'string',
+    secret: true,
+    doc: 'PostgreSQL 服务器地址；不设则使用嵌入式 PGlite',
+  },
+  {
+    path: 'volumes',
+    env: 'DANGAN_VOLUMES',
+    flag: 'volumes',
+    kind: 'list',
+    doc: '存储卷（副本）文件夹，逗号分隔；默认数据文件夹内两个',
+  },
   { path: 'locale', env: 'DANGAN_LOCALE', flag: 'locale', kind: 'string', doc: '界面与消息语言 zh 或 en' },
   { path: 'server.host', env: 'DANGAN_HOST', flag: 'host', kind: 'string', doc: '监听地址' },
   { path: 'server.port', env: 'DANGAN_PORT', flag: 'port', kind: 'number', doc: '监听端口' },
   { path: 'server.sessionHours', env: 'DANGAN_SESSION_HOURS', kind: 'number', doc: '登录会话有效小时数' },
-  { path: 'server.shutdownGraceMs', env: 'DANGAN_SHUTDOWN_GRACE_MS', kind: 'number', doc: '停机时等待任务完成的毫秒数' },
-  { path: 'ingest.maxFileBytes', env: 'DANGAN_MAX_FILE_BYTES', flag: 'max-file-bytes', kind: 'number', doc: '单个文件大小上限（字节）' },
-  { path: 'ingest.defaultLevel', env: 'DANGAN_DEFAULT_LEVEL', flag: 'default-level', kind: 'string', doc: '未指定密级时的默认密级' },
-  { path: 'jobs.workers', env: 'DANGAN_JOB_WORKERS', flag: 'workers', kind: 'number', doc: '后台任务并发数（0 表示不处理任务）' },
+  {
+    path: 'server.shutdownGraceMs',
+    env: 'DANGAN_SHUTDOWN_GRACE_MS',
+    kind: 'number',
+    doc: '停机时等待任务完成的毫秒数',
+  },
+  {
+    path: 'ingest.maxFileBytes',
+    env: 'DANGAN_MAX_FILE_BYTES',
+    flag: 'max-file-bytes',
+    kind: 'number',
+    doc: '单个文件大小上限（字节）',
+  },
+  {
+    path: 'ingest.defaultLevel',
+    env: 'DANGAN_DEFAULT_LEVEL',
+    flag: 'default-level',
+    kind: 'string',
+    doc: '未指定密级时的默认密级',
+  },
+  {
+    path: 'jobs.workers',
+    env: 'DANGAN_JOB_WORKERS',
+    flag: 'workers',
+    kind: 'number',
+    doc: '后台任务并发数（0 表示不处理任务）',
+  },
   { path: 'jobs.pollMs', env: 'DANGAN_JOB_POLL_MS', kind: 'number', doc: '任务队列轮询间隔（毫秒）' },
-  { path: 'jobs.leaseSeconds', env: 'DANGAN_JOB_LEASE_SECONDS', kind: 'number', doc: '任务租约秒数，超时视为中断并重新排队' },
+  {
+    path: 'jobs.leaseSeconds',
+    env: 'DANGAN_JOB_LEASE_SECONDS',
+    kind: 'number',
+    doc: '任务租约秒数，超时视为中断并重新排队',
+  },
   { path: 'log.level', env: 'DANGAN_LOG_LEVEL', flag: 'log-level', kind: 'string', doc: '日志级别' },
   { path: 'secrecyLevels', env: 'DANGAN_SECRECY_LEVELS', kind: 'json', doc: '密级列表（JSON）' },
 ];
@@ -141,9 +200,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fromFlags: Record<string, unknown> = {};
   for (const setting of settings) {
     const envValue = env[setting.env];
-    if (envValue !== undefined && envValue !== '') setPath(fromEnv, setting.path, parse(setting, envValue, `${setting.env}`));
+    if (envValue !== undefined && envValue !== '')
+      setPath(fromEnv, setting.path, parse(setting, envValue, `${setting.env}`));
     const flagValue = setting.flag === undefined ? undefined : flags[camel(setting.flag)];
-    if (flagValue !== undefined) setPath(fromFlags, setting.path, parse(setting, flagValue, `--${setting.flag}`));
+    if (flagValue !== undefined)
+      setPath(fromFlags, setting.path, parse(setting, flagValue, `--${setting.flag}`));
   }
 
   // The data folder decides where the default config file is, so resolve it before reading the file.
@@ -178,7 +239,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ranks.add(level.rank);
   }
   if (!levels.has(config.ingest.defaultLevel))
-    throw configInvalid({ setting: 'ingest.defaultLevel', reason: `密级 ${config.ingest.defaultLevel} 不在 secrecyLevels 中 / not a configured level` });
+    throw configInvalid({
+      setting: 'ingest.defaultLevel',
+      reason: `密级 ${config.ingest.defaultLevel} 不在 secrecyLevels 中 / not a configured level`,
+    });
   return { ...config, configFile: configFile === undefined ? undefined : resolve(cwd, configFile) };
 }
 
@@ -207,7 +271,8 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   try {
     const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new Error('not a JSON object');
     return value as Record<string, unknown>;
   } catch (error) {
     throw configFileUnreadable({ path, reason: (error as Error).message });
@@ -222,7 +287,10 @@ function parse(setting: Setting, raw: unknown, source: string): unknown {
     case 'number': {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n))
-        throw configInvalid({ setting: `${setting.path} (${source})`, reason: `不是数字 / not a number: ${raw}` });
+        throw configInvalid({
+          setting: `${setting.path} (${source})`,
+          reason: `不是数字 / not a number: ${raw}`,
+        });
       return n;
     }
     case 'list':
@@ -234,7 +302,10 @@ function parse(setting: Setting, raw: unknown, source: string): unknown {
       try {
         return JSON.parse(raw);
       } catch {
-        throw configInvalid({ setting: `${setting.path} (${source})`, reason: '不是合法 JSON / not valid JSON' });
+        throw configInvalid({
+          setting: `${setting.path} (${source})`,
+          reason: '不是合法 JSON / not valid JSON',
+        });
       }
   }
 }
@@ -257,8 +328,7 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
-    out[key] =
-      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
   }
   return out;
 }

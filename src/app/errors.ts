@@ -46,11 +46,7 @@ export function createErrorFactory(spec: ErrorSpec): ErrorFactory {
   if (registry.has(spec.code)) throw new Error(`duplicate error code ${spec.code}`);
   registry.set(spec.code, spec);
   const factory = (details?: Record<string, unknown>, options?: { cause?: unknown }) =>
-    new AppError(
-      { ...spec, zh: fill(spec.zh, details), en: fill(spec.en, details) },
-      details,
-      options,
-    );
+    new AppError({ ...spec, zh: fill(spec.zh, details), en: fill(spec.en, details) }, details, options);
   return Object.assign(factory, {
     code: spec.code,
     is: (error: unknown): error is AppError => error instanceof AppError && error.code === spec.code,

@@ -9,7 +9,8 @@ import type { Database } from '../db/database.port.ts';
 import type { Actor } from '../modules/access/access.policy.ts';
 import { authenticate, requirePasswordChanged, type UserRow } from '../modules/users/users.usecases.ts';
 import { unauthenticated } from '../modules/users/users.errors.ts';
-import { AppError, createErrorFactory, internalError, isAppError, type Locale } from './errors.ts';
+import type { AppError } from './errors.ts';
+import { createErrorFactory, internalError, isAppError, type Locale } from './errors.ts';
 
 export const SESSION_COOKIE = 'dangan_session';
 
@@ -114,10 +115,18 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ap
   await reply
     .status(error.status)
     .header('content-type', 'application/json; charset=utf-8')
-    .send({ error: { code: error.code, message: locale === 'en' ? error.en : error.zh, ...(error.details ? { details: safeDetails(error.details) } : {}) } });
+    .send({
+      error: {
+        code: error.code,
+        message: locale === 'en' ? error.en : error.zh,
+        ...(error.details ? { details: safeDetails(error.details) } : {}),
+      },
+    });
 }
 
 function safeDetails(details: Record<string, unknown>): Record<string, unknown> {
   // Details are meant for the client; drop anything that is not plain data.
-  return JSON.parse(JSON.stringify(details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify(details, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+  ) as Record<string, unknown>;
 }

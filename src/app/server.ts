@@ -6,7 +6,12 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
@@ -66,7 +71,9 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   installAuth(app, services.db);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  api.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   api.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(homePage()),
   );

@@ -37,8 +37,13 @@ export interface Services {
 }
 
 /** Opens the database (migrating it), the blob store, and finishes what a crash left behind. */
-export async function buildServices(config: Config, log: Logger, options: { db?: Database } = {}): Promise<Services> {
-  const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') }));
+export async function buildServices(
+  config: Config,
+  log: Logger,
+  options: { db?: Database } = {},
+): Promise<Services> {
+  const db =
+    options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') }));
   try {
     const { applied } = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
@@ -49,7 +54,8 @@ export async function buildServices(config: Config, log: Logger, options: { db?:
     const recovered = await recoverIntents({ db, blobs, owner }, exclusive);
     const staging = await blobs.cleanStaging();
     const released = await releaseDead(db, (o) => exclusive || isDeadOwner(o, owner));
-    if (recovered + staging + released > 0) log.warn({ recovered, staging, released }, 'recovered from an interrupted run');
+    if (recovered + staging + released > 0)
+      log.warn({ recovered, staging, released }, 'recovered from an interrupted run');
 
     const tmpDir = join(config.dataDir, 'tmp');
     const maxRank = Math.max(...config.secrecyLevels.map((l) => l.rank));

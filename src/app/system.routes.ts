@@ -11,7 +11,14 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
     const api = app.withTypeProvider<ZodTypeProvider>();
     api.get(
       '/healthz',
-      { config: { public: true }, schema: { tags: ['system'], summary: '进程存活', response: { 200: z.object({ status: z.literal('ok') }) } } },
+      {
+        config: { public: true },
+        schema: {
+          tags: ['system'],
+          summary: '进程存活',
+          response: { 200: z.object({ status: z.literal('ok') }) },
+        },
+      },
       async () => ({ status: 'ok' as const }),
     );
     api.get(
@@ -21,7 +28,10 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags: ['system'],
           summary: '可以提供服务（数据库可用）',
-          response: { 200: z.object({ status: z.literal('ready') }), 503: z.object({ status: z.literal('unavailable') }) },
+          response: {
+            200: z.object({ status: z.literal('ready') }),
+            503: z.object({ status: z.literal('unavailable') }),
+          },
         },
       },
       async (_request, reply) => {
@@ -56,12 +66,18 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
         const blobs = await db.query<{ n: number; bytes: string; stored: string }>(
           'SELECT count(*)::int AS n, coalesce(sum(size), 0)::text AS bytes, coalesce(sum(stored_size), 0)::text AS stored FROM blobs',
         );
-        const records = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM records GROUP BY status');
+        const records = await db.query<{ status: string; n: number }>(
+          'SELECT status, count(*)::int AS n FROM records GROUP BY status',
+        );
         const byStatus = Object.fromEntries(records.rows.map((r) => [r.status, r.n]));
         return {
           database: db.kind,
           volumes: [...services.blobs.replicas],
-          blobs: { count: blobs.rows[0]!.n, bytes: Number(blobs.rows[0]!.bytes), storedBytes: Number(blobs.rows[0]!.stored) },
+          blobs: {
+            count: blobs.rows[0]!.n,
+            bytes: Number(blobs.rows[0]!.bytes),
+            storedBytes: Number(blobs.rows[0]!.stored),
+          },
           records: { draft: byStatus.draft ?? 0, filed: byStatus.filed ?? 0 },
           jobs: await jobCounts(db),
         };

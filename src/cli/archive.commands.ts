@@ -9,7 +9,12 @@ import type { Command } from 'commander';
 import { createErrorFactory } from '../app/errors.ts';
 import type { Services } from '../app/services.ts';
 import { safeFileName } from '../modules/records/records.models.ts';
-import { fileRecord, getRecord, openComponent, type RecordView } from '../modules/records/records.usecases.ts';
+import {
+  fileRecord,
+  getRecord,
+  openComponent,
+  type RecordView,
+} from '../modules/records/records.usecases.ts';
 import { action, withServices } from './context.ts';
 import { formatBytes, printJson } from './output.ts';
 
@@ -42,10 +47,17 @@ const LABELS: [keyof RecordView, string][] = [
 ];
 
 function printRecord(record: RecordView): void {
-  const lines = LABELS.filter(([key]) => record[key] !== null && record[key] !== undefined && !(Array.isArray(record[key]) && record[key].length === 0)).map(
-    ([key, label]) => `${label.padEnd(8, '　')} ${Array.isArray(record[key]) ? (record[key] as string[]).join('；') : String(record[key] as string)}`,
+  const lines = LABELS.filter(
+    ([key]) =>
+      record[key] !== null &&
+      record[key] !== undefined &&
+      !(Array.isArray(record[key]) && record[key].length === 0),
+  ).map(
+    ([key, label]) =>
+      `${label.padEnd(8, '　')} ${Array.isArray(record[key]) ? (record[key] as string[]).join('；') : String(record[key] as string)}`,
   );
-  for (const [name, value] of Object.entries(record.extra)) lines.push(`${name.padEnd(8, '　')} ${String(value)}`);
+  for (const [name, value] of Object.entries(record.extra))
+    lines.push(`${name.padEnd(8, '　')} ${String(value)}`);
   lines.push('文件：');
   for (const c of record.components ?? []) {
     lines.push(`  [${c.role}] ${c.fileName}  ${c.format}  ${formatBytes(c.size)}  sha256:${c.sha256}`);
@@ -105,7 +117,12 @@ export function registerArchiveCommands(program: Command): void {
  * Writes a record's files into <out>/<archive number or id>/ under safe names, each checked against
  * its SHA-256 as it is written, plus metadata.json. Files appear only once complete (temp + rename).
  */
-export async function exportRecord(services: Services, id: string, out: string, allComponents: boolean): Promise<string> {
+export async function exportRecord(
+  services: Services,
+  id: string,
+  out: string,
+  allComponents: boolean,
+): Promise<string> {
   const record = await getRecord(services.db, services.local, id);
   const dir = join(out, safeFileName(record.archiveNo ?? record.id));
   await mkdir(dir, { recursive: true });
@@ -118,7 +135,13 @@ export async function exportRecord(services: Services, id: string, out: string, 
     used.add(name);
     const target = join(dir, name);
     const temp = `${target}.partial`;
-    const { stream } = await openComponent(services.db, services.blobs, services.local, record.id, component.id);
+    const { stream } = await openComponent(
+      services.db,
+      services.blobs,
+      services.local,
+      record.id,
+      component.id,
+    );
     const hash = createHash('sha256');
     const tap = new Transform({
       transform(chunk: Buffer, _enc, callback) {
@@ -132,8 +155,17 @@ export async function exportRecord(services: Services, id: string, out: string, 
       throw exportDigestMismatch({ file: name });
     }
     await rename(temp, target);
-    files.push({ componentId: component.id, role: component.role, file: name, sha256: component.sha256, size: component.size });
+    files.push({
+      componentId: component.id,
+      role: component.role,
+      file: name,
+      sha256: component.sha256,
+      size: component.size,
+    });
   }
-  await writeFile(join(dir, 'metadata.json'), `${JSON.stringify({ record, files, exportedAt: new Date().toISOString() }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'metadata.json'),
+    `${JSON.stringify({ record, files, exportedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
   return dir;
 }

@@ -10,9 +10,16 @@ export function configFrom(command: Command): Config {
 }
 
 /** Runs a command body with services; prints the first administrator's one-time password if this start created it. */
-export async function withServices<T>(command: Command, body: (services: Services) => Promise<T>, logDestination: 'stdout' | 'stderr' = 'stderr'): Promise<T> {
+export async function withServices<T>(
+  command: Command,
+  body: (services: Services) => Promise<T>,
+  logDestination: 'stdout' | 'stderr' = 'stderr',
+): Promise<T> {
   const config = configFrom(command);
-  const log = createLogger(logDestination === 'stderr' && config.log.level === 'info' ? 'warn' : config.log.level, logDestination);
+  const log = createLogger(
+    logDestination === 'stderr' && config.log.level === 'info' ? 'warn' : config.log.level,
+    logDestination,
+  );
   const services = await buildServices(config, log);
   announceFirstAdmin(services);
   try {
@@ -41,7 +48,9 @@ export function announceFirstAdmin(services: Services): void {
 }
 
 /** Wraps an action so that errors print their code and message and set a non-zero exit code. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void | number>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void | number>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       const code = await fn(...args);

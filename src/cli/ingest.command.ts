@@ -60,7 +60,12 @@ async function runIngest(services: Services, paths: string[], options: IngestOpt
   for (const path of paths) await collect(path, path, items);
   const totalBytes = items.reduce((sum, item) => sum + item.size, 0);
   const showBar = !options.json && process.stderr.isTTY && items.length > 1;
-  const bar = showBar ? new SingleBar({ format: '接收 {bar} {value}/{total} 个文件 | {percentage}% | 剩余 {eta_formatted}', hideCursor: true }) : undefined;
+  const bar = showBar
+    ? new SingleBar({
+        format: '接收 {bar} {value}/{total} 个文件 | {percentage}% | 剩余 {eta_formatted}',
+        hideCursor: true,
+      })
+    : undefined;
   bar?.start(items.length, 0);
 
   const counts = { created: 0, duplicate: 0, failed: 0, filed: 0 };
@@ -75,10 +80,12 @@ async function runIngest(services: Services, paths: string[], options: IngestOpt
       if (options.json) printJson(line);
       else if (line.status === 'failed') {
         bar?.stop();
-        process.stderr.write(`失败 ${item.path}：[${line.error!.code}] ${line.error!.message}\n`);
+        process.stderr.write(`失败 ${item.path}：[${line.error.code}] ${line.error.message}\n`);
         bar?.start(items.length, next);
       } else if (!showBar) {
-        process.stdout.write(`${line.status === 'created' ? '已接收' : '已存在'} ${item.path} → ${line.archiveNo ?? line.recordId}\n`);
+        process.stdout.write(
+          `${line.status === 'created' ? '已接收' : '已存在'} ${item.path} → ${line.archiveNo ?? line.recordId}\n`,
+        );
       }
       bar?.increment();
     }
@@ -100,8 +107,14 @@ async function runIngest(services: Services, paths: string[], options: IngestOpt
   return counts.failed > 0 ? 2 : 0;
 }
 
-async function ingestOne(services: Services, item: Item, options: IngestOptions, manifest: Manifest | undefined) {
-  const fromManifest: RecordMetadataPatch = manifest?.lookup(item.relative) ?? manifest?.lookup(item.path) ?? {};
+async function ingestOne(
+  services: Services,
+  item: Item,
+  options: IngestOptions,
+  manifest: Manifest | undefined,
+) {
+  const fromManifest: RecordMetadataPatch =
+    manifest?.lookup(item.relative) ?? manifest?.lookup(item.path) ?? {};
   const metadata: RecordMetadataPatch = {
     ...(options.fonds ? { fonds: options.fonds } : {}),
     ...(options.category ? { category: options.category } : {}),
@@ -118,7 +131,13 @@ async function ingestOne(services: Services, item: Item, options: IngestOptions,
       file: options.file,
     });
     if (outcome.status === 'duplicate') {
-      return { path: item.path, status: 'duplicate' as const, recordId: outcome.existing.id, archiveNo: outcome.existing.archiveNo, error: null };
+      return {
+        path: item.path,
+        status: 'duplicate' as const,
+        recordId: outcome.existing.id,
+        archiveNo: outcome.existing.archiveNo,
+        error: null,
+      };
     }
     return {
       path: item.path,
@@ -130,7 +149,13 @@ async function ingestOne(services: Services, item: Item, options: IngestOptions,
   } catch (error) {
     const code = isAppError(error) ? error.code : 'internal';
     const message = isAppError(error) ? error.zh : (error as Error).message;
-    return { path: item.path, status: 'failed' as const, recordId: null, archiveNo: null, error: { code, message } };
+    return {
+      path: item.path,
+      status: 'failed' as const,
+      recordId: null,
+      archiveNo: null,
+      error: { code, message },
+    };
   }
 }
 

@@ -8,7 +8,12 @@ import { migrate, migrationStatus } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { ROLES, type Role } from '../modules/access/access.policy.ts';
 import { findOrganisation } from '../modules/reference/reference.repository.ts';
-import { createFonds, createOrganisation, listFonds, listOrganisations } from '../modules/reference/reference.usecases.ts';
+import {
+  createFonds,
+  createOrganisation,
+  listFonds,
+  listOrganisations,
+} from '../modules/reference/reference.usecases.ts';
 import { verifyStorage } from '../modules/storage/verify.usecases.ts';
 import { createUser, listUsers, resetPassword } from '../modules/users/users.usecases.ts';
 import { action, announceFirstAdmin, configFrom, withServices } from './context.ts';
@@ -63,7 +68,11 @@ export function registerSystemCommands(program: Command): void {
             return;
           }
           const { applied, current } = await migrate(db);
-          process.stdout.write(applied.length ? `已执行迁移 / applied: ${applied.join(', ')}\n` : `数据库已是最新 / up to date (${current})\n`);
+          process.stdout.write(
+            applied.length
+              ? `已执行迁移 / applied: ${applied.join(', ')}\n`
+              : `数据库已是最新 / up to date (${current})\n`,
+          );
         } finally {
           await db.close();
         }
@@ -77,7 +86,10 @@ export function registerSystemCommands(program: Command): void {
     .action(
       action(async (options: { settings?: boolean }, command: Command) => {
         if (options.settings) {
-          for (const s of settings) process.stdout.write(`${s.path.padEnd(24)} ${s.env.padEnd(26)} ${s.flag ? `--${s.flag}` : ''.padEnd(0)}  ${s.doc}\n`);
+          for (const s of settings)
+            process.stdout.write(
+              `${s.path.padEnd(24)} ${s.env.padEnd(26)} ${s.flag ? `--${s.flag}` : ''.padEnd(0)}  ${s.doc}\n`,
+            );
           return;
         }
         process.stdout.write(`${JSON.stringify(maskedConfig(configFrom(command)), null, 2)}\n`);
@@ -87,14 +99,19 @@ export function registerSystemCommands(program: Command): void {
   program
     .command('verify')
     .description('检查所有副本的完整性（四性检测：完整性）/ scrub every replica')
-    .option('--repair', '从完好副本修复损坏或缺失的副本，并删除孤立文件 / repair from good copies, remove orphans')
+    .option(
+      '--repair',
+      '从完好副本修复损坏或缺失的副本，并删除孤立文件 / repair from good copies, remove orphans',
+    )
     .option('--json', '输出 JSON 报告 / JSON report')
     .action(
       action(async (options: { repair?: boolean; json?: boolean }, command: Command) =>
         withServices(command, async (services) => {
           const report = await verifyStorage(services, services.local, {
             repair: options.repair ?? false,
-            onProgress: options.json ? undefined : (done, total) => process.stderr.write(`\r检查中 ${done}/${total}`),
+            onProgress: options.json
+              ? undefined
+              : (done, total) => process.stderr.write(`\r检查中 ${done}/${total}`),
           });
           if (options.json) printJson(report);
           else {
@@ -104,7 +121,9 @@ export function registerSystemCommands(program: Command): void {
                 `文件 blobs: ${report.blobs}，副本数 replicas: ${report.replicas}，读取 ${formatBytes(report.bytes)}，${report.mbPerSecond.toFixed(1)} MB/s`,
                 `完好 ok: ${report.ok}  缺失 missing: ${report.missing}  损坏 damaged: ${report.damaged}  已修复 repaired: ${report.repaired}  无法恢复 unrecoverable: ${report.unrecoverable}`,
                 `孤立文件 orphans: ${report.orphans}（已删除 removed: ${report.orphansRemoved}）`,
-                ...report.problems.slice(0, 50).map((p) => `  ${p.state}\t${p.sha256}\t${p.replica}${p.repaired ? '\t已修复' : ''}`),
+                ...report.problems
+                  .slice(0, 50)
+                  .map((p) => `  ${p.state}\t${p.sha256}\t${p.replica}${p.repaired ? '\t已修复' : ''}`),
                 '',
               ].join('\n'),
             );
@@ -124,19 +143,28 @@ export function registerSystemCommands(program: Command): void {
     .option('--clearance <level>', '可查阅的最高密级（默认 public）', 'public')
     .option('--name <displayName>', '显示名')
     .action(
-      action(async (username: string, options: { roles: string; org?: string; clearance: string; name?: string }, command: Command) =>
-        withServices(command, async (services) => {
-          const org = options.org ? await findOrganisation(services.db, options.org) : (await listOrganisations(services.db, services.local))[0]!;
-          const roles = options.roles.split(',').map((r) => r.trim()) as Role[];
-          const { user: created, oneTimePassword } = await createUser(services.db, services.local, {
-            username,
-            displayName: options.name,
-            organisationId: org.id,
-            roles,
-            clearance: options.clearance,
-          });
-          process.stdout.write(`已创建用户 ${created.username}（${roles.join(', ')}），一次性密码：${oneTimePassword}\n`);
-        }),
+      action(
+        async (
+          username: string,
+          options: { roles: string; org?: string; clearance: string; name?: string },
+          command: Command,
+        ) =>
+          withServices(command, async (services) => {
+            const org = options.org
+              ? await findOrganisation(services.db, options.org)
+              : (await listOrganisations(services.db, services.local))[0]!;
+            const roles = options.roles.split(',').map((r) => r.trim()) as Role[];
+            const { user: created, oneTimePassword } = await createUser(services.db, services.local, {
+              username,
+              displayName: options.name,
+              organisationId: org.id,
+              roles,
+              clearance: options.clearance,
+            });
+            process.stdout.write(
+              `已创建用户 ${created.username}（${roles.join(', ')}），一次性密码：${oneTimePassword}\n`,
+            );
+          }),
       ),
     );
   user
@@ -158,7 +186,11 @@ export function registerSystemCommands(program: Command): void {
         withServices(command, async (services) => {
           const users = await listUsers(services.db, services.local);
           if (options.json) printJson(users);
-          else for (const u of users) process.stdout.write(`${u.username}\t${u.displayName}\t${u.roles.join(',')}\t${u.clearance}${u.disabled ? '\t(停用)' : ''}\n`);
+          else
+            for (const u of users)
+              process.stdout.write(
+                `${u.username}\t${u.displayName}\t${u.roles.join(',')}\t${u.clearance}${u.disabled ? '\t(停用)' : ''}\n`,
+              );
         }),
       ),
     );
@@ -169,11 +201,22 @@ export function registerSystemCommands(program: Command): void {
     .requiredOption('--level <level>', 'city | district | street | department')
     .option('--parent <codeOrId>', '上级机构')
     .action(
-      action(async (code: string, name: string, options: { level: 'city' | 'district' | 'street' | 'department'; parent?: string }, command: Command) =>
-        withServices(command, async (services) => {
-          const created = await createOrganisation(services.db, services.local, { code, name, level: options.level, parent: options.parent });
-          process.stdout.write(`已创建机构 ${created.code} ${created.name}（${created.id}）\n`);
-        }),
+      action(
+        async (
+          code: string,
+          name: string,
+          options: { level: 'city' | 'district' | 'street' | 'department'; parent?: string },
+          command: Command,
+        ) =>
+          withServices(command, async (services) => {
+            const created = await createOrganisation(services.db, services.local, {
+              code,
+              name,
+              level: options.level,
+              parent: options.parent,
+            });
+            process.stdout.write(`已创建机构 ${created.code} ${created.name}（${created.id}）\n`);
+          }),
       ),
     );
   org.command('list').action(
@@ -193,17 +236,26 @@ export function registerSystemCommands(program: Command): void {
     .requiredOption('--org <codeOrId>', '立档单位')
     .option('--format <template>', '档号格式，默认 {fonds}-{category}·{year}-{retention}-{org}-{item:4}')
     .action(
-      action(async (code: string, name: string, options: { org: string; format?: string }, command: Command) =>
-        withServices(command, async (services) => {
-          const created = await createFonds(services.db, services.local, { code, name, organisation: options.org, archiveNoFormat: options.format });
-          process.stdout.write(`已创建全宗 ${created.code} ${created.name}，档号格式 ${created.archive_no_format}\n`);
-        }),
+      action(
+        async (code: string, name: string, options: { org: string; format?: string }, command: Command) =>
+          withServices(command, async (services) => {
+            const created = await createFonds(services.db, services.local, {
+              code,
+              name,
+              organisation: options.org,
+              archiveNoFormat: options.format,
+            });
+            process.stdout.write(
+              `已创建全宗 ${created.code} ${created.name}，档号格式 ${created.archive_no_format}\n`,
+            );
+          }),
       ),
     );
   fonds.command('list').action(
     action(async (_o, command: Command) =>
       withServices(command, async (services) => {
-        for (const f of await listFonds(services.db, services.local)) process.stdout.write(`${f.code}\t${f.name}\t${f.archive_no_format}\n`);
+        for (const f of await listFonds(services.db, services.local))
+          process.stdout.write(`${f.code}\t${f.name}\t${f.archive_no_format}\n`);
       }),
     ),
   );

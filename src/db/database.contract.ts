@@ -66,7 +66,7 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
         assert.deepEqual(row['atext'], ['a', 'b,c', '"q"', null]);
         assert.deepEqual(row['adate'], ['2024-05-01']);
         assert.deepEqual(
-          row['ats'].map((value: Date) => value.toISOString()),
+          (row['ats'] as Date[]).map((value) => value.toISOString()),
           ['2024-05-01T00:00:00.000Z'],
         );
         assert.equal(row['iv'], '1 day 02:00:00');
@@ -99,8 +99,18 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
         assert.deepEqual(found.rows, [{ id: 2 }]);
       });
 
+      test('the session time zone is UTC', async () => {
+        const { rows } = await db.query(
+          "SELECT current_setting('TimeZone') AS tz, '2024-05-01 00:30:00+08'::timestamptz::date AS day",
+        );
+        assert.deepEqual(rows, [{ tz: 'UTC', day: '2024-04-30' }]);
+      });
+
       test('null and undefined parameters are NULL', async () => {
-        const { rows } = await db.query('SELECT $1::text IS NULL AS a, $2::int IS NULL AS b', [null, undefined]);
+        const { rows } = await db.query('SELECT $1::text IS NULL AS a, $2::int IS NULL AS b', [
+          null,
+          undefined,
+        ]);
         assert.deepEqual(rows, [{ a: true, b: true }]);
       });
     });
@@ -132,10 +142,10 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
         assert.equal(row['big'], '9007199254740994');
         assert.equal(row['from_bigint'], '123');
         assert.equal(row['num'], '0.2');
-        assert.equal(row['ts'].getTime(), when.getTime());
+        assert.equal((row['ts'] as Date).getTime(), when.getTime());
         assert.deepEqual(row['obj'], { 名称: '档案', n: 1 });
         assert.deepEqual(row['list'], [1, 'two']);
-        assert.deepEqual([...row['bin']], [0, 1, 254, 255]);
+        assert.deepEqual([...(row['bin'] as Uint8Array)], [0, 1, 254, 255]);
         assert.deepEqual(row['ints'], [1, null, 3]);
         assert.deepEqual(row['texts'], ['a,b', 'c"d', 'e\\f', null]);
         assert.equal(row['flag'], true);
@@ -298,7 +308,9 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
       });
 
       test('50 concurrent transactions increment a counter to 1..50, each value once', async () => {
-        await db.exec('CREATE TABLE contract_counter (n int NOT NULL); INSERT INTO contract_counter VALUES (0);');
+        await db.exec(
+          'CREATE TABLE contract_counter (n int NOT NULL); INSERT INTO contract_counter VALUES (0);',
+        );
         const values = await Promise.all(
           Array.from({ length: 50 }, () =>
             db.transaction(async (tx) => {
@@ -316,7 +328,9 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
       });
 
       test('read-modify-write transactions do not interleave their statements', async () => {
-        await db.exec('CREATE TABLE contract_balance (n int NOT NULL); INSERT INTO contract_balance VALUES (0);');
+        await db.exec(
+          'CREATE TABLE contract_balance (n int NOT NULL); INSERT INTO contract_balance VALUES (0);',
+        );
         await Promise.all(
           Array.from({ length: 20 }, () =>
             db.transaction(async (tx) => {
@@ -378,7 +392,9 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
             clearInterval(timer);
           }
           const elapsed = performance.now() - started;
-          t.diagnostic(`${label}: ${elapsed.toFixed(0)} ms, ${ticks} timer ticks, longest gap ${longestGap.toFixed(0)} ms`);
+          t.diagnostic(
+            `${label}: ${elapsed.toFixed(0)} ms, ${ticks} timer ticks, longest gap ${longestGap.toFixed(0)} ms`,
+          );
           // A query on the main thread would hold the loop for its whole duration.
           assert.ok(longestGap < 300, `the event loop stalled for ${longestGap.toFixed(0)} ms`);
           if (label.startsWith('pg_sleep')) assert.ok(ticks >= 15, `only ${ticks} ticks in ${elapsed} ms`);
@@ -432,9 +448,12 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
             current: '0002_second',
           });
           assert.deepEqual(await migrate(mdb, folder), { applied: [], current: '0002_second' });
-          const { rows } = await mdb.query<{ version: number; name: string; checksum: string; applied_at: Date }>(
-            'SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version',
-          );
+          const { rows } = await mdb.query<{
+            version: number;
+            name: string;
+            checksum: string;
+            applied_at: Date;
+          }>('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
           assert.deepEqual(
             rows.map((row) => [row.version, row.name]),
             [
@@ -559,8 +578,8 @@ async function count(db: Database, from: string): Promise<number> {
 }
 
 async function dispose(db: Database): Promise<void> {
-  const disposable = db as Partial<AsyncDisposable>;
-  if (typeof disposable[Symbol.asyncDispose] === 'function') await disposable[Symbol.asyncDispose]();
+  const disposeFn = (db as Partial<AsyncDisposable>)[Symbol.asyncDispose];
+  if (disposeFn) await disposeFn.call(db);
   else await db.close();
 }
 

@@ -13,7 +13,10 @@ import { openPostgres } from './postgres.adapter.ts';
  * database.unavailable when the server or PGlite cannot be reached, database.in_use when another
  * process holds the PGlite folder.
  */
-export async function openDatabase(options: { url?: string | undefined; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string | undefined;
+  dataDir: string;
+}): Promise<Database> {
   const url = options.url?.trim();
   if (url) {
     if (!/^postgres(ql)?:\/\//i.test(url)) throw databaseUrlInvalid();

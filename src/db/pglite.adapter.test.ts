@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isAppError } from '../app/errors.ts';
 import { runDatabaseContract } from './database.contract.ts';
+import { openDatabase } from './open.ts';
 import { openPglite } from './pglite.adapter.ts';
 import { createTestDatabase } from './testing.ts';
 
@@ -22,10 +23,11 @@ describe('PGlite data folder', () => {
   });
   after(() => rm(root, { recursive: true, force: true }));
 
-  test('keeps its data on disk across close and reopen; open times', async (t) => {
-    const dataDir = join(root, 'persist');
+  test('openDatabase without a URL creates the folder; data stays across close and reopen; open times', async (t) => {
+    const dataDir = join(root, 'nested', 'db');
     let started = performance.now();
-    const first = await openPglite({ dataDir });
+    const first = await openDatabase({ dataDir });
+    assert.equal(first.kind, 'pglite');
     const openNew = performance.now() - started;
     await first.exec("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('档案');");
     await first.close();
@@ -39,61 +41,55 @@ describe('PGlite data folder', () => {
     } finally {
       await second.close();
     }
-    t.diagnostic(`open a new data folder: ${openNew.toFixed(0)} ms; an existing one: ${openExisting.toFixed(0)} ms`);
+    t.diagnostic(
+      `open a new data folder: ${openNew.toFixed(0)} ms; an existing one: ${openExisting.toFixed(0)} ms`,
+    );
   });
 
   test('a second open in the same process is refused with database.in_use naming this pid', async () => {
     await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
     const { dataDir } = db;
-    try {
-      await assert.rejects(openPglite({ dataDir }), (error) => {
-        assert.ok(isAppError(error));
-        assert.equal(error.code, 'database.in_use');
-        assert.equal(error.status, 409);
-        assert.equal(error.details?.['pid'], process.pid);
-        assert.match(error.zh, new RegExp(`进程 ${process.pid}`));
-        assert.match(error.en, new RegExp(`process ${process.pid}`));
-        return true;
-      });
-      // The refused open left the holder's lock and database alone.
-      assert.equal(JSON.parse(readFileSync(join(dataDir, '.lock'), 'utf8')).pid, process.pid);
-      assert.deepEqual((await db.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
-    } finally {
-      await db.close();
-    }
+    await assert.rejects(openPglite({ dataDir }), (error) => {
+      assert.ok(isAppError(error));
+      assert.equal(error.code, 'database.in_use');
+      assert.equal(error.status, 409);
+      assert.equal(error.details?.['pid'], process.pid);
+      assert.match(error.zh, new RegExp(`进程 ${process.pid}`));
+      assert.match(error.en, new RegExp(`process ${process.pid}`));
+      return true;
+    });
+    // The refused open left the holder's lock and database alone.
+    assert.equal(JSON.parse(readFileSync(join(dataDir, '.lock'), 'utf8')).pid, process.pid);
+    assert.deepEqual((await db.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
   });
 
   test('another process opening the folder gets database.in_use naming the holder pid', async () => {
     await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
     const { dataDir } = db;
-    try {
-      const adapter = new URL('./pglite.adapter.ts', import.meta.url).href;
-      const child = spawnSync(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `import { openPglite } from ${JSON.stringify(adapter)};
-           try { await openPglite({ dataDir: ${JSON.stringify(dataDir)} }); console.log(JSON.stringify({ opened: true })); process.exit(0); }
-           catch (error) { console.log(JSON.stringify({ code: error.code, details: error.details, message: error.message })); }`,
-        ],
-        { encoding: 'utf8', timeout: 60_000 },
-      );
-      assert.equal(child.status, 0, child.stderr);
-      const outcome = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
-      assert.equal(outcome.code, 'database.in_use');
-      assert.equal(outcome.details.pid, process.pid);
-      assert.equal(outcome.details.hostname, hostname());
-      assert.match(outcome.message, new RegExp(String(process.pid)));
-      assert.deepEqual((await db.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
-    } finally {
-      await db.close();
-    }
+    const adapter = new URL('./pglite.adapter.ts', import.meta.url).href;
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { openPglite } from ${JSON.stringify(adapter)};
+         try { await openPglite({ dataDir: ${JSON.stringify(dataDir)} }); console.log(JSON.stringify({ opened: true })); process.exit(0); }
+         catch (error) { console.log(JSON.stringify({ code: error.code, details: error.details, message: error.message })); }`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    const outcome = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+    assert.equal(outcome.code, 'database.in_use');
+    assert.equal(outcome.details.pid, process.pid);
+    assert.equal(outcome.details.hostname, hostname());
+    assert.match(outcome.message, new RegExp(String(process.pid)));
+    assert.deepEqual((await db.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
   });
 
   test('a stale lock of a dead process on this host is taken over', async () => {
     const dataDir = await readyFolder();
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     writeLock(dataDir, { hostname: hostname(), pid: dead, startedAt: '2020-01-01T00:00:00Z', token: 'old' });
     const db = await openPglite({ dataDir, settings: { shared_buffers: '16MB' } });
     try {
@@ -107,14 +103,24 @@ describe('PGlite data folder', () => {
 
   test('a lock left with this very pid by an earlier process (a restarted container) is stale', async () => {
     const dataDir = await readyFolder();
-    writeLock(dataDir, { hostname: hostname(), pid: process.pid, startedAt: '2020-01-01T00:00:00Z', token: 'old' });
+    writeLock(dataDir, {
+      hostname: hostname(),
+      pid: process.pid,
+      startedAt: '2020-01-01T00:00:00Z',
+      token: 'old',
+    });
     const db = await openPglite({ dataDir, settings: { shared_buffers: '16MB' } });
     await db.close();
   });
 
   test('a lock from another host, or one that cannot be read, is respected', async () => {
     const dataDir = await readyFolder();
-    writeLock(dataDir, { hostname: 'archive-node-2', pid: 4242, startedAt: '2020-01-01T00:00:00Z', token: 'x' });
+    writeLock(dataDir, {
+      hostname: 'archive-node-2',
+      pid: 4242,
+      startedAt: '2020-01-01T00:00:00Z',
+      token: 'x',
+    });
     await assert.rejects(openPglite({ dataDir }), (error) => {
       assert.ok(isAppError(error) && error.code === 'database.in_use');
       assert.equal(error.details?.['hostname'], 'archive-node-2');
@@ -122,7 +128,10 @@ describe('PGlite data folder', () => {
       return true;
     });
     writeFileSync(join(dataDir, '.lock'), 'garbage');
-    await assert.rejects(openPglite({ dataDir }), (error) => isAppError(error) && error.code === 'database.in_use');
+    await assert.rejects(
+      openPglite({ dataDir }),
+      (error) => isAppError(error) && error.code === 'database.in_use',
+    );
   });
 
   test('a crashed worker rejects pending and later calls with database.unavailable', async () => {

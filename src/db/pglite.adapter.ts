@@ -11,7 +11,14 @@ import { databaseUnavailable } from './database.errors.ts';
 import type { Database, QueryResult, Transaction } from './database.port.ts';
 import { DatabaseError } from './database.port.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock-file.ts';
-import type { Lifecycle, Reply, Request, SerializedError, WasmModule, WorkerInit } from './pglite.protocol.ts';
+import type {
+  Lifecycle,
+  Reply,
+  Request,
+  SerializedError,
+  WasmModule,
+  WorkerInit,
+} from './pglite.protocol.ts';
 import {
   assertOpen,
   refuseInsideOwnTransaction,
@@ -82,6 +89,8 @@ function waitUntilReady(worker: Worker, dataDir: string): Promise<void> {
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
+      // A worker that fails after this point must not crash the process with an unheard 'error'.
+      worker.on('error', () => {});
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
@@ -229,7 +238,7 @@ export class PgliteDatabase implements Database {
       // queued after it sends BEGIN.
       this.#waiting.push({
         transaction: false,
-        start: () => this.#call(body).then(resolveCall, reject),
+        start: () => void this.#call(body).then(resolveCall, reject),
       });
     });
   }
@@ -254,7 +263,7 @@ export class PgliteDatabase implements Database {
   #call(body: RequestBody): Promise<OkReply> {
     if (this.#down !== undefined) return Promise.reject(this.#unavailable());
     const id = this.#nextId++;
-    const request = { ...body, id } as Request;
+    const request: Request = { ...body, id };
     return new Promise<OkReply>((resolveCall, reject) => {
       this.#pending.set(id, { resolve: resolveCall, reject });
       if (this.#pending.size === 1) this.#worker.ref();

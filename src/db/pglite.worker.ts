@@ -6,7 +6,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
-import { wasm, type Lifecycle, type Reply, type Request, type SerializedError, type WorkerInit } from './pglite.protocol.ts';
+import {
+  wasm,
+  type Lifecycle,
+  type Reply,
+  type Request,
+  type SerializedError,
+  type WorkerInit,
+} from './pglite.protocol.ts';
 import { ELEMENT_PARSERS } from './values.ts';
 
 const port = parentPort;
@@ -18,9 +25,18 @@ const settings = Object.entries({ TimeZone: 'UTC', ...init.settings }).flatMap((
   `${name}=${value}`,
 ]);
 
-let pg: PGlite;
+/** PostgreSQL's last stderr lines: when start-up fails they say why, PGlite's own error does not. */
+const recentLog: string[] = [];
+const remember = (line: string): boolean => {
+  if (line.trim()) recentLog.push(line.trim());
+  if (recentLog.length > 50) recentLog.shift();
+  return false;
+};
+
+let pg!: PGlite;
 try {
   pg = await PGlite.create({
+    onStderr: remember,
     dataDir: init.dataDir,
     parsers: ELEMENT_PARSERS,
     startParams: [...PGlite.defaultStartParams, ...settings],
@@ -28,19 +44,26 @@ try {
     ...(init.wasmModule ? { pgliteWasmModule: init.wasmModule as PGliteOptions['pgliteWasmModule'] } : {}),
   });
 } catch (error) {
-  port.postMessage({ op: 'failed', message: messageOf(error) } satisfies Lifecycle);
+  // Reported, not rethrown: the adapter turns it into database.unavailable; the worker then ends
+  // on its own once the port is closed.
+  const severe = recentLog.filter((line) => /\b(FATAL|PANIC|ERROR):/.test(line));
+  const reasons = (severe.length > 0 ? severe : recentLog).slice(-2);
+  const message = [messageOf(error), ...reasons].join(' — ');
+  port.postMessage({ op: 'failed', message } satisfies Lifecycle);
   port.close();
-  throw error;
+  process.exitCode = 1;
 }
 
 /** The transaction now open, by the adapter's number; statements of any other one are refused. */
 let openTx: number | undefined;
 let queue: Promise<void> = Promise.resolve();
 
-port.on('message', (request: Request) => {
-  queue = queue.then(() => handle(request));
-});
-port.postMessage({ op: 'ready' } satisfies Lifecycle);
+if (pg) {
+  port.on('message', (request: Request) => {
+    queue = queue.then(() => handle(request));
+  });
+  port.postMessage({ op: 'ready' } satisfies Lifecycle);
+}
 
 async function handle(request: Request): Promise<void> {
   let reply: Reply;
@@ -103,9 +126,12 @@ function none() {
 }
 
 function abortedTransaction(): Error {
-  return Object.assign(new Error('the transaction was aborted by an earlier error and has been rolled back'), {
-    code: '25P02',
-  });
+  return Object.assign(
+    new Error('the transaction was aborted by an earlier error and has been rolled back'),
+    {
+      code: '25P02',
+    },
+  );
 }
 
 /** Keeps what PostgreSQL said; a WASM trap or a closed PGlite is fatal, the worker ends after it. */

@@ -205,9 +205,10 @@ const TEXT_ARRAY = 1009;
 
 /** pg's own text[] parser splits the literal; each element then goes through the element parser. */
 function arrayParser(element: (text: string) => unknown): (text: string) => unknown {
-  const splitText = pg.types.getTypeParser(TEXT_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], 'text') as (
-    text: string,
-  ) => unknown;
+  const splitText = pg.types.getTypeParser(
+    TEXT_ARRAY as Parameters<typeof pg.types.getTypeParser>[0],
+    'text',
+  ) as (text: string) => unknown;
   const map = (value: unknown): unknown =>
     Array.isArray(value) ? value.map(map) : value === null ? null : element(value as string);
   return (text) => map(splitText(text));

@@ -166,7 +166,8 @@ export async function createPostgresTestDatabase(
   options: { url?: string; migrationsDir?: string } = {},
 ): Promise<PostgresTestDatabase> {
   const url = options.url ?? testDatabaseUrl();
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run scripts/ci-postgres.sh and export what it prints');
+  if (!url)
+    throw new Error('TEST_DATABASE_URL is not set: run scripts/ci-postgres.sh and export what it prints');
   const name = `dangan_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = await openPostgres({ url, max: 1 });
   try {

@@ -170,10 +170,7 @@ export async function readLayout(
   expectedSha256: string,
 ): Promise<ContainerLayout> {
   if (fileSize < HEADER_SIZE + TRAILER_SIZE) throw new ContainerDamage('file too short');
-  const [head, tail] = await Promise.all([
-    read(0, HEADER_SIZE),
-    read(fileSize - TRAILER_SIZE, TRAILER_SIZE),
-  ]);
+  const [head, tail] = await Promise.all([read(0, HEADER_SIZE), read(fileSize - TRAILER_SIZE, TRAILER_SIZE)]);
   const header = parseHeader(head, expectedSha256);
   if (tail.length < TRAILER_SIZE) throw new ContainerDamage('trailer truncated');
   if (!tail.subarray(56, 64).equals(TRAILER_MAGIC)) throw new ContainerDamage('bad trailer magic');

@@ -133,7 +133,8 @@ describe('filesystem BlobStore', () => {
       const raw = await (await h.store.stage(pieces(noise))).commit();
       assert.ok(packed.storedSize < text.length / 4, `text stored in ${packed.storedSize} bytes`);
       const packedLayout = await layoutOf(blobFile(h.volumes[1] as string, packed.sha256), packed.sha256);
-      for (let i = 0; i < packedLayout.chunkCount; i++) assert.equal(indexEntry(packedLayout, i).encoding, 'zstd');
+      for (let i = 0; i < packedLayout.chunkCount; i++)
+        assert.equal(indexEntry(packedLayout, i).encoding, 'zstd');
       const rawLayout = await layoutOf(blobFile(h.volumes[0] as string, raw.sha256), raw.sha256);
       assert.equal(rawLayout.chunkCount, 16);
       for (let i = 0; i < rawLayout.chunkCount; i++) assert.equal(indexEntry(rawLayout, i).encoding, 'none');
@@ -152,7 +153,7 @@ describe('filesystem BlobStore', () => {
     try {
       const mine = await h.store.stage(pieces(compressible(1000)));
       const host = basename(mine.path).replace(/-\d+-[0-9a-f]+\.raw$/, '');
-      const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
       const live = sleeper.pid as number;
       const staging0 = join(h.volumes[0] as string, 'staging');
       const staging1 = join(h.volumes[1] as string, 'staging');
@@ -378,7 +379,11 @@ describe('filesystem BlobStore', () => {
         await assert.rejects(staged.commit(), (error) => storageFull.is(error));
         assert.deepEqual(await namesIn(join(small, 'staging')), [], 'no temporary file on the full volume');
         assert.deepEqual(await namesIn(join(small, 'blobs')), []);
-        assert.deepEqual(await namesIn(join(h.volumes[0] as string, 'blobs')), [], 'nothing on the other volume');
+        assert.deepEqual(
+          await namesIn(join(h.volumes[0] as string, 'blobs')),
+          [],
+          'nothing on the other volume',
+        );
         assert.deepEqual(await namesIn(join(h.volumes[0] as string, 'staging')), [basename(staged.path)]);
         assert.equal(await h.store.has(staged.sha256), false);
         await staged.discard();
@@ -409,4 +414,3 @@ describe('filesystem BlobStore', () => {
     });
   });
 });
-

@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -91,7 +91,8 @@ interface OpenReplica {
   fh: FileHandle;
   layout: ContainerLayout;
 }
-type ReplicaProbe = { state: 'missing' } | { state: 'damaged'; reason: unknown } | ({ state: 'ok' } & OpenReplica);
+type ReplicaProbe =
+  { state: 'missing' } | { state: 'damaged'; reason: unknown } | ({ state: 'ok' } & OpenReplica);
 
 /**
  * Creates a BlobStore over local folders. Folders are created on demand; nothing is touched until
@@ -103,7 +104,9 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
   if (new Set(volumes).size !== volumes.length) throw new TypeError('createFsBlobStore: volumes repeat');
   const chunkSize = options.chunkSize ?? 1024 * 1024;
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
-    throw new TypeError(`createFsBlobStore: chunkSize must be an integer in ${MIN_CHUNK_SIZE}…${MAX_CHUNK_SIZE}`);
+    throw new TypeError(
+      `createFsBlobStore: chunkSize must be an integer in ${MIN_CHUNK_SIZE}…${MAX_CHUNK_SIZE}`,
+    );
   }
   const compressionLevel = options.compressionLevel ?? 3;
   const concurrency = Math.max(1, options.concurrency ?? 4);
@@ -132,8 +135,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     const path = join(stagingDir(0), tempName('raw'));
     let fh: FileHandle;
     try {
-      await mkdir(stagingDir(0), { recursive: true });
-      fh = await open(path, 'wx', 0o600);
+      fh = await createFile(path);
     } catch (error) {
       iterator.return?.().catch(noop);
       throw storageError(error, volumeAt(0));
@@ -196,7 +198,12 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
 
   // ---- commit -----------------------------------------------------------------------------------
 
-  async function commitStaged(path: string, sha256: string, sm3: string, size: number): Promise<CommittedBlob> {
+  async function commitStaged(
+    path: string,
+    sha256: string,
+    sm3: string,
+    size: number,
+  ): Promise<CommittedBlob> {
     const present = await Promise.all(volumes.map((_, volume) => probeComplete(volume, sha256)));
     const targets = present.flatMap((fileSize, volume) => (fileSize === undefined ? [volume] : []));
     let storedSize: number;
@@ -211,15 +218,17 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         throw storageError(error, volumeAt(0));
       }
       try {
-        if ((await fh.stat()).size !== size) throw blobStagingCorrupt({ sha256 });
-        storedSize = await writeContainer(sha256, size, readStaged(fh, size), targets, () =>
-          blobStagingCorrupt({ sha256 }),
-        );
+        // A staged file that is shorter, longer or different shows up as a chunk of the wrong
+        // length or a wrong whole-file digest inside writeContainer.
+        storedSize = await writeContainer(sha256, size, readStaged(fh, size), targets, {
+          mismatch: () => blobStagingCorrupt({ sha256 }),
+          removeAfter: path,
+        });
       } finally {
         await fh.close().catch(noop);
       }
     }
-    await rm(path, { force: true }).catch(noop);
+    await unlink(path).catch(noop);
     return { sha256, sm3, size, storedSize, existed: targets.length === 0 };
   }
 
@@ -249,14 +258,15 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
    * the target volumes: one read of the source, one compression per chunk, the stored bytes fanned
    * out to one temporary file per target. Every temporary file is fsynced before the first rename,
    * so either all targets get the blob or (on a write failure) none does. Returns the container size.
-   * `mismatch` makes the error for a source that does not match the address.
+   * `mismatch` makes the error for a source that does not match the address; `removeAfter` is a file
+   * to delete once the blob is in place (the staged upload), overlapped with the directory fsyncs.
    */
   async function writeContainer(
     sha256: string,
     size: number,
     rawChunks: AsyncIterable<Buffer>,
     targets: number[],
-    mismatch: () => AppError,
+    { mismatch, removeAfter }: { mismatch: () => AppError; removeAfter?: string },
   ): Promise<number> {
     const count = chunkCountFor(size, chunkSize);
     const index = Buffer.alloc(count * INDEX_ENTRY_SIZE);
@@ -265,10 +275,9 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     const queue: Promise<EncodedChunk>[] = [];
     try {
       for (const volume of targets) {
-        await mkdir(stagingDir(volume), { recursive: true });
         outputs.push(new TempFile(volume, join(stagingDir(volume), tempName('tmp')), volumeAt(volume)));
-        await (outputs.at(-1) as TempFile).open();
       }
+      await Promise.all(outputs.map((output) => output.open()));
       const whole = createHash('sha256');
       let offset = HEADER_SIZE;
       let written = 0;
@@ -301,10 +310,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       if (received !== count || whole.digest('hex') !== sha256) throw mismatch();
       const trailer = encodeTrailer(offset, count, index);
       await Promise.all(outputs.map((output) => output.finish([index, trailer])));
-      // Directories first (a full disk may refuse a new directory), then the renames.
-      await Promise.all(targets.map((volume) => ensureDir(dirname(blobPath(volume, sha256)), volumeAt(volume))));
       await Promise.all(outputs.map((output) => output.placeAt(blobPath(output.volume, sha256))));
-      await Promise.all(targets.map((volume) => syncDir(dirname(blobPath(volume, sha256)), volumeAt(volume))));
+      await Promise.all([
+        ...targets.map((volume) => syncDir(dirname(blobPath(volume, sha256)), volumeAt(volume))),
+        removeAfter === undefined ? undefined : unlink(removeAfter).catch(noop),
+      ]);
       return offset + count * INDEX_ENTRY_SIZE + TRAILER_SIZE;
     } catch (error) {
       await Promise.allSettled(queue);
@@ -326,7 +336,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     try {
       const info = await fh.stat();
       if (!info.isFile()) throw new ContainerDamage('not a regular file');
-      const layout = await readLayout((position, length) => readFully(fh, position, length), info.size, sha256);
+      const layout = await readLayout(
+        (position, length) => readFully(fh, position, length),
+        info.size,
+        sha256,
+      );
       return { state: 'ok', volume, fh, layout };
     } catch (error) {
       await fh.close().catch(noop);
@@ -476,9 +490,9 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     // damaged in different chunks is still repaired; writeContainer re-checks the whole digest.
     const blob = await openBlob(sha256);
     try {
-      await writeContainer(sha256, blob.size, rechunk(blob.read(0, blob.size - 1), chunkSize), targets, () =>
-        blobUnreadable({ sha256 }),
-      );
+      await writeContainer(sha256, blob.size, rechunk(blob.read(0, blob.size - 1), chunkSize), targets, {
+        mismatch: () => blobUnreadable({ sha256 }),
+      });
     } finally {
       await blob.close();
     }
@@ -504,7 +518,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
   async function* list(): AsyncGenerator<string> {
     const roots = volumes.map((volume) => join(volume, 'blobs'));
     for (const aa of await unionDir(roots, HEX_PAIR, 'directory')) {
-      for (const bb of await unionDir(roots.map((root) => join(root, aa)), HEX_PAIR, 'directory')) {
+      for (const bb of await unionDir(
+        roots.map((root) => join(root, aa)),
+        HEX_PAIR,
+        'directory',
+      )) {
         const leaves = roots.map((root) => join(root, aa, bb));
         for (const name of await unionDir(leaves, ADDRESS, 'file')) {
           if (name.startsWith(aa + bb)) yield name;
@@ -623,6 +641,17 @@ async function writeFully(fh: FileHandle, buffer: Uint8Array, position: number):
   }
 }
 
+/** Creates a new private file (O_EXCL, mode 0600), making its directory only when it is missing. */
+async function createFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'wx', 0o600);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
+  await mkdir(dirname(path), { recursive: true });
+  return open(path, 'wx', 0o600);
+}
+
 /** fsync(2) on a directory makes the entries created or renamed in it durable. */
 async function syncDir(path: string, volume: string): Promise<void> {
   let fh: FileHandle | undefined;
@@ -658,7 +687,7 @@ function nextUnlessAborted(
   if (!signal) return iterator.next();
   signal.throwIfAborted();
   return new Promise((resolvePromise, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
     iterator.next().then(
       (step) => {
@@ -667,7 +696,7 @@ function nextUnlessAborted(
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });
@@ -847,7 +876,7 @@ class TempFile {
 
   async open(): Promise<void> {
     try {
-      this.fh = await open(this.path, 'wx', 0o600);
+      this.fh = await createFile(this.path);
     } catch (error) {
       throw storageError(error, this.volumeName);
     }
@@ -894,9 +923,16 @@ class TempFile {
     }
   }
 
+  /** rename(2) into place; the blob's directory is created only when the rename says it is missing. */
   async placeAt(finalPath: string): Promise<void> {
     try {
-      await rename(this.path, finalPath);
+      try {
+        await rename(this.path, finalPath);
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+        await ensureDir(dirname(finalPath), this.volumeName);
+        await rename(this.path, finalPath);
+      }
       this.placed = true;
     } catch (error) {
       throw storageError(error, this.volumeName);

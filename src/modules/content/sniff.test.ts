@@ -1,5 +1,5 @@
 // node:test's describe() and it() return promises that the runner itself awaits.
-/* eslint-disable @typescript-eslint/no-floating-promises */
+
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

@@ -16,16 +16,28 @@ import { inspectFile } from '../content/sniff.ts';
 import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
 import { persistStaged } from '../storage/intents.ts';
 
-export function extractTextJob(deps: { db: Database; blobs: BlobStore; owner: string; tmpDir: string }): JobHandler {
+export function extractTextJob(deps: {
+  db: Database;
+  blobs: BlobStore;
+  owner: string;
+  tmpDir: string;
+}): JobHandler {
   return async (job, { signal }) => {
     const { db, blobs } = deps;
-    const { rows } = await db.query<{ id: string; blob_sha256: string; file_name: string; page_count: number | null }>(
+    const { rows } = await db.query<{
+      id: string;
+      blob_sha256: string;
+      file_name: string;
+      page_count: number | null;
+    }>(
       `SELECT id, blob_sha256, file_name, page_count FROM components WHERE record_id = $1 AND role = 'original' ORDER BY created_at LIMIT 1`,
       [job.record_id],
     );
     const original = rows[0];
     if (!original) return; // the record was removed meanwhile: nothing to do
-    const done = await db.query(`SELECT 1 FROM components WHERE source_id = $1 AND role = 'text'`, [original.id]);
+    const done = await db.query(`SELECT 1 FROM components WHERE source_id = $1 AND role = 'text'`, [
+      original.id,
+    ]);
     if (done.rowCount > 0) return;
 
     await mkdir(deps.tmpDir, { recursive: true });
@@ -47,10 +59,21 @@ export function extractTextJob(deps: { db: Database; blobs: BlobStore; owner: st
         await tx.query(
           `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
            VALUES ($1, $2, 'text', $3, $4, $5, 'text/plain; charset=utf-8', 'txt', $6, $7)`,
-          [randomUUID(), job.record_id, original.id, blob.sha256, `${stem}.txt`, blob.size, result.pages?.length ?? null],
+          [
+            randomUUID(),
+            job.record_id,
+            original.id,
+            blob.sha256,
+            `${stem}.txt`,
+            blob.size,
+            result.pages?.length ?? null,
+          ],
         );
         if (result.pages?.length && original.page_count === null) {
-          await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [job.record_id, result.pages.length]);
+          await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [
+            job.record_id,
+            result.pages.length,
+          ]);
         }
       });
     } finally {

@@ -19,14 +19,23 @@ export function ingestRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags: ['records'],
-          summary: '上传文件并建立档案（multipart：可选字段 metadata 为 JSON 著录项，须在 file 之前；file 为文件）',
+          summary:
+            '上传文件并建立档案（multipart：可选字段 metadata 为 JSON 著录项，须在 file 之前；file 为文件）',
           description:
             '类型由内容判定（PDF、OFD、TIFF、JPEG、PNG、DOCX、XLSX、TXT、MD）。同一文件已存在时返回 200 与 status=duplicate。查询参数 file=true 时立即归档。',
           querystring: z.object({ file: z.enum(['true', 'false']).optional() }),
           consumes: ['multipart/form-data'],
           response: {
-            201: z.object({ status: z.literal('created'), record: recordViewSchema, nameMismatch: z.boolean(), filingError: z.object({ code: z.string(), message: z.string() }).optional() }),
-            200: z.object({ status: z.literal('duplicate'), existing: z.object({ id: z.string(), archiveNo: z.string().nullable(), title: z.string() }) }),
+            201: z.object({
+              status: z.literal('created'),
+              record: recordViewSchema,
+              nameMismatch: z.boolean(),
+              filingError: z.object({ code: z.string(), message: z.string() }).optional(),
+            }),
+            200: z.object({
+              status: z.literal('duplicate'),
+              existing: z.object({ id: z.string(), archiveNo: z.string().nullable(), title: z.string() }),
+            }),
           },
         },
       },
@@ -63,11 +72,19 @@ export function ingestRoutes(services: Services): FastifyPluginAsync {
         } catch (error) {
           if (isAppError(error)) throw error;
           const code = (error as { code?: string }).code;
-          if (code === 'FST_REQ_FILE_TOO_LARGE') throw uploadTooLarge({ limit: services.config.ingest.maxFileBytes });
-          if (abort.signal.aborted || part.file.truncated || /unexpected end|aborted|premature/i.test((error as Error).message)) throw uploadTruncated();
+          if (code === 'FST_REQ_FILE_TOO_LARGE')
+            throw uploadTooLarge({ limit: services.config.ingest.maxFileBytes });
+          if (
+            abort.signal.aborted ||
+            part.file.truncated ||
+            /unexpected end|aborted|premature/i.test((error as Error).message)
+          )
+            throw uploadTruncated();
           throw error;
         }
-        return outcome.status === 'created' ? reply.status(201).send(outcome) : reply.status(200).send(outcome);
+        return outcome.status === 'created'
+          ? reply.status(201).send(outcome)
+          : reply.status(200).send(outcome);
       },
     );
   };

@@ -40,7 +40,12 @@ export interface IngestInput {
 }
 
 export type IngestOutcome =
-  | { status: 'created'; record: RecordView; nameMismatch: boolean; filingError?: { code: string; message: string } }
+  | {
+      status: 'created';
+      record: RecordView;
+      nameMismatch: boolean;
+      filingError?: { code: string; message: string };
+    }
   | { status: 'duplicate'; existing: { id: string; archiveNo: string | null; title: string } };
 
 /** The jobs a new original needs, by what it is. OCR and classification add their kinds later. */
@@ -70,7 +75,12 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
   const organisation = meta.organisation
     ? await findOrganisation(db, meta.organisation)
     : await defaultOrganisation(db, actor, fonds.organisation_id);
-  const placement = await resolvePlacement(db, { ...meta, fonds: fonds.id, organisation: organisation.id, category: meta.category ?? 'WS' });
+  const placement = await resolvePlacement(db, {
+    ...meta,
+    fonds: fonds.id,
+    organisation: organisation.id,
+    category: meta.category ?? 'WS',
+  });
   const category = await findCategory(db, placement.categoryId);
   checkExtraFields(meta.extra, category.extra_fields);
   const level = await findLevel(db, meta.level ?? config.ingest.defaultLevel);
@@ -81,7 +91,8 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
   try {
     staged = await blobs.stage(input.source, { maxBytes: config.ingest.maxFileBytes, signal: input.signal });
   } catch (error) {
-    if ((error as { code?: string }).code === 'blob.too_large') throw uploadTooLarge({ limit: config.ingest.maxFileBytes });
+    if ((error as { code?: string }).code === 'blob.too_large')
+      throw uploadTooLarge({ limit: config.ingest.maxFileBytes });
     throw error;
   }
   let inspected: InspectedFile;
@@ -89,7 +100,11 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
     inspected = await inspectFile(staged.path, { originalName: input.originalName });
   } catch (error) {
     await staged.discard();
-    await recordEvent(db, actor, 'record.ingest', { outcome: 'failed', name: input.originalName, error: (error as { code?: string }).code });
+    await recordEvent(db, actor, 'record.ingest', {
+      outcome: 'failed',
+      name: input.originalName,
+      error: (error as { code?: string }).code,
+    });
     throw error;
   }
 
@@ -97,7 +112,10 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
   const existing = await findOriginalBySha(db, actor, staged.sha256);
   if (existing) {
     await staged.discard();
-    return { status: 'duplicate', existing: { id: existing.id, archiveNo: existing.archive_no, title: existing.title } };
+    return {
+      status: 'duplicate',
+      existing: { id: existing.id, archiveNo: existing.archive_no, title: existing.title },
+    };
   }
 
   const recordId = randomUUID();
@@ -130,7 +148,16 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
     await tx.query(
       `INSERT INTO components (id, record_id, role, blob_sha256, file_name, media_type, format, size, page_count)
        VALUES ($1, $2, 'original', $3, $4, $5, $6, $7, $8)`,
-      [randomUUID(), recordId, blob.sha256, input.originalName.normalize('NFC').slice(0, 1000), inspected.mime, inspected.kind, blob.size, inspected.pageCount ?? null],
+      [
+        randomUUID(),
+        recordId,
+        blob.sha256,
+        input.originalName.normalize('NFC').slice(0, 1000),
+        inspected.mime,
+        inspected.kind,
+        blob.size,
+        inspected.pageCount ?? null,
+      ],
     );
     for (const kind of jobsFor(inspected)) await enqueue(tx, { kind, recordId });
     await recordEvent(tx, actor, 'record.ingest', {
@@ -151,7 +178,12 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
       // The record is stored either way; filing waits until its description is complete.
       if (!isAppError(error)) throw error;
       const record = await getRecord(db, actor, recordId);
-      return { status: 'created', record, nameMismatch, filingError: { code: error.code, message: error.zh } };
+      return {
+        status: 'created',
+        record,
+        nameMismatch,
+        filingError: { code: error.code, message: error.zh },
+      };
     }
   }
   return { status: 'created', record: await getRecord(db, actor, recordId), nameMismatch };
@@ -160,7 +192,10 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
 async function defaultOrganisation(db: Database, actor: Actor, fondsOrganisationId: string) {
   // A signed-in user files under their own organisation; the local operator under the fonds' owner.
   if (actor.userId) {
-    const { rows } = await db.query<{ organisation_id: string }>('SELECT organisation_id FROM users WHERE id = $1', [actor.userId]);
+    const { rows } = await db.query<{ organisation_id: string }>(
+      'SELECT organisation_id FROM users WHERE id = $1',
+      [actor.userId],
+    );
     if (rows[0]) return findOrganisation(db, rows[0].organisation_id);
   }
   return findOrganisation(db, fondsOrganisationId);
@@ -171,6 +206,10 @@ export function titleFromName(name: string): string {
   const base = (name.split(/[/\\]/).pop() ?? '').normalize('NFC');
   const stem = base.replace(/\.[A-Za-z0-9]{1,10}$/, '');
   // Control characters never belong in a title, whatever the uploaded name held.
-  const clean = stem.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = stem
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return [...(clean || '未命名文件')].slice(0, 1000).join('');
 }

@@ -63,14 +63,24 @@ function jsonRows(path: string, text: string): Record<string, unknown>[] {
   if (Array.isArray(value)) {
     return value.map((row, i) => {
       if (row === null || typeof row !== 'object' || Array.isArray(row))
-        throw manifestInvalid({ manifest: path, row: i + 1, field: '(row)', reason: '应为对象 / must be an object' });
+        throw manifestInvalid({
+          manifest: path,
+          row: i + 1,
+          field: '(row)',
+          reason: '应为对象 / must be an object',
+        });
       return row as Record<string, unknown>;
     });
   }
   if (value !== null && typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>).map(([file, meta], i) => {
       if (meta === null || typeof meta !== 'object' || Array.isArray(meta))
-        throw manifestInvalid({ manifest: path, row: i + 1, field: file, reason: '应为对象 / must be an object' });
+        throw manifestInvalid({
+          manifest: path,
+          row: i + 1,
+          field: file,
+          reason: '应为对象 / must be an object',
+        });
       return { file, ...(meta as Record<string, unknown>) };
     });
   }
@@ -80,7 +90,12 @@ function jsonRows(path: string, text: string): Record<string, unknown>[] {
 function csvRows(path: string, text: string): Record<string, unknown>[] {
   let records: Record<string, string>[];
   try {
-    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+    records = parseCsv<Record<string, string>>(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (error) {
     throw manifestUnreadable({ manifest: path, reason: (error as Error).message });
   }
@@ -90,10 +105,20 @@ function csvRows(path: string, text: string): Record<string, unknown>[] {
     for (const [column, cell] of Object.entries(record)) {
       if (cell === '') continue;
       if (column.startsWith('extra.')) extra[column.slice(6)] = cell;
-      else if (column === 'keywords') row.keywords = cell.split(/[;；]/).map((k) => k.trim()).filter(Boolean);
+      else if (column === 'keywords')
+        row.keywords = cell
+          .split(/[;；]/)
+          .map((k) => k.trim())
+          .filter(Boolean);
       else if (NUMBER_FIELDS.has(column)) {
         const n = Number(cell);
-        if (!Number.isFinite(n)) throw manifestInvalid({ manifest: path, row: i + 1, field: column, reason: `不是数字 / not a number: ${cell}` });
+        if (!Number.isFinite(n))
+          throw manifestInvalid({
+            manifest: path,
+            row: i + 1,
+            field: column,
+            reason: `不是数字 / not a number: ${cell}`,
+          });
         row[column] = n;
       } else row[column] = cell;
     }

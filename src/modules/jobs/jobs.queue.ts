@@ -31,7 +31,12 @@ export async function enqueue(
 }
 
 /** Takes the oldest ready job of the given kinds, or a running one whose lease expired. */
-export async function claim(db: Queryable, owner: string, kinds: readonly string[], leaseSeconds: number): Promise<JobRow | null> {
+export async function claim(
+  db: Queryable,
+  owner: string,
+  kinds: readonly string[],
+  leaseSeconds: number,
+): Promise<JobRow | null> {
   const { rows } = await db.query<JobRow>(
     `UPDATE jobs SET state = 'running', locked_by = $1, lease_until = now() + make_interval(secs => $2),
             attempts = attempts + 1
@@ -54,7 +59,12 @@ export async function complete(db: Queryable, job: JobRow): Promise<void> {
 }
 
 /** Retries with exponential back-off (2^n seconds, at most an hour) until max_attempts. */
-export async function fail(db: Queryable, job: JobRow, error: string, retry: boolean): Promise<'queued' | 'failed'> {
+export async function fail(
+  db: Queryable,
+  job: JobRow,
+  error: string,
+  retry: boolean,
+): Promise<'queued' | 'failed'> {
   const final = !retry || job.attempts >= job.max_attempts;
   await db.query(
     `UPDATE jobs SET state = $3, last_error = $4, locked_by = NULL, lease_until = NULL,
@@ -87,6 +97,8 @@ export async function releaseDead(db: Queryable, isDead: (owner: string) => bool
 }
 
 export async function jobCounts(db: Queryable): Promise<Record<string, number>> {
-  const { rows } = await db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs GROUP BY state');
+  const { rows } = await db.query<{ state: string; n: number }>(
+    'SELECT state, count(*)::int AS n FROM jobs GROUP BY state',
+  );
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }

@@ -73,16 +73,22 @@ export function startWorkers(options: {
       busy++;
       const started = performance.now();
       try {
-        await handlers[job.kind]!(job, { signal: abort.signal, log: log.child({ job: job.id, kind: job.kind }) });
+        await handlers[job.kind]!(job, {
+          signal: abort.signal,
+          log: log.child({ job: job.id, kind: job.kind }),
+        });
         await complete(db, job);
         log.info({ job: job.id, kind: job.kind, ms: Math.round(performance.now() - started) }, 'job done');
       } catch (error) {
         if (stopping && abort.signal.aborted) {
           // Interrupted by shutdown: release() below puts it back untouched.
         } else {
-          const outcome = await fail(db, job, (error as Error).message, !(error instanceof PermanentJobError)).catch(
-            () => 'unknown',
-          );
+          const outcome = await fail(
+            db,
+            job,
+            (error as Error).message,
+            !(error instanceof PermanentJobError),
+          ).catch(() => 'unknown');
           log.warn({ job: job.id, kind: job.kind, err: error, outcome }, 'job failed');
         }
       } finally {
@@ -104,7 +110,10 @@ export function startWorkers(options: {
       stopping = true;
       wake?.();
       const all = Promise.allSettled(loops);
-      const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(r, graceMs, true).unref())]);
+      const timedOut = await Promise.race([
+        all.then(() => false),
+        new Promise<boolean>((r) => setTimeout(r, graceMs, true).unref()),
+      ]);
       if (timedOut) {
         abort.abort();
         await all;

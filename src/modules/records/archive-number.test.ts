@@ -7,11 +7,25 @@ import { titleFromName } from '../ingest/ingest.usecases.ts';
 describe('archive numbers (DA/T 22-2015)', () => {
   it('prints 全宗号-门类代码·年度-保管期限代码-机构代码-件号 by default', () => {
     assert.equal(
-      formatArchiveNo(DEFAULT_ARCHIVE_NO_FORMAT, { fonds: 'A012', category: 'WS', year: 2024, retention: 'Y', org: 'BGS', item: 1 }),
+      formatArchiveNo(DEFAULT_ARCHIVE_NO_FORMAT, {
+        fonds: 'A012',
+        category: 'WS',
+        year: 2024,
+        retention: 'Y',
+        org: 'BGS',
+        item: 1,
+      }),
       'A012-WS·2024-Y-BGS-0001',
     );
     assert.equal(
-      formatArchiveNo(DEFAULT_ARCHIVE_NO_FORMAT, { fonds: 'A012', category: 'WS', year: 2024, retention: 'D30', org: 'BGS', item: 12345 }),
+      formatArchiveNo(DEFAULT_ARCHIVE_NO_FORMAT, {
+        fonds: 'A012',
+        category: 'WS',
+        year: 2024,
+        retention: 'D30',
+        org: 'BGS',
+        item: 12345,
+      }),
       'A012-WS·2024-D30-BGS-12345',
     );
   });
@@ -21,16 +35,32 @@ describe('archive numbers (DA/T 22-2015)', () => {
     assert.ok(archiveNoFormatProblem(format));
     assert.equal(archiveNoFormatProblem('{fonds}-{year}-{category}-{org}-{retention}-{item:5}'), null);
     assert.equal(
-      formatArchiveNo('{fonds}-{year}-{category}-{org}-{retention}-{item:5}', { fonds: 'F1', category: 'SP', year: 2025, retention: 'D10', org: 'ZJ', item: 7 }),
+      formatArchiveNo('{fonds}-{year}-{category}-{org}-{retention}-{item:5}', {
+        fonds: 'F1',
+        category: 'SP',
+        year: 2025,
+        retention: 'D10',
+        org: 'ZJ',
+        item: 7,
+      }),
       'F1-2025-SP-ZJ-D10-00007',
     );
   });
 
   it('refuses templates that could give two records one number', () => {
     assert.match(archiveNoFormatProblem('{fonds}-{category}·{year}-{retention}-{item}')!, /\{org\}/);
-    assert.match(archiveNoFormatProblem('{fonds}-{category}·{year}-{retention}-{org}{item}')!, /separator|分隔/);
-    assert.match(archiveNoFormatProblem('{fonds}-{category}·{year}-{retention}-{org}-{item}-{item}')!, /\{item\}/);
-    assert.match(archiveNoFormatProblem('{fonds}-{category}·{year}-{retention}-{org}-{serial}')!, /unknown|未知/);
+    assert.match(
+      archiveNoFormatProblem('{fonds}-{category}·{year}-{retention}-{org}{item}')!,
+      /separator|分隔/,
+    );
+    assert.match(
+      archiveNoFormatProblem('{fonds}-{category}·{year}-{retention}-{org}-{item}-{item}')!,
+      /\{item\}/,
+    );
+    assert.match(
+      archiveNoFormatProblem('{fonds}-{category}·{year}-{retention}-{org}-{serial}')!,
+      /unknown|未知/,
+    );
     assert.match(archiveNoFormatProblem('{fonds}/{category}·{year}-{retention}-{org}-{item}')!, /slash|斜杠/);
   });
 });

@@ -17,7 +17,10 @@ export const recordMetadataSchema = z
     year: z.number().int().min(1000).max(9999).describe('年度（缺省取形成日期的年份）').optional(),
     pageCount: z.number().int().min(0).max(1_000_000).describe('页数').optional(),
     level: text(32).describe('密级代码，如 public / internal / sensitive').optional(),
-    retention: z.enum(['Y', 'D30', 'D10']).describe('保管期限：Y 永久、D30 定期30年、D10 定期10年').optional(),
+    retention: z
+      .enum(['Y', 'D30', 'D10'])
+      .describe('保管期限：Y 永久、D30 定期30年、D10 定期10年')
+      .optional(),
     organisation: text(64).describe('机构（问题）：代码或 id').optional(),
     keywords: z.array(text(100)).max(50).describe('关键词').optional(),
     notes: z.string().max(5000).describe('附注').optional(),
@@ -44,13 +47,18 @@ export function checkExtraFields(
 ): void {
   for (const [name, value] of Object.entries(extra ?? {})) {
     const field = fields.find((f) => f.name === name);
-    if (!field) throw metadataInvalid({ field: `extra.${name}`, reason: '该门类没有此著录项 / not a field of this category' });
+    if (!field)
+      throw metadataInvalid({
+        field: `extra.${name}`,
+        reason: '该门类没有此著录项 / not a field of this category',
+      });
     if (value === null) continue;
     const ok =
       field.type === 'date'
         ? typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
         : typeof value === field.type;
-    if (!ok) throw metadataInvalid({ field: `extra.${name}`, reason: `应为 ${field.type} / must be ${field.type}` });
+    if (!ok)
+      throw metadataInvalid({ field: `extra.${name}`, reason: `应为 ${field.type} / must be ${field.type}` });
   }
   for (const field of fields) {
     if (field.required && (extra?.[field.name] ?? null) === null) {
@@ -63,12 +71,21 @@ export function checkExtraFields(
 export function metadataError(error: z.ZodError, prefix = ''): Error {
   const issue = error.issues[0]!;
   const field = `${prefix}${issue.path.join('.')}` || '(root)';
-  const reason = issue.code === 'unrecognized_keys' ? `未知著录项 / unknown field ${issue.keys.join(', ')}` : issue.message;
-  return metadataInvalid({ field: issue.code === 'unrecognized_keys' ? `${prefix}${issue.keys[0]}` : field, reason });
+  const reason =
+    issue.code === 'unrecognized_keys'
+      ? `未知著录项 / unknown field ${issue.keys.join(', ')}`
+      : issue.message;
+  return metadataInvalid({
+    field: issue.code === 'unrecognized_keys' ? `${prefix}${issue.keys[0]}` : field,
+    reason,
+  });
 }
 
 /** 年度: the explicit year, else the year the document was formed (DA/T 22-2015 §6.2). */
-export function recordYear(year: number | null | undefined, formedOn: string | null | undefined): number | null {
+export function recordYear(
+  year: number | null | undefined,
+  formedOn: string | null | undefined,
+): number | null {
   if (year) return year;
   if (formedOn) return Number(formedOn.slice(0, 4));
   return null;
@@ -79,6 +96,7 @@ export function safeFileName(name: string, fallback = 'file'): string {
   const base = name.split(/[/\\]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f<>:"|?*]/g, '_')
     .replace(/^\.+/, '_')
     .trim();

@@ -66,7 +66,11 @@ const SELECT_RECORD = `
     LEFT JOIN classes cl ON cl.id = r.class_id`;
 
 /** A record by id or archive number, if the actor may see it. */
-export async function findVisibleRecord(db: Queryable, actor: Actor, idOrArchiveNo: string): Promise<RecordRow | undefined> {
+export async function findVisibleRecord(
+  db: Queryable,
+  actor: Actor,
+  idOrArchiveNo: string,
+): Promise<RecordRow | undefined> {
   const params: unknown[] = [idOrArchiveNo];
   const where = isUuid(idOrArchiveNo) ? 'r.id = $1' : 'r.archive_no = $1';
   const { rows } = await db.query<RecordRow>(

@@ -37,7 +37,13 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
             limit: z.coerce.number().int().min(1).max(200).default(50),
             cursor: z.string().max(500).optional(),
           }),
-          response: { 200: z.object({ total: z.number(), items: z.array(recordViewSchema), nextCursor: z.string().nullable() }) },
+          response: {
+            200: z.object({
+              total: z.number(),
+              items: z.array(recordViewSchema),
+              nextCursor: z.string().nullable(),
+            }),
+          },
         },
       },
       async (request) => {
@@ -47,7 +53,14 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
     );
     api.get(
       '/records/:id',
-      { schema: { tags: ['records'], summary: '档案详情（含文件）', params: idParams, response: { 200: recordViewSchema } } },
+      {
+        schema: {
+          tags: ['records'],
+          summary: '档案详情（含文件）',
+          params: idParams,
+          response: { 200: recordViewSchema },
+        },
+      },
       async (request) => getRecord(db, request.actor, request.params.id),
     );
     api.patch(
@@ -57,7 +70,12 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           tags: ['records'],
           summary: '修改著录项；已归档档案的档号组成项不可修改',
           params: idParams,
-          headers: z.object({ 'if-match': z.string().regex(/^"?\d+"?$/).optional() }),
+          headers: z.object({
+            'if-match': z
+              .string()
+              .regex(/^"?\d+"?$/)
+              .optional(),
+          }),
           body: recordMetadataPatchSchema,
           response: { 200: recordViewSchema },
         },
@@ -70,7 +88,14 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
     );
     api.post(
       '/records/:id/file',
-      { schema: { tags: ['records'], summary: '归档：分配档号', params: idParams, response: { 200: recordViewSchema } } },
+      {
+        schema: {
+          tags: ['records'],
+          summary: '归档：分配档号',
+          params: idParams,
+          response: { 200: recordViewSchema },
+        },
+      },
       async (request) => fileRecord(db, request.actor, request.params.id),
     );
     api.get(
@@ -89,21 +114,38 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
         if (header) {
           // Learn the size first; the range is checked against it before any byte is read.
           const probe = await getRecord(db, request.actor, request.params.id);
-          const target = probe.components?.find((c) => c.id === request.params.componentId || (request.params.componentId === 'original' && c.role === 'original'));
+          const target = probe.components?.find(
+            (c) =>
+              c.id === request.params.componentId ||
+              (request.params.componentId === 'original' && c.role === 'original'),
+          );
           size = target?.size;
           if (size !== undefined) range = parseRange(header, size);
         }
-        const { component, stream } = await openComponent(db, blobs, request.actor, request.params.id, request.params.componentId, range);
+        const { component, stream } = await openComponent(
+          db,
+          blobs,
+          request.actor,
+          request.params.id,
+          request.params.componentId,
+          range,
+        );
         reply
           .header('content-type', component.mediaType)
           .header('accept-ranges', 'bytes')
           .header('etag', `"${component.sha256}"`)
           .header('x-content-sha256', component.sha256)
           .header('x-content-sm3', component.sm3)
-          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`)
+          .header(
+            'content-disposition',
+            `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`,
+          )
           .header('x-content-type-options', 'nosniff');
         if (range) {
-          reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${component.size}`).header('content-length', range.end - range.start + 1);
+          reply
+            .status(206)
+            .header('content-range', `bytes ${range.start}-${range.end}/${component.size}`)
+            .header('content-length', range.end - range.start + 1);
         } else {
           reply.header('content-length', component.size);
         }

@@ -163,7 +163,8 @@ function encodeCursor(row: RecordRow): string {
 function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)))
+      return { createdAt, id };
   } catch {
     // An unreadable cursor starts from the beginning rather than failing the listing.
   }
@@ -188,7 +189,8 @@ export async function updateRecord(
     if (expectedVersion !== undefined && current.version !== expectedVersion)
       throw recordVersionConflict({ version: current.version });
     if (current.status === 'filed') {
-      for (const field of FROZEN_WHEN_FILED) if (patch[field] !== undefined) throw recordFiledReadOnly({ field });
+      for (const field of FROZEN_WHEN_FILED)
+        if (patch[field] !== undefined) throw recordFiledReadOnly({ field });
     }
     const resolved = await resolvePlacement(tx, patch, current);
     if (patch.level !== undefined) {
@@ -314,7 +316,9 @@ export async function openComponent(
 ): Promise<{ component: ComponentView; record: RecordRow; stream: Readable }> {
   authorize(actor, 'record.download');
   const record = await requireRecord(db, actor, idOrArchiveNo);
-  const component = (await findComponents(db, record.id)).find((c) => c.id === componentId || (componentId === 'original' && c.role === 'original'));
+  const component = (await findComponents(db, record.id)).find(
+    (c) => c.id === componentId || (componentId === 'original' && c.role === 'original'),
+  );
   if (!component) throw componentNotFound({ component: componentId });
   const stream = await blobs.get(component.blob_sha256, range);
   await recordEvent(db, actor, 'record.download', {

@@ -64,7 +64,9 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 export async function findOrganisation(db: Queryable, idOrCode: string): Promise<OrganisationRow> {
   const { rows } = isUuid(idOrCode)
     ? await db.query<OrganisationRow>('SELECT * FROM organisations WHERE id = $1', [idOrCode])
-    : await db.query<OrganisationRow>('SELECT * FROM organisations WHERE code = $1 ORDER BY path LIMIT 2', [idOrCode]);
+    : await db.query<OrganisationRow>('SELECT * FROM organisations WHERE code = $1 ORDER BY path LIMIT 2', [
+        idOrCode,
+      ]);
   if (rows.length !== 1) throw organisationNotFound({ organisation: idOrCode });
   return rows[0]!;
 }

@@ -22,21 +22,47 @@ const organisationSchema = z.object({
   name: z.string(),
   level: z.enum(['city', 'district', 'street', 'department']),
 });
-const fondsSchema = z.object({ id: z.string(), code: z.string(), name: z.string(), organisationId: z.string(), archiveNoFormat: z.string() });
+const fondsSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  organisationId: z.string(),
+  archiveNoFormat: z.string(),
+});
 const categorySchema = z.object({
   id: z.string(),
   code: z.string(),
   nameZh: z.string(),
   nameEn: z.string(),
-  extraFields: z.array(z.object({ name: z.string(), zh: z.string(), en: z.string(), type: z.string(), required: z.boolean().optional() })),
+  extraFields: z.array(
+    z.object({
+      name: z.string(),
+      zh: z.string(),
+      en: z.string(),
+      type: z.string(),
+      required: z.boolean().optional(),
+    }),
+  ),
 });
-const classSchema = z.object({ id: z.string(), parentId: z.string().nullable(), code: z.string(), name: z.string(), path: z.string() });
+const classSchema = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  code: z.string(),
+  name: z.string(),
+  path: z.string(),
+});
 
 export function referenceRoutes(services: Services): FastifyPluginAsync {
   const { db } = services;
   return async (app) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
-    const org = (o: { id: string; parent_id: string | null; code: string; name: string; level: 'city' | 'district' | 'street' | 'department' }) => ({
+    const org = (o: {
+      id: string;
+      parent_id: string | null;
+      code: string;
+      name: string;
+      level: 'city' | 'district' | 'street' | 'department';
+    }) => ({
       id: o.id,
       parentId: o.parent_id,
       code: o.code,
@@ -45,7 +71,13 @@ export function referenceRoutes(services: Services): FastifyPluginAsync {
     });
     api.get(
       '/organisations',
-      { schema: { tags: ['reference'], summary: '机构树（按路径排序）', response: { 200: z.object({ items: z.array(organisationSchema) }) } } },
+      {
+        schema: {
+          tags: ['reference'],
+          summary: '机构树（按路径排序）',
+          response: { 200: z.object({ items: z.array(organisationSchema) }) },
+        },
+      },
       async (request) => ({ items: (await listOrganisations(db, request.actor)).map(org) }),
     );
     api.post(
@@ -63,9 +95,16 @@ export function referenceRoutes(services: Services): FastifyPluginAsync {
           response: { 201: organisationSchema },
         },
       },
-      async (request, reply) => reply.status(201).send(org(await createOrganisation(db, request.actor, request.body))),
+      async (request, reply) =>
+        reply.status(201).send(org(await createOrganisation(db, request.actor, request.body))),
     );
-    const fonds = (f: { id: string; code: string; name: string; organisation_id: string; archive_no_format: string }) => ({
+    const fonds = (f: {
+      id: string;
+      code: string;
+      name: string;
+      organisation_id: string;
+      archive_no_format: string;
+    }) => ({
       id: f.id,
       code: f.code,
       name: f.name,
@@ -74,7 +113,13 @@ export function referenceRoutes(services: Services): FastifyPluginAsync {
     });
     api.get(
       '/fonds',
-      { schema: { tags: ['reference'], summary: '全宗列表', response: { 200: z.object({ items: z.array(fondsSchema) }) } } },
+      {
+        schema: {
+          tags: ['reference'],
+          summary: '全宗列表',
+          response: { 200: z.object({ items: z.array(fondsSchema) }) },
+        },
+      },
       async (request) => ({ items: (await listFonds(db, request.actor)).map(fonds) }),
     );
     api.post(
@@ -92,11 +137,18 @@ export function referenceRoutes(services: Services): FastifyPluginAsync {
           response: { 201: fondsSchema },
         },
       },
-      async (request, reply) => reply.status(201).send(fonds(await createFonds(db, request.actor, request.body))),
+      async (request, reply) =>
+        reply.status(201).send(fonds(await createFonds(db, request.actor, request.body))),
     );
     api.get(
       '/categories',
-      { schema: { tags: ['reference'], summary: '档案门类及其扩展著录项', response: { 200: z.object({ items: z.array(categorySchema) }) } } },
+      {
+        schema: {
+          tags: ['reference'],
+          summary: '档案门类及其扩展著录项',
+          response: { 200: z.object({ items: z.array(categorySchema) }) },
+        },
+      },
       async (request) => ({
         items: (await listCategories(db, request.actor)).map((c) => ({
           id: c.id,
@@ -124,7 +176,9 @@ export function referenceRoutes(services: Services): FastifyPluginAsync {
           response: { 200: z.object({ items: z.array(classSchema) }) },
         },
       },
-      async (request) => ({ items: (await listClasses(db, request.actor, request.params.category)).map(cls) }),
+      async (request) => ({
+        items: (await listClasses(db, request.actor, request.params.category)).map(cls),
+      }),
     );
     api.post(
       '/categories/:category/classes',
@@ -133,12 +187,20 @@ export function referenceRoutes(services: Services): FastifyPluginAsync {
           tags: ['reference'],
           summary: '在分类方案中新建类目',
           params: z.object({ category: z.string() }),
-          body: z.object({ code: z.string().regex(/^[A-Za-z0-9]{1,16}$/), name: z.string().min(1).max(200), parent: z.string().optional() }),
+          body: z.object({
+            code: z.string().regex(/^[A-Za-z0-9]{1,16}$/),
+            name: z.string().min(1).max(200),
+            parent: z.string().optional(),
+          }),
           response: { 201: classSchema },
         },
       },
       async (request, reply) =>
-        reply.status(201).send(cls(await createClass(db, request.actor, { ...request.body, category: request.params.category }))),
+        reply
+          .status(201)
+          .send(
+            cls(await createClass(db, request.actor, { ...request.body, category: request.params.category })),
+          ),
     );
     api.get(
       '/vocabularies',
@@ -148,20 +210,37 @@ export function referenceRoutes(services: Services): FastifyPluginAsync {
           summary: '密级与保管期限',
           response: {
             200: z.object({
-              secrecyLevels: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string(), rank: z.number() })),
-              retentionPeriods: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string(), years: z.number().nullable() })),
+              secrecyLevels: z.array(
+                z.object({ code: z.string(), zh: z.string(), en: z.string(), rank: z.number() }),
+              ),
+              retentionPeriods: z.array(
+                z.object({ code: z.string(), zh: z.string(), en: z.string(), years: z.number().nullable() }),
+              ),
             }),
           },
         },
       },
       async (request) => {
         authorize(request.actor, 'reference.read');
-        const retention = await db.query<{ code: string; name_zh: string; name_en: string; years: number | null }>(
-          'SELECT * FROM retention_periods ORDER BY years DESC NULLS FIRST',
-        );
+        const retention = await db.query<{
+          code: string;
+          name_zh: string;
+          name_en: string;
+          years: number | null;
+        }>('SELECT * FROM retention_periods ORDER BY years DESC NULLS FIRST');
         return {
-          secrecyLevels: (await listLevels(db)).map((l) => ({ code: l.code, zh: l.name_zh, en: l.name_en, rank: l.rank })),
-          retentionPeriods: retention.rows.map((r) => ({ code: r.code, zh: r.name_zh, en: r.name_en, years: r.years })),
+          secrecyLevels: (await listLevels(db)).map((l) => ({
+            code: l.code,
+            zh: l.name_zh,
+            en: l.name_en,
+            rank: l.rank,
+          })),
+          retentionPeriods: retention.rows.map((r) => ({
+            code: r.code,
+            zh: r.name_zh,
+            en: r.name_en,
+            years: r.years,
+          })),
         };
       },
     );

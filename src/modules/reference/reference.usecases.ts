@@ -34,13 +34,15 @@ export async function createOrganisation(
   return db.transaction(async (tx) => {
     const parent = input.parent ? await findOrganisation(tx, input.parent) : null;
     if (parent && LEVEL_ORDER[input.level] < LEVEL_ORDER[parent.level])
-      throw organisationLevelInvalid({ reason: `${input.level} 不能隶属于 ${parent.level} / cannot sit under ${parent.level}` });
+      throw organisationLevelInvalid({
+        reason: `${input.level} 不能隶属于 ${parent.level} / cannot sit under ${parent.level}`,
+      });
     if (!parent && input.level === 'department')
       throw organisationLevelInvalid({ reason: '部门必须有上级机构 / a department needs a parent' });
-    const dup = await tx.query('SELECT 1 FROM organisations WHERE code = $1 AND parent_id IS NOT DISTINCT FROM $2', [
-      input.code,
-      parent?.id ?? null,
-    ]);
+    const dup = await tx.query(
+      'SELECT 1 FROM organisations WHERE code = $1 AND parent_id IS NOT DISTINCT FROM $2',
+      [input.code, parent?.id ?? null],
+    );
     if (dup.rowCount > 0) throw organisationExists({ code: input.code });
     const id = randomUUID();
     const { rows } = await tx.query<OrganisationRow>(
@@ -101,7 +103,14 @@ export async function createClass(
     const id = randomUUID();
     const { rows } = await tx.query<ClassRow>(
       'INSERT INTO classes (id, category_id, parent_id, code, name, path) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-      [id, category.id, parent?.id ?? null, input.code, input.name, `${parent?.path ?? `/${category.code}/`}${input.code}/`],
+      [
+        id,
+        category.id,
+        parent?.id ?? null,
+        input.code,
+        input.name,
+        `${parent?.path ?? `/${category.code}/`}${input.code}/`,
+      ],
     );
     await recordEvent(tx, actor, 'class.create', { category: category.code, code: input.code });
     return rows[0]!;
@@ -111,5 +120,6 @@ export async function createClass(
 export async function listClasses(db: Queryable, actor: Actor, category: string): Promise<ClassRow[]> {
   authorize(actor, 'reference.read');
   const cat = await findCategory(db, category);
-  return (await db.query<ClassRow>('SELECT * FROM classes WHERE category_id = $1 ORDER BY path', [cat.id])).rows;
+  return (await db.query<ClassRow>('SELECT * FROM classes WHERE category_id = $1 ORDER BY path', [cat.id]))
+    .rows;
 }

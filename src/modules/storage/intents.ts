@@ -70,7 +70,12 @@ export async function persistStaged<T>(
   }
 }
 
-async function abandonIntent(db: Database, blobs: BlobStore, intentId: string, sha256: string): Promise<void> {
+async function abandonIntent(
+  db: Database,
+  blobs: BlobStore,
+  intentId: string,
+  sha256: string,
+): Promise<void> {
   const { rows } = await db.query<{ has_row: boolean; other_intents: number }>(
     `SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1) AS has_row,
             (SELECT count(*)::int FROM blob_intents WHERE sha256 = $1 AND id <> $2) AS other_intents`,

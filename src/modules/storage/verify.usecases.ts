@@ -22,7 +22,12 @@ export interface VerifyReport {
   orphansRemoved: number;
   seconds: number;
   mbPerSecond: number;
-  problems: { sha256: string; replica: string; state: ReplicaState | 'orphan' | 'unrecoverable'; repaired: boolean }[];
+  problems: {
+    sha256: string;
+    replica: string;
+    state: ReplicaState | 'orphan' | 'unrecoverable';
+    repaired: boolean;
+  }[];
 }
 
 export async function verifyStorage(
@@ -84,7 +89,12 @@ export async function verifyStorage(
       else report.damaged++;
       const fixed = repaired.includes(replica.replica);
       if (fixed) report.repaired++;
-      report.problems.push({ sha256, replica: replica.replica, state: lost ? 'unrecoverable' : replica.state, repaired: fixed });
+      report.problems.push({
+        sha256,
+        replica: replica.replica,
+        state: lost ? 'unrecoverable' : replica.state,
+        repaired: fixed,
+      });
     }
   }
 

@@ -17,7 +17,9 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(encoded);
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(
+    encoded,
+  );
   if (!match) return false;
   const [, m, t, p, salt, hash] = match as unknown as [string, string, string, string, string, string];
   const expected = Buffer.from(hash, 'base64');
@@ -48,7 +50,8 @@ export function generatePassword(length = 20): string {
 /** Rules for a chosen password: long enough and not trivially guessable. */
 export function passwordProblem(password: string, username: string): string | null {
   if ([...password].length < 10) return '至少 10 个字符 / at least 10 characters';
-  if (password.toLowerCase().includes(username.toLowerCase())) return '不能包含用户名 / must not contain the user name';
+  if (password.toLowerCase().includes(username.toLowerCase()))
+    return '不能包含用户名 / must not contain the user name';
   if (new Set(password).size < 5) return '字符种类太少 / too few distinct characters';
   return null;
 }

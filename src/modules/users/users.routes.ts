@@ -60,9 +60,14 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
     );
     api.post(
       '/auth/logout',
-      { config: { allowPasswordChange: true }, schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null() } } },
+      {
+        config: { allowPasswordChange: true },
+        schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null() } },
+      },
       async (request, reply) => {
-        const secret = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? readCookie(request, SESSION_COOKIE);
+        const secret =
+          /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ??
+          readCookie(request, SESSION_COOKIE);
         if (secret) await logout(db, secret);
         reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
         return reply.status(204).send(null);
@@ -90,7 +95,10 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags: ['auth'],
           summary: '修改密码（首次登录必须修改一次性密码）',
-          body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+          body: z.object({
+            currentPassword: z.string().min(1).max(1024),
+            newPassword: z.string().min(1).max(1024),
+          }),
           response: { 204: z.null() },
         },
       },
@@ -105,8 +113,13 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags: ['auth'],
           summary: '为机器客户端创建 API 令牌（只显示一次）',
-          body: z.object({ name: z.string().min(1).max(100), days: z.number().int().min(1).max(3650).optional() }),
-          response: { 201: z.object({ id: z.string(), token: z.string(), expiresAt: z.string().nullable() }) },
+          body: z.object({
+            name: z.string().min(1).max(100),
+            days: z.number().int().min(1).max(3650).optional(),
+          }),
+          response: {
+            201: z.object({ id: z.string(), token: z.string(), expiresAt: z.string().nullable() }),
+          },
         },
       },
       async (request, reply) => {
@@ -116,7 +129,13 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
     );
     api.get(
       '/users',
-      { schema: { tags: ['users'], summary: '用户列表', response: { 200: z.object({ items: z.array(publicUserSchema) }) } } },
+      {
+        schema: {
+          tags: ['users'],
+          summary: '用户列表',
+          response: { 200: z.object({ items: z.array(publicUserSchema) }) },
+        },
+      },
       async (request) => ({ items: await listUsers(db, request.actor) }),
     );
     api.post(
@@ -151,7 +170,9 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
           response: { 200: z.object({ oneTimePassword: z.string() }) },
         },
       },
-      async (request) => ({ oneTimePassword: await resetPassword(db, request.actor, request.params.username) }),
+      async (request) => ({
+        oneTimePassword: await resetPassword(db, request.actor, request.params.username),
+      }),
     );
   };
 }

@@ -94,7 +94,15 @@ export async function createUser(
     const { rows } = await tx.query<UserRow>(
       `INSERT INTO users (id, username, display_name, password_hash, organisation_id, roles, clearance, must_change_password)
        VALUES ($1, $2, $3, $4, $5, $6, $7, true) RETURNING *`,
-      [randomUUID(), input.username, input.displayName ?? input.username, hash, input.organisationId, input.roles, input.clearance],
+      [
+        randomUUID(),
+        input.username,
+        input.displayName ?? input.username,
+        hash,
+        input.organisationId,
+        input.roles,
+        input.clearance,
+      ],
     );
     await recordEvent(tx, actor, 'user.create', { username: input.username, roles: input.roles });
     return { user: publicUser(rows[0]!), oneTimePassword };
@@ -163,7 +171,10 @@ export async function login(
   const secret = `dgs_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + input.sessionHours * 3600_000);
   await db.transaction(async (tx) => {
-    await tx.query('UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1', [user.id]);
+    await tx.query(
+      'UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1',
+      [user.id],
+    );
     await tx.query(
       `INSERT INTO credentials (id, user_id, kind, secret_hash, expires_at) VALUES ($1, $2, 'session', $3, $4)`,
       [randomUUID(), user.id, hashSecret(secret), expiresAt],
@@ -211,10 +222,14 @@ export async function changePassword(
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) throw badCredentials();
   const problem = passwordProblem(input.newPassword, user.username);
   if (problem) throw weakPassword({ reason: problem });
-  if (input.newPassword === input.currentPassword) throw weakPassword({ reason: '新密码不能与旧密码相同 / must differ from the old one' });
+  if (input.newPassword === input.currentPassword)
+    throw weakPassword({ reason: '新密码不能与旧密码相同 / must differ from the old one' });
   const hash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
-    await tx.query('UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1', [user.id, hash]);
+    await tx.query('UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1', [
+      user.id,
+      hash,
+    ]);
     await recordEvent(tx, actor, 'auth.password_change');
   });
 }
@@ -227,7 +242,9 @@ export interface Authenticated {
 
 /** Resolves a session cookie or bearer token to the acting user, or throws auth.unauthenticated. */
 export async function authenticate(db: Queryable, secret: string, ip?: string): Promise<Authenticated> {
-  const { rows } = await db.query<UserRow & { credential_id: string; kind: 'session' | 'token'; org_path: string; level_rank: number }>(
+  const { rows } = await db.query<
+    UserRow & { credential_id: string; kind: 'session' | 'token'; org_path: string; level_rank: number }
+  >(
     `SELECT u.*, c.id AS credential_id, c.kind, o.path AS org_path, l.rank AS level_rank
        FROM credentials c
        JOIN users u ON u.id = c.user_id
@@ -265,7 +282,16 @@ export function requirePasswordChanged(user: UserRow): void {
 }
 
 function anonymousActor(username: string, ip: string | undefined): Actor {
-  return { kind: 'user', userId: null, label: `anonymous:${username}`, roles: [], clearanceRank: -1, organisationPath: '/', ip };
+  return {
+    kind: 'user',
+    userId: null,
+    label: `anonymous:${username}`,
+    roles: [],
+    clearanceRank: -1,
+    organisationPath: '/',
+    ip,
+  };
 }
 
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teWR1bW15ZHU';
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teWR1bW15ZHU';

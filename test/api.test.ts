@@ -1,9 +1,16 @@
-/** The REST API end to end, in-process, over a real PGlite database and real volumes. */
+/** The REST API end to end, in-process, over a real database (PGlite; PostgreSQL in api.postgres.int.test.ts) and real volumes. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { CHINESE_TEXT, makePdf, makePng } from './fixtures.ts';
-import { createSignedInUser, createTestContext, multipart, signIn, type TestContext } from './helpers.ts';
+import {
+  createSignedInUser,
+  createTestContext,
+  multipart,
+  signIn,
+  testBackend,
+  type TestContext,
+} from './helpers.ts';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -37,6 +44,10 @@ describe('REST API', () => {
       headers: { ...headers, authorization: auth },
     });
   };
+
+  it(`runs on the ${testBackend()} database`, () => {
+    assert.equal(ctx.services.db.kind, testBackend());
+  });
 
   it('refuses every API route without credentials', async () => {
     const doc = (await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../src/app/config.ts';
 import { createLogger } from '../src/app/logger.ts';
 import { createApp } from '../src/app/server.ts';
 import { buildServices, type Services } from '../src/app/services.ts';
-import { createTestDatabase } from '../src/db/testing.ts';
+import { createPostgresTestDatabase, createTestDatabase } from '../src/db/testing.ts';
 
 export interface TestContext {
   services: Services;
@@ -22,10 +22,18 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+/**
+ * The database behind the test context: PGlite by default; a new database on the PostgreSQL server
+ * of TEST_DATABASE_URL when DANGAN_TEST_BACKEND=postgres (the *.int.test.ts files set it).
+ */
+export function testBackend(): 'pglite' | 'postgres' {
+  return process.env['DANGAN_TEST_BACKEND'] === 'postgres' ? 'postgres' : 'pglite';
+}
+
 export async function createTestContext(flags: Record<string, unknown> = {}): Promise<TestContext> {
   const dir = await mkdtemp(join(tmpdir(), 'dangan-test-'));
   const config = loadConfig({ flags: { data: dir, logLevel: 'silent', ...flags }, env: {} });
-  const db = await createTestDatabase();
+  const db = testBackend() === 'postgres' ? await createPostgresTestDatabase() : await createTestDatabase();
   const services = await buildServices(config, createLogger('silent'), { db });
   const app = await createApp(services);
   await app.ready();

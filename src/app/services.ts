@@ -2,6 +2,7 @@
  * Wiring in one place: every service is built once here and passed on explicitly. A service
  * receives only what it uses.
  */
+import { createReferenceCache } from '../modules/reference/reference.cache.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { migrate } from '../db/migrate.ts';
@@ -68,7 +69,14 @@ export async function buildServices(
       tmpDir,
       local: localActor(maxRank),
       firstStart,
-      ingestDeps: { db, blobs, config, owner, notify: () => services.workers?.notify() },
+      ingestDeps: {
+        db,
+        blobs,
+        config,
+        owner,
+        reference: createReferenceCache(db),
+        notify: () => services.workers?.notify(),
+      },
       jobHandlers: { extract_text: extractTextJob({ db, blobs, owner, tmpDir }) },
       workers: undefined,
       startJobWorkers(concurrency = config.jobs.workers) {

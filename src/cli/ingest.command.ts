@@ -129,6 +129,7 @@ async function ingestOne(
       originalName: item.relative,
       metadata,
       file: options.file,
+      view: 'brief',
     });
     if (outcome.status === 'duplicate') {
       return {
@@ -142,8 +143,8 @@ async function ingestOne(
     return {
       path: item.path,
       status: 'created' as const,
-      recordId: outcome.record.id,
-      archiveNo: outcome.record.archiveNo,
+      recordId: outcome.recordId,
+      archiveNo: outcome.archiveNo,
       error: outcome.filingError ?? null,
     };
   } catch (error) {

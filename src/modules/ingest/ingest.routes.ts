@@ -1,4 +1,5 @@
 /** Upload: POST /api/v1/records, multipart, streamed into the store without buffering the file. */
+import { readRecordView } from '../records/records.usecases.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -28,6 +29,8 @@ export function ingestRoutes(services: Services): FastifyPluginAsync {
           response: {
             201: z.object({
               status: z.literal('created'),
+              recordId: z.uuid(),
+              archiveNo: z.string().nullable(),
               record: recordViewSchema,
               nameMismatch: z.boolean(),
               filingError: z.object({ code: z.string(), message: z.string() }).optional(),
@@ -82,9 +85,9 @@ export function ingestRoutes(services: Services): FastifyPluginAsync {
             throw uploadTruncated();
           throw error;
         }
-        return outcome.status === 'created'
-          ? reply.status(201).send(outcome)
-          : reply.status(200).send(outcome);
+        if (outcome.status === 'duplicate') return reply.status(200).send(outcome);
+        const record = outcome.record ?? (await readRecordView(services.db, request.actor, outcome.recordId));
+        return reply.status(201).send({ ...outcome, record });
       },
     );
   };

@@ -4,15 +4,9 @@ import type { Database } from '../../db/database.port.ts';
 import { authorize, type Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { recordEvent } from '../events/events.ts';
-import {
-  findCategory,
-  findClass,
-  findFonds,
-  findLevel,
-  findOrganisation,
-  findRetention,
-} from '../reference/reference.repository.ts';
+import { findFonds, findLevel, type CategoryRow } from '../reference/reference.repository.ts';
 import { formatArchiveNo } from './archive-number.ts';
+import { directLookups, type ReferenceLookups } from '../reference/reference.cache.ts';
 import {
   componentNotFound,
   recordAlreadyFiled,
@@ -140,6 +134,12 @@ export async function getRecord(db: Database, actor: Actor, idOrArchiveNo: strin
   return toRecordView(row, components);
 }
 
+/** A record with its files as the actor sees it, without recording a view (for replies to a write). */
+export async function readRecordView(db: Database, actor: Actor, id: string): Promise<RecordView> {
+  const row = await requireRecord(db, actor, id);
+  return toRecordView(row, await findComponents(db, row.id));
+}
+
 export async function listRecords(
   db: Database,
   actor: Actor,
@@ -192,15 +192,14 @@ export async function updateRecord(
       for (const field of FROZEN_WHEN_FILED)
         if (patch[field] !== undefined) throw recordFiledReadOnly({ field });
     }
-    const resolved = await resolvePlacement(tx, patch, current);
+    const resolved = await resolvePlacement(directLookups(tx), patch, current);
     if (patch.level !== undefined) {
       // Nobody may lift a record to a level above their own clearance and so lock themselves out of it.
       const level = await findLevel(tx, patch.level);
       if (level.rank > actor.clearanceRank) throw recordNotFound({ record: idOrArchiveNo });
     }
     const extra = patch.extra === undefined ? current.extra : { ...current.extra, ...patch.extra };
-    const category = await findCategory(tx, resolved.categoryId);
-    checkExtraFields(extra, category.extra_fields);
+    checkExtraFields(extra, resolved.category.extra_fields);
     await tx.query(
       `UPDATE records SET
          title = coalesce($2, title), responsible = coalesce($3, responsible), doc_number = coalesce($4, doc_number),
@@ -235,25 +234,32 @@ export async function updateRecord(
   return getRecord(db, actor, updated);
 }
 
-/** Resolves codes in a patch to ids, keeping the current placement where the patch is silent. */
+/**
+ * Resolves codes in a patch to ids, keeping the current placement where the patch is silent. Returns
+ * the rows it looked up, so that callers need not look them up again.
+ */
 export async function resolvePlacement(
-  db: Parameters<typeof findFonds>[0],
+  ref: ReferenceLookups,
   patch: RecordMetadataPatch,
   current?: Pick<RecordRow, 'fonds_id' | 'category_id' | 'class_id' | 'organisation_id'>,
-): Promise<{ fondsId: string; categoryId: string; classId: string | null; organisationId: string }> {
-  const fondsId = patch.fonds ? (await findFonds(db, patch.fonds)).id : current?.fonds_id;
-  const categoryId = patch.category ? (await findCategory(db, patch.category)).id : current?.category_id;
-  const organisationId = patch.organisation
-    ? (await findOrganisation(db, patch.organisation)).id
-    : current?.organisation_id;
-  if (!fondsId || !categoryId || !organisationId) throw new Error('placement incomplete');
+): Promise<{
+  fondsId: string;
+  categoryId: string;
+  classId: string | null;
+  organisationId: string;
+  category: CategoryRow;
+}> {
+  // One after the other: inside a transaction the statements share one connection anyway.
+  const fonds = await ref.fonds(patch.fonds ?? current?.fonds_id ?? '');
+  const category = await ref.category(patch.category ?? current?.category_id ?? '');
+  const organisation = await ref.organisation(patch.organisation ?? current?.organisation_id ?? '');
   const classId = patch.class
-    ? (await findClass(db, categoryId, patch.class)).id
-    : categoryId === current?.category_id
+    ? (await ref.class(category.id, patch.class)).id
+    : category.id === current?.category_id
       ? current.class_id
       : null;
-  if (patch.retention) await findRetention(db, patch.retention);
-  return { fondsId, categoryId, classId, organisationId };
+  if (patch.retention) await ref.retention(patch.retention);
+  return { fondsId: fonds.id, categoryId: category.id, classId, organisationId: organisation.id, category };
 }
 
 /**
@@ -262,8 +268,18 @@ export async function resolvePlacement(
  * queue up and get consecutive numbers; a rolled-back filing rolls its number back too — no gaps.
  */
 export async function fileRecord(db: Database, actor: Actor, idOrArchiveNo: string): Promise<RecordView> {
+  const { id } = await assignArchiveNo(db, actor, idOrArchiveNo);
+  return getRecord(db, actor, id);
+}
+
+/** The filing transaction of fileRecord, answering only the record's id and its new 档号. */
+export async function assignArchiveNo(
+  db: Database,
+  actor: Actor,
+  idOrArchiveNo: string,
+): Promise<{ id: string; archiveNo: string }> {
   authorize(actor, 'record.file');
-  const id = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const visible = await findVisibleRecord(tx, actor, idOrArchiveNo);
     if (!visible) throw recordNotFound({ record: idOrArchiveNo });
     // Lock the record so that two filings of the same draft cannot both pass the status check.
@@ -300,9 +316,8 @@ export async function fileRecord(db: Database, actor: Actor, idOrArchiveNo: stri
       [row.id, year, item, archiveNo, actor.label],
     );
     await recordEvent(tx, actor, 'record.file', { recordId: row.id, archiveNo });
-    return row.id;
+    return { id: row.id, archiveNo };
   });
-  return getRecord(db, actor, id);
 }
 
 /** Opens one file of a record for download (whole or a byte range); the download is recorded. */

@@ -112,6 +112,9 @@ function toAppError(raw: unknown, request: FastifyRequest): AppError {
 async function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): Promise<void> {
   if (error.status >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, error.en);
   const locale = localeOf(request);
+  // A request whose body was not read to the end (too large, cut off, refused before the upload was
+  // taken in) leaves its connection in an unknown state: close it instead of waiting for the rest.
+  if (!request.raw.complete) void reply.header('connection', 'close');
   await reply
     .status(error.status)
     .header('content-type', 'application/json; charset=utf-8')

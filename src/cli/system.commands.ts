@@ -40,8 +40,11 @@ export function registerSystemCommands(program: Command): void {
           if (closing) return;
           closing = true;
           log.info({ signal }, 'shutting down');
-          // Stop taking requests, let running ones finish, then finish or re-queue jobs.
+          // Stop taking requests, let running ones finish (for at most the grace period: a client
+          // that stalls mid-upload must not hold the shutdown), then finish or re-queue jobs.
+          const grace = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownGraceMs);
           await app.close();
+          clearTimeout(grace);
           await services.close();
           log.info('stopped');
           process.exit(0);

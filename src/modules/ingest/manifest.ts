@@ -19,12 +19,13 @@ export interface Manifest {
 const NUMBER_FIELDS = new Set(['year', 'pageCount']);
 
 export async function readManifest(path: string): Promise<Manifest> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+    bytes = await readFile(path);
   } catch (error) {
     throw manifestUnreadable({ manifest: path, reason: (error as Error).message });
   }
+  const text = decodeManifest(bytes).replace(/^\uFEFF/, '');
   const rows = extname(path).toLowerCase() === '.csv' ? csvRows(path, text) : jsonRows(path, text);
   const byPath = new Map<string, RecordMetadataPatch>();
   rows.forEach((raw, index) => {
@@ -47,6 +48,18 @@ export async function readManifest(path: string): Promise<Manifest> {
     size: byPath.size,
     lookup: (file) => byPath.get(normalise(file)) ?? byName.get(basename(file)),
   };
+}
+
+/**
+ * UTF-8 when the bytes are valid UTF-8, else GB 18030: spreadsheets saved as CSV on Chinese Windows
+ * (Excel, WPS) are GB 18030 (GBK) encoded, and a manifest must not turn into mojibake.
+ */
+export function decodeManifest(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
 }
 
 function normalise(path: string): string {

@@ -70,6 +70,19 @@ describe('command line', () => {
     assert.match(res.stderr, /server\.port/);
   });
 
+  it('stops with a clear error when the database server is unreachable or the URL is not PostgreSQL', async () => {
+    const unreachable = await runCli(['show', 'x', '--data', data], {
+      env: { DATABASE_URL: 'postgres://dangan:secret@127.0.0.1:1/dangan' },
+    });
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /database\.unavailable/);
+    assert.doesNotMatch(unreachable.stderr, /secret|at .*\.ts:\d+/, 'no password and no stack trace');
+    const wrong = await runCli(['migrate', '--data', data, '--database-url', 'mysql://root@127.0.0.1/x']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /config\.invalid/);
+    assert.match(wrong.stderr, /databaseUrl/);
+  });
+
   it('ingests a folder, reports one JSON line per file, files what the manifest describes, and refuses bad files', async () => {
     const res = await runCli([
       'ingest',

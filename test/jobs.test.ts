@@ -39,9 +39,14 @@ describe('background jobs', () => {
     const ids = [
       await ingest(ctx, '通知.txt', `${CHINESE_TEXT}\n`),
       await ingest(ctx, '批复.docx', makeDocx(['关于同意建设项目用地预审的批复', CHINESE_TEXT])),
-      await ingest(ctx, '许可证.pdf', await makePdf(['Construction permit', 'No. 2024-17 of the Approval Bureau'])),
+      await ingest(
+        ctx,
+        '许可证.pdf',
+        await makePdf(['Construction permit', 'No. 2024-17 of the Approval Bureau']),
+      ),
     ];
-    for (const id of ids) assert.deepEqual(await jobStates(ctx, id), [{ kind: 'extract_text', state: 'queued', attempts: 0 }]);
+    for (const id of ids)
+      assert.deepEqual(await jobStates(ctx, id), [{ kind: 'extract_text', state: 'queued', attempts: 0 }]);
 
     const workers = ctx.services.startJobWorkers(2);
     await workers.idle();
@@ -64,7 +69,10 @@ describe('background jobs', () => {
       assert.equal(rows.length, 1, `record ${i} has one text component`);
       assert.equal(rows[0]!.source_is_original, true);
       const text = await readAll(await ctx.services.blobs.get(rows[0]!.blob_sha256));
-      assert.ok(text.includes(expected[i]!), `text of record ${i} holds ${expected[i]}: ${text.slice(0, 80)}`);
+      assert.ok(
+        text.includes(expected[i]!),
+        `text of record ${i} holds ${expected[i]}: ${text.slice(0, 80)}`,
+      );
     }
   });
 
@@ -73,7 +81,9 @@ describe('background jobs', () => {
     const running = new Promise<void>((resolve) => (started = resolve));
     ctx.services.jobHandlers['test_slow'] = async (_job, { signal }) => {
       started();
-      await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))));
+      await new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('stopped'))),
+      );
     };
     try {
       const id = await enqueue(ctx.services.db, { kind: 'test_slow' });
@@ -82,10 +92,11 @@ describe('background jobs', () => {
       const { released } = await workers.stop(200);
       ctx.services.workers = undefined;
       assert.equal(released, 1);
-      const { rows } = await ctx.services.db.query<{ state: string; attempts: number; locked_by: string | null }>(
-        'SELECT state, attempts, locked_by FROM jobs WHERE id = $1',
-        [id],
-      );
+      const { rows } = await ctx.services.db.query<{
+        state: string;
+        attempts: number;
+        locked_by: string | null;
+      }>('SELECT state, attempts, locked_by FROM jobs WHERE id = $1', [id]);
       assert.deepEqual(rows[0], { state: 'queued', attempts: 0, locked_by: null });
     } finally {
       delete ctx.services.jobHandlers['test_slow'];
@@ -107,13 +118,16 @@ describe('background jobs', () => {
 
     const second = await buildServices({ ...config, volumes }, createLogger('silent'));
     try {
-      const before = await second.db.query<{ state: string }>('SELECT state FROM jobs WHERE record_id = $1', [recordId]);
+      const before = await second.db.query<{ state: string }>('SELECT state FROM jobs WHERE record_id = $1', [
+        recordId,
+      ]);
       assert.deepEqual(before.rows, [{ state: 'queued' }]);
       const workers = second.startJobWorkers(1);
       await workers.idle();
-      const afterRows = await second.db.query<{ state: string }>('SELECT state FROM jobs WHERE record_id = $1', [
-        recordId,
-      ]);
+      const afterRows = await second.db.query<{ state: string }>(
+        'SELECT state FROM jobs WHERE record_id = $1',
+        [recordId],
+      );
       assert.deepEqual(afterRows.rows, [{ state: 'done' }]);
     } finally {
       await second.close();

@@ -90,7 +90,12 @@ describe('dangan serve', () => {
     const created = await fetch(`${base}/api/v1/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'dangan1', roles: ['archivist'], organisation: 'SPJ', clearance: 'sensitive' }),
+      body: JSON.stringify({
+        username: 'dangan1',
+        roles: ['archivist'],
+        organisation: 'SPJ',
+        clearance: 'sensitive',
+      }),
     });
     assert.equal(created.status, 201, await created.clone().text());
     const { oneTimePassword } = (await created.json()) as { oneTimePassword: string };
@@ -111,7 +116,11 @@ describe('dangan serve', () => {
     const content = Buffer.from(`${CHINESE_TEXT.repeat(50)}`);
     const form = new FormData();
     form.append('file', new Blob([content]), '批复.txt');
-    const upload = await fetch(`${base}/api/v1/records`, { method: 'POST', headers: { authorization }, body: form });
+    const upload = await fetch(`${base}/api/v1/records`, {
+      method: 'POST',
+      headers: { authorization },
+      body: form,
+    });
     assert.equal(upload.status, 201, await upload.clone().text());
     const { record } = (await upload.json()) as { record: { id: string; components: { id: string }[] } };
     const url = `${base}/api/v1/records/${record.id}/components/${record.components[0]!.id}/content`;
@@ -138,7 +147,8 @@ describe('dangan serve', () => {
     const before = await countRecords();
     await rawUpload('dangan-boundary-cut', '中断.txt', LIMIT / 2, { finish: false });
     // The server notices the closed connection; give it a moment to clean up.
-    for (let i = 0; i < 50 && (await stagingFiles()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await stagingFiles()).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await stagingFiles(), []);
     assert.equal(await countRecords(), before);
   });
@@ -147,7 +157,9 @@ describe('dangan serve', () => {
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
     assert.equal(await exited, 0);
-    const parsed = logLines.filter(Boolean).map((line) => JSON.parse(line) as { msg?: string; level?: unknown });
+    const parsed = logLines
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg?: string; level?: unknown });
     assert.ok(parsed.length > 0);
     assert.ok(parsed.some((entry) => entry.msg === 'stopped'));
   });

@@ -60,7 +60,10 @@ describe('metadata manifests', () => {
 
   it('names the row and the field of an ill-typed value', async () => {
     const csv = await refusal(await manifest('year.csv', 'file,year\na.txt,2024\nb.txt,二〇二四\n'));
-    assert.deepEqual([csv.code, csv.details?.['row'], csv.details?.['field']], ['ingest.manifest_invalid', 2, 'year']);
+    assert.deepEqual(
+      [csv.code, csv.details?.['row'], csv.details?.['field']],
+      ['ingest.manifest_invalid', 2, 'year'],
+    );
     const json = await refusal(
       await manifest(
         'date.json',
@@ -70,7 +73,10 @@ describe('metadata manifests', () => {
         ]),
       ),
     );
-    assert.deepEqual([json.code, json.details?.['row'], json.details?.['field']], ['ingest.manifest_invalid', 2, 'formedOn']);
+    assert.deepEqual(
+      [json.code, json.details?.['row'], json.details?.['field']],
+      ['ingest.manifest_invalid', 2, 'formedOn'],
+    );
     const retention = await refusal(
       await manifest('retention.json', JSON.stringify({ 'a.txt': { retention: 'FOREVER' } })),
     );

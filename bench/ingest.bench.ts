@@ -187,7 +187,7 @@ async function runCli(args: string[]) {
     workDir,
     `dangan-bench-rss-${process.pid}-${Math.random().toString(16).slice(2)}.json`,
   );
-  const result = await runNode(['--import', rssHook, cli, '--log-level', 'warn', ...args], {
+  const result = await runNode(['--liftoff-only', '--import', rssHook, cli, '--log-level', 'warn', ...args], {
     DANGAN_BENCH_RSS_FILE: rssFile,
   });
   const { maxRssBytes } = JSON.parse(await readFile(rssFile, 'utf8')) as { maxRssBytes: number };

@@ -14,7 +14,14 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--test', `--test-concurrency=${kind === 'int' ? 1 : 2}`, '--test-timeout=600000', ...extra, ...files],
+  [
+    '--liftoff-only',
+    '--test',
+    `--test-concurrency=${kind === 'int' ? 1 : 2}`,
+    '--test-timeout=600000',
+    ...extra,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

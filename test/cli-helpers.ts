@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+/** node arguments that start the CLI as bin/dangan.js and `npm start` do */
+export const CLI_ARGS = ['--liftoff-only', MAIN];
 
 export interface CliResult {
   code: number | null;
@@ -15,7 +17,7 @@ export function runCli(
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
       cwd: options.cwd,
       env: { ...process.env, DANGAN_LOG_LEVEL: 'error', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

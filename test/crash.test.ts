@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../src/db/open.ts';
-import { CLI_MAIN, jsonLines, runCli } from './cli-helpers.ts';
+import { CLI_ARGS, jsonLines, runCli } from './cli-helpers.ts';
 import { makePdf, makePng } from './fixtures.ts';
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 8);
@@ -80,7 +80,7 @@ describe('crash safety', () => {
       await makeCorpus(corpus, round);
       const child = spawn(
         process.execPath,
-        [CLI_MAIN, 'ingest', corpus, '--data', data, '--json', '--concurrency', '3'],
+        [...CLI_ARGS, 'ingest', corpus, '--data', data, '--json', '--concurrency', '3'],
         {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, DANGAN_LOG_LEVEL: 'error' },

@@ -114,7 +114,11 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ap
   const locale = localeOf(request);
   // A request whose body was not read to the end (too large, cut off, refused before the upload was
   // taken in) leaves its connection in an unknown state: close it instead of waiting for the rest.
-  if (!request.raw.complete) void reply.header('connection', 'close');
+  if (!request.raw.complete) {
+    void reply.header('connection', 'close');
+    // Stop reading the rest of the body once the answer is out, instead of draining it.
+    reply.raw.once('finish', () => setTimeout(() => request.raw.socket?.destroy(), 50).unref());
+  }
   await reply
     .status(error.status)
     .header('content-type', 'application/json; charset=utf-8')

@@ -22,5 +22,8 @@ export async function openDatabase(options: {
     if (!/^postgres(ql)?:\/\//i.test(url)) throw databaseUrlInvalid();
     return openPostgres({ url });
   }
-  return openPglite({ dataDir: options.dataDir });
+  return openPglite({
+    dataDir: options.dataDir,
+    settings: process.env.SB ? { shared_buffers: process.env.SB } : {},
+  });
 }

@@ -35,6 +35,11 @@ describe('OCR models', () => {
     assert.equal(tidyLine(' 第一条 　为了 '), '第一条为了');
   });
 
+  it('undoes the usual punctuation confusions in Chinese lines and leaves numbers alone', () => {
+    assert.equal(tidyLine('法律丶行政法规;其他(一)规定°'), '法律、行政法规；其他（一）规定。');
+    assert.equal(tidyLine('投资1,250.00万元，温度30°C'), '投资1,250.00万元，温度30°C');
+  });
+
   it('orders lines by rows, then left to right within a row', () => {
     const line = (text: string, box: Box) => ({ text, box });
     const ordered = readingOrder([

@@ -240,9 +240,35 @@ export function alphabetFromDictionary(dictionary: string): string[] {
 
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
-/** Removes spaces that touch a CJK character or full-width punctuation; keeps them between Latin words. */
+const HALF_TO_FULL: Record<string, string> = {
+  ',': '，',
+  ';': '；',
+  ':': '：',
+  '?': '？',
+  '!': '！',
+  '(': '（',
+  ')': '）',
+};
+const HAN = /[\u3400-\u9fff]/;
+
+/**
+ * Removes spaces that touch a CJK character or full-width punctuation (keeps them between Latin
+ * words) and undoes the recogniser's usual punctuation confusions in Chinese text: 丶 (a radical
+ * no modern text uses) for the enumeration comma 、, half-width marks beside Chinese characters,
+ * and a degree sign after a Chinese character for the full stop 。.
+ */
 export function tidyLine(text: string): string {
-  return text
+  const chars = [...text.replace(/丶/g, '、')];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const before = chars[i - 1] ?? '';
+    const after = chars[i + 1] ?? '';
+    const full = HALF_TO_FULL[ch];
+    if (full && (HAN.test(before) || HAN.test(after) || /[（）]/.test(before))) chars[i] = full;
+    else if (ch === '°' && HAN.test(before) && !/[CcF℃]/.test(after)) chars[i] = '。';
+  }
+  return chars
+    .join('')
     .replace(/\s+/g, ' ')
     .replace(/ (?=.)/g, (space, index: number, whole: string) => {
       const before = whole[index - 1] ?? '';

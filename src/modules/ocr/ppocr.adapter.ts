@@ -36,7 +36,7 @@ export interface PpOcrOptions {
 
 export const DEFAULT_PPOCR_OPTIONS: Readonly<PpOcrOptions> = Object.freeze({
   threads: 1,
-  detMaxSide: 1600,
+  detMaxSide: 1280,
   dropBelow: 0.5,
 });
 

@@ -14,6 +14,7 @@ import { createFsBlobStore } from '../modules/blobs/fs-blob-store.ts';
 import { extractTextJob } from '../modules/ingest/extract-text.job.ts';
 import type { IngestDeps } from '../modules/ingest/ingest.usecases.ts';
 import { releaseDead } from '../modules/jobs/jobs.queue.ts';
+import { ocrJob } from '../modules/ocr/ocr.job.ts';
 import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/jobs.worker.ts';
 import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/intents.ts';
 import { bootstrap, localActor, type BootstrapResult } from './bootstrap.ts';
@@ -77,7 +78,17 @@ export async function buildServices(
         reference: createReferenceCache(db),
         notify: () => services.workers?.notify(),
       },
-      jobHandlers: { extract_text: extractTextJob({ db, blobs, owner, tmpDir }) },
+      jobHandlers: {
+        extract_text: extractTextJob({ db, blobs, owner, tmpDir }),
+        // The OCR engine (onnxruntime, sharp) is imported on the first scan, not at start-up.
+        ocr: ocrJob({
+          db,
+          blobs,
+          owner,
+          tmpDir,
+          openEngine: async () => (await import('../modules/ocr/ppocr.adapter.ts')).createPpOcrEngine(),
+        }),
+      },
       workers: undefined,
       startJobWorkers(concurrency = config.jobs.workers) {
         services.workers ??= startWorkers({

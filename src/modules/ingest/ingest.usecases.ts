@@ -62,7 +62,7 @@ export type IngestOutcome =
     }
   | { status: 'duplicate'; existing: { id: string; archiveNo: string | null; title: string } };
 
-/** The jobs a new original needs, by what it is. OCR and classification add their kinds later. */
+/** The jobs a new original needs, by what it is. Classification adds its kind later. */
 export function jobsFor(file: InspectedFile): string[] {
   switch (file.kind) {
     case 'pdf':
@@ -75,7 +75,7 @@ export function jobsFor(file: InspectedFile): string[] {
     case 'tiff':
     case 'jpeg':
     case 'png':
-      return [];
+      return ['ocr'];
   }
 }
 

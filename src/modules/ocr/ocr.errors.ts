@@ -1,0 +1,37 @@
+/** OCR errors: stable codes, messages in Chinese and English. */
+import { createErrorFactory } from '../../app/errors.ts';
+
+export const ocrUnreadableImage = createErrorFactory({
+  code: 'ocr.unreadable_image',
+  status: 422,
+  zh: '图像“{name}”已损坏、不完整或格式不受支持，无法识别。',
+  en: 'Image "{name}" is corrupt, truncated or of an unsupported format: {reason}.',
+});
+
+export const ocrImageTooLarge = createErrorFactory({
+  code: 'ocr.image_too_large',
+  status: 422,
+  zh: '图像“{name}”尺寸过大（{width}×{height} 像素），超过识别上限。',
+  en: 'Image "{name}" is too large to read ({width}×{height} pixels).',
+});
+
+export const ocrUnsupportedFile = createErrorFactory({
+  code: 'ocr.unsupported_file',
+  status: 415,
+  zh: '文件“{name}”不是可识别的图像（支持 PNG、JPEG、TIFF）。',
+  en: 'File "{name}" is not an image that can be read (PNG, JPEG, TIFF are supported).',
+});
+
+export const ocrModelMissing = createErrorFactory({
+  code: 'ocr.model_missing',
+  status: 500,
+  zh: '找不到 OCR 模型文件“{path}”，请重新安装依赖（npm ci）。',
+  en: 'OCR model file "{path}" is missing; reinstall the dependencies (npm ci).',
+});
+
+export const ocrAborted = createErrorFactory({
+  code: 'ocr.aborted',
+  status: 503,
+  zh: '识别已中止（超时或服务停止）。',
+  en: 'Recognition was aborted (time limit or shutdown).',
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ocrEngineContract, renderGray } from './ocr.contract.ts';
+import { characterErrorRate } from './ocr.models.ts';
+import type { OcrEngine } from './ocr.port.ts';
+import { createPpOcrEngine, rotateBox, rotateGray } from './ppocr.adapter.ts';
+
+ocrEngineContract('PP-OCRv4 on onnxruntime-node', () => createPpOcrEngine());
+
+describe('PP-OCRv4 adapter', () => {
+  let engine: OcrEngine;
+  before(async () => {
+    engine = await createPpOcrEngine();
+  });
+  after(async () => engine.close());
+
+  it('keeps the text under a red seal and leaves the seal text out', async () => {
+    const { page, text } = await renderGray({ seals: 2, seed: 7 });
+    assert.equal(page.seals?.length, 2);
+    const result = await engine.recognize(page);
+    const read = result.lines.map((l) => l.text).join('\n');
+    const { errors, length } = characterErrorRate(text, read);
+    assert.ok(errors / length < 0.02, `CER ${errors}/${length}\n${read}`);
+    assert.doesNotMatch(read, /专用章|审批服务局/);
+    assert.equal(result.seals.length, 2);
+  });
+
+  it('reads a page skewed by 3° with noise in reading order', async () => {
+    const { page, text } = await renderGray({ skew: 3, noise: 12, seed: 3 });
+    const result = await engine.recognize(page);
+    const read = result.lines.map((l) => l.text).join('\n');
+    const { errors, length } = characterErrorRate(text, read);
+    assert.ok(errors / length < 0.03, `CER ${errors}/${length}\n${read}`);
+  });
+
+  it('reads a page turned a quarter and says so', async () => {
+    const { page, text } = await renderGray({ maxLines: 4 });
+    const result = await engine.recognize(rotateGray(page, 90));
+    assert.equal(result.rotation, 270);
+    const read = result.lines.map((l) => l.text).join('\n');
+    assert.ok(characterErrorRate(text, read).errors / text.length < 0.05, read);
+  });
+
+  it('turns boxes with the page', () => {
+    assert.deepEqual(rotateBox([10, 20, 30, 40], 100, 200, 90), [160, 10, 180, 30]);
+    assert.deepEqual(rotateBox([10, 20, 30, 40], 100, 200, 180), [70, 160, 90, 180]);
+    assert.deepEqual(rotateBox([10, 20, 30, 40], 100, 200, 270), [20, 70, 40, 90]);
+    const page = { width: 3, height: 2, data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
+    assert.deepEqual([...rotateGray(page, 90).data], [4, 1, 5, 2, 6, 3]);
+    assert.deepEqual([...rotateGray(page, 270).data], [3, 6, 2, 5, 1, 4]);
+  });
+});

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerArchiveCommands } from './archive.commands.ts';
 import { registerIngestCommand } from './ingest.command.ts';
+import { registerLedgerCommands } from './ledger.commands.ts';
 import { registerSystemCommands } from './system.commands.ts';
 
 const program = new Command('dangan')
@@ -18,5 +19,6 @@ const program = new Command('dangan')
 registerSystemCommands(program);
 registerIngestCommand(program);
 registerArchiveCommands(program);
+registerLedgerCommands(program);
 
 await program.parseAsync(process.argv);

@@ -24,6 +24,9 @@ export function registerLedgerCommands(program: Command): void {
           // Loaded on use: the other commands need none of the verification code.
           const { verifyLedger } = await import('../modules/ledger/ledger.verify.ts');
           const { keyIdOf } = await import('../modules/ledger/ledger.keys.ts');
+          // Append what the server has not yet appended (commands write events too), but sign
+          // nothing: verification must not bless the state it is checking.
+          await services.ledger.sequence();
           const trustedKeys = new Map([[services.ledger.key.keyId, services.ledger.key.publicKeyPem]]);
           for (const file of options.trustKey ?? []) {
             const pem = readFileSync(file, 'utf8');

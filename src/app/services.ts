@@ -16,6 +16,8 @@ import type { IngestDeps } from '../modules/ingest/ingest.usecases.ts';
 import { releaseDead } from '../modules/jobs/jobs.queue.ts';
 import { ocrJob } from '../modules/ocr/ocr.job.ts';
 import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/jobs.worker.ts';
+import { loadOrCreateSigningKey } from '../modules/ledger/ledger.keys.ts';
+import { createLedger, type Ledger } from '../modules/ledger/ledger.usecases.ts';
 import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/intents.ts';
 import { bootstrap, localActor, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
@@ -35,6 +37,8 @@ export interface Services {
   /** started by startJobWorkers(); undefined until then */
   workers: Workers | undefined;
   startJobWorkers(concurrency?: number): Workers;
+  /** the tamper-evident ledger; serve starts its sequencer (ledger.start()) */
+  ledger: Ledger;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,12 @@ export async function buildServices(
     const released = await releaseDead(db, (o) => exclusive || isDeadOwner(o, owner));
     if (recovered + staging + released > 0)
       log.warn({ recovered, staging, released }, 'recovered from an interrupted run');
+
+    const ledger = await createLedger({
+      db,
+      key: loadOrCreateSigningKey(join(config.dataDir, 'keys')),
+      log: log.child({ part: 'ledger' }),
+    });
 
     const tmpDir = join(config.dataDir, 'tmp');
     const maxRank = Math.max(...config.secrecyLevels.map((l) => l.rank));
@@ -102,11 +112,13 @@ export async function buildServices(
         });
         return services.workers;
       },
+      ledger,
       async close() {
         if (services.workers) {
           const { released } = await services.workers.stop(config.server.shutdownGraceMs);
           if (released > 0) log.info({ released }, 'jobs put back in the queue');
         }
+        await ledger.stop();
         await db.close();
       },
     };

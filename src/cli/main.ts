@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerArchiveCommands } from './archive.commands.ts';
 import { registerIngestCommand } from './ingest.command.ts';
 import { registerOcrCommand } from './ocr.command.ts';
+import { registerLedgerCommands } from './ledger.commands.ts';
 import { registerSystemCommands } from './system.commands.ts';
 
 const program = new Command('dangan')
@@ -20,5 +21,6 @@ registerSystemCommands(program);
 registerIngestCommand(program);
 registerArchiveCommands(program);
 registerOcrCommand(program);
+registerLedgerCommands(program);
 
 await program.parseAsync(process.argv);

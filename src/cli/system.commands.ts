@@ -35,6 +35,7 @@ export function registerSystemCommands(program: Command): void {
         announceFirstAdmin(services);
         const app = await createApp(services);
         services.startJobWorkers();
+        services.ledger.start();
         let closing = false;
         const shutdown = async (signal: string) => {
           if (closing) return;

@@ -1,0 +1,298 @@
+/**
+ * The ledger service: appends committed events to the Merkle log (the sequencer), signs checkpoints,
+ * and builds proof bundles. docs/LEDGER.md describes the formats.
+ *
+ * Why a sequencer and not an append inside recordEvent's transaction: appending in the writer's
+ * transaction would make every event-writing transaction hold the ledger head from its first event
+ * to its commit, serialising all writers on a PostgreSQL server, and a rolled-back transaction would
+ * still have had to take the lock. Instead recordEvent stays a plain INSERT, and the sequencer,
+ * alone under an advisory lock, appends committed events in batches. Bigserial ids are handed out at
+ * INSERT, not at COMMIT, so a transaction with id 10 may commit after one with id 11: reading
+ * "id > last" would skip 10 for ever. Each event therefore carries its transaction id (events.tx),
+ * and the sequencer only takes events whose transaction is older than every transaction still
+ * running (pg_snapshot_xmin of its snapshot), in (tx, id) order: once a tx is below that horizon no
+ * event can ever appear with a smaller (tx, id), so the cursor never passes an event. The price is a
+ * lag of one sequencer tick (services start it every second) and the ledger order being commit-safe
+ * (tx, id) order rather than id order.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/database.port.ts';
+import type { SigningKey } from './ledger.keys.ts';
+import { ledgerNoCheckpoint, ledgerNodeMissing } from './ledger.errors.ts';
+import {
+  appendLeaves,
+  checkpointText,
+  encodeEntry,
+  frontier,
+  hashLeaf,
+  inclusionProof,
+  inclusionRanges,
+  nodeKey,
+  nodesFor,
+  treeRoot,
+  type HashAlgorithm,
+  type NodeId,
+} from './ledger.models.ts';
+import {
+  LEDGER_LOCK,
+  advanceState,
+  createStateIfMissing,
+  fetchNodes,
+  insertCheckpoint,
+  insertEntries,
+  insertNodes,
+  latestCheckpoint,
+  pendingEvents,
+  readState,
+  recordEntries,
+  registerKey,
+  toLedgerEvent,
+  type CheckpointRow,
+} from './ledger.repository.ts';
+
+export const PROOF_FORMAT = 'dangan-ledger-proof/v1';
+const BATCH = 2000;
+
+export interface CheckpointView {
+  treeSize: number;
+  rootHash: string;
+  hashAlgorithm: HashAlgorithm;
+  time: string;
+  keyId: string;
+  keyAlgorithm: 'ed25519';
+  publicKey: string;
+  /** the exact signed text */
+  body: string;
+  /** Ed25519 signature over body (UTF-8), base64 */
+  signature: string;
+}
+
+export interface ProofBundle {
+  format: typeof PROOF_FORMAT;
+  hashAlgorithm: HashAlgorithm;
+  record: { id: string; archiveNo: string | null };
+  checkpoint: CheckpointView;
+  entries: { seq: number; entry: string; proof: string[] }[];
+  createdAt: string;
+}
+
+export interface Ledger {
+  readonly key: SigningKey;
+  hashAlgorithm(): Promise<HashAlgorithm>;
+  /** Appends every committed event not yet in the ledger; returns how many. */
+  sequence(): Promise<number>;
+  /** Signs a checkpoint when the ledger grew since the last one; returns it if made. */
+  checkpoint(): Promise<CheckpointRow | undefined>;
+  /** sequence() then checkpoint(), one at a time in this process. */
+  sync(): Promise<{ appended: number; checkpoint: CheckpointRow | undefined }>;
+  /** Runs sync() every intervalMs until stop(). */
+  start(intervalMs?: number): void;
+  stop(): Promise<void>;
+  latestCheckpoint(): Promise<CheckpointView>;
+  /** The proof bundle of a record already found visible to the caller. */
+  proofBundle(record: { id: string; archiveNo: string | null }): Promise<ProofBundle>;
+}
+
+export interface LedgerDeps {
+  db: Database;
+  key: SigningKey;
+  log: Logger;
+  /** for a new ledger only: an existing one keeps the algorithm it was created with */
+  hashAlgorithm?: HashAlgorithm;
+  now?: () => Date;
+}
+
+export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
+  const { db, key, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  await createStateIfMissing(db, deps.hashAlgorithm ?? 'sha256', `dangan/${randomUUID()}`);
+  await registerKey(db, key);
+  const initial = await readState(db);
+  if (!initial) throw new Error('ledger_state is missing');
+  const algorithm = initial.hashAlgorithm;
+  if (deps.hashAlgorithm && deps.hashAlgorithm !== algorithm)
+    log.warn(
+      { configured: deps.hashAlgorithm, ledger: algorithm },
+      'the ledger keeps the hash it was created with',
+    );
+
+  const lookupIn = (nodes: Map<string, Buffer>) => (node: NodeId) => nodes.get(nodeKey(node));
+
+  async function appendBatch(): Promise<number> {
+    return db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK]);
+      const state = (await readState(tx, true))!;
+      const events = await pendingEvents(tx, { tx: state.lastTx, id: state.lastEventId }, BATCH);
+      if (events.length === 0) return 0;
+      const entries = events.map((row, i) => ({
+        seq: state.treeSize + i,
+        eventId: row.id,
+        recordId: row.record_id,
+        entry: encodeEntry(toLedgerEvent(row)),
+      }));
+      const edge = await fetchNodes(tx, frontier(state.treeSize));
+      const made = appendLeaves(
+        algorithm,
+        state.treeSize,
+        entries.map((e) => hashLeaf(algorithm, e.entry)),
+        lookupIn(edge),
+      );
+      await insertEntries(tx, entries);
+      await insertNodes(tx, made);
+      const last = events.at(-1)!;
+      await advanceState(tx, {
+        treeSize: state.treeSize + events.length,
+        lastTx: last.tx,
+        lastEventId: last.id,
+      });
+      return events.length;
+    });
+  }
+
+  async function sequence(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await appendBatch();
+      total += n;
+      if (n < BATCH) return total;
+    }
+  }
+
+  async function checkpoint(): Promise<CheckpointRow | undefined> {
+    return db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK]);
+      const state = (await readState(tx))!;
+      const last = await latestCheckpoint(tx);
+      if (state.treeSize === 0 || (last && last.treeSize >= state.treeSize)) return undefined;
+      const edge = await fetchNodes(tx, frontier(state.treeSize));
+      const rootHash = treeRoot(algorithm, state.treeSize, lookupIn(edge));
+      const signedAt = now();
+      const body = checkpointText({
+        origin: state.origin,
+        hashAlgorithm: algorithm,
+        treeSize: state.treeSize,
+        rootHash,
+        time: signedAt.toISOString(),
+      });
+      const row: CheckpointRow = {
+        treeSize: state.treeSize,
+        rootHash,
+        signedAt,
+        keyId: key.keyId,
+        body,
+        signature: key.sign(body),
+      };
+      await insertCheckpoint(tx, row);
+      return row;
+    });
+  }
+
+  type SyncResult = { appended: number; checkpoint: CheckpointRow | undefined };
+  let running: Promise<SyncResult> | undefined;
+  let queued: Promise<SyncResult> | undefined;
+  async function runSync(): Promise<SyncResult> {
+    const appended = await sequence();
+    return { appended, checkpoint: await checkpoint() };
+  }
+  function sync(): Promise<SyncResult> {
+    // One sync at a time; a caller arriving during one waits for a fresh one, so it sees its events.
+    if (!running) {
+      running = runSync().finally(() => (running = undefined));
+      return running;
+    }
+    queued ??= running
+      .catch(() => undefined)
+      .then((): Promise<SyncResult> => {
+        queued = undefined;
+        return sync();
+      });
+    return queued;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  function start(intervalMs = 1000) {
+    if (timer || stopped) return;
+    const tick = () => {
+      sync()
+        .then(({ appended, checkpoint: made }) => {
+          if (made) log.debug({ appended, treeSize: made.treeSize }, 'ledger checkpoint signed');
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'ledger sync failed'))
+        .finally(() => {
+          if (!stopped) timer = setTimeout(tick, intervalMs).unref();
+        });
+    };
+    timer = setTimeout(tick, intervalMs).unref();
+  }
+
+  function view(row: CheckpointRow): CheckpointView {
+    return {
+      treeSize: row.treeSize,
+      rootHash: row.rootHash.toString('hex'),
+      hashAlgorithm: algorithm,
+      time: row.signedAt.toISOString(),
+      keyId: row.keyId,
+      keyAlgorithm: 'ed25519',
+      publicKey: key.keyId === row.keyId ? key.publicKeyPem : '',
+      body: row.body,
+      signature: row.signature.toString('base64'),
+    };
+  }
+
+  return {
+    key,
+    hashAlgorithm: async () => algorithm,
+    sequence,
+    checkpoint,
+    sync,
+    start,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+    async latestCheckpoint() {
+      const row = await latestCheckpoint(db);
+      if (!row) throw ledgerNoCheckpoint();
+      return withPublicKey(db, view(row));
+    },
+    async proofBundle(record) {
+      const row = await latestCheckpoint(db);
+      if (!row) throw ledgerNoCheckpoint();
+      const entries = await recordEntries(db, record.id, row.treeSize);
+      const nodes = await fetchNodes(
+        db,
+        nodesFor(entries.flatMap((e) => inclusionRanges(e.seq, row.treeSize))),
+      );
+      const lookup = (node: NodeId) => {
+        const hash = nodes.get(nodeKey(node));
+        if (!hash) throw ledgerNodeMissing({ node: nodeKey(node) });
+        return hash;
+      };
+      return {
+        format: PROOF_FORMAT,
+        hashAlgorithm: algorithm,
+        record,
+        checkpoint: await withPublicKey(db, view(row)),
+        entries: entries.map((e) => ({
+          seq: e.seq,
+          entry: e.entry.toString('base64'),
+          proof: inclusionProof(algorithm, e.seq, row.treeSize, lookup).map((p) => p.toString('hex')),
+        })),
+        createdAt: now().toISOString(),
+      };
+    },
+  };
+}
+
+/** A checkpoint signed by another process's key carries that key's public half from ledger_keys. */
+async function withPublicKey(db: Database, view: CheckpointView): Promise<CheckpointView> {
+  if (view.publicKey) return view;
+  const { rows } = await db.query<{ public_key: string }>(
+    'SELECT public_key FROM ledger_keys WHERE key_id = $1',
+    [view.keyId],
+  );
+  return { ...view, publicKey: rows[0]?.public_key ?? '' };
+}

@@ -21,7 +21,7 @@ describe('OCR job step in ingest', () => {
       originalName: name,
     });
     assert.equal(outcome.status, 'created');
-    return outcome.status === 'created' ? outcome.record.id : '';
+    return outcome.status === 'created' ? outcome.recordId : '';
   }
 
   it('stores the text and layout of a scanned page as components linked to the original', async () => {

@@ -117,7 +117,8 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ap
   if (!request.raw.complete) {
     void reply.header('connection', 'close');
     // Stop reading the rest of the body once the answer is out, instead of draining it.
-    reply.raw.once('finish', () => setTimeout(() => request.raw.socket?.destroy(), 50).unref());
+    const socket = request.raw.socket as { destroy?: () => void } | null;
+    reply.raw.once('finish', () => setTimeout(() => socket?.destroy?.(), 50).unref());
   }
   await reply
     .status(error.status)

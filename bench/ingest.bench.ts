@@ -124,6 +124,7 @@ async function measure(corpus: CorpusSet): Promise<RunFigures> {
     const verify = await runCli(['--data', data, 'verify', '--json']);
     const report = JSON.parse(verify.stdout) as {
       bytes: number;
+      seconds: number;
       missing: number;
       damaged: number;
       orphans: number;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
@@ -39,3 +40,13 @@ export function jsonLines<T>(text: string): T[] {
 }
 
 export const CLI_MAIN = MAIN;
+
+/** Files under a folder, recursively (none when it does not exist). */
+export async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
+}

@@ -6,20 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { verifyStorage } from '../src/modules/storage/verify.usecases.ts';
+import { filesUnder } from './cli-helpers.ts';
 import { createTestContext, multipart, signIn, type TestContext } from './helpers.ts';
-
-async function filesUnder(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
 
 describe('a full disk during an upload', () => {
   let ctx: TestContext;

@@ -9,20 +9,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI_ARGS } from './cli-helpers.ts';
+import { CLI_ARGS, filesUnder } from './cli-helpers.ts';
 import { CHINESE_TEXT } from './fixtures.ts';
 
 const LIMIT = 1_000_000;
-
-/** Files under a folder, recursively (none when it does not exist). */
-async function filesUnder(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  } catch {
-    return [];
-  }
-}
 
 describe('dangan serve', () => {
   let dir: string;

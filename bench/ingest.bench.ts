@@ -16,6 +16,7 @@
  *
  * Options: --sets a,b,c  --runs 3  --concurrency 8  --corpus DIR (default: $TMPDIR/dangan-bench-corpus)
  *          --work DIR (default: $TMPDIR)  --count-a 1000 --count-b 100 --count-c 1000  --json
+ *          --database-url postgres://… (a server instead of PGlite; a new database per run, dropped after)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { openPostgres } from '../src/db/postgres.adapter.ts';
 import { ensureSet, type CorpusSet, type SetName } from './corpus.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     'count-b': { type: 'string', default: '100' },
     'count-c': { type: 'string', default: '1000' },
     json: { type: 'boolean', default: false },
+    // a PostgreSQL server instead of the embedded PGlite: each run gets a new database on it
+    'database-url': { type: 'string' },
     // internal: the baseline copier, run as a child process
     'baseline-copy': { type: 'string' },
     into: { type: 'string' },
@@ -97,7 +101,9 @@ for (const set of values.sets.split(',').map((s) => s.trim()) as SetName[]) {
 if (values.json) {
   console.log(JSON.stringify({ concurrency, runs, results }, null, 2));
 } else {
-  console.log(`\ndangan ingest, two replicas, concurrency ${concurrency}, medians of ${runs} run(s)\n`);
+  console.log(
+    `\ndangan ingest, two replicas, concurrency ${concurrency}, ${values['database-url'] ? 'PostgreSQL server' : 'embedded PGlite'}, medians of ${runs} run(s)\n`,
+  );
   console.table(results);
 }
 
@@ -105,6 +111,8 @@ async function measure(corpus: CorpusSet): Promise<RunFigures> {
   const data = await mkdtemp(join(workDir, 'dangan-bench-data-'));
   const empty = await mkdtemp(join(workDir, 'dangan-bench-empty-'));
   const copies = await mkdtemp(join(workDir, 'dangan-bench-copy-'));
+  const server = values['database-url'] ? await createServerDatabase(values['database-url']) : undefined;
+  const runCli = (args: string[]) => runCliOn(server ? ['--database-url', server.url, ...args] : args);
   try {
     await runCli(['--data', data, 'migrate']);
     const startup = await runCli(['--data', data, 'ingest', empty, '--json']);
@@ -155,6 +163,7 @@ async function measure(corpus: CorpusSet): Promise<RunFigures> {
       baselineSeconds,
     };
   } finally {
+    await server?.drop();
     await Promise.all([data, empty, copies].map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }
@@ -184,7 +193,31 @@ function summarise(corpus: CorpusSet, figures: RunFigures[]): Record<string, unk
   };
 }
 
-async function runCli(args: string[]) {
+/** A new, empty database on the server of `url`, and a way to drop it. */
+async function createServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `dangan_bench_${process.pid}_${Math.random().toString(16).slice(2, 10)}`;
+  const admin = await openPostgres({ url, max: 1 });
+  try {
+    await admin.exec(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.href,
+    async drop() {
+      const db = await openPostgres({ url, max: 1 });
+      try {
+        await db.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await db.close();
+      }
+    },
+  };
+}
+
+async function runCliOn(args: string[]) {
   const rssFile = join(
     workDir,
     `dangan-bench-rss-${process.pid}-${Math.random().toString(16).slice(2)}.json`,

@@ -776,6 +776,21 @@ async function unionDir(dirs: string[], pattern: RegExp, kind: 'file' | 'directo
 }
 
 /**
+ * Write buffers of the staging writers, kept for the next writer: allocating a fresh 1 MiB buffer for
+ * every upload (most are far smaller) made batch ingest spend its time collecting garbage.
+ */
+const spareWriteBuffers: Buffer[] = [];
+const SPARE_WRITE_BUFFERS = 16;
+
+function takeWriteBuffer(): Buffer {
+  return spareWriteBuffers.pop() ?? Buffer.allocUnsafe(WRITE_BUFFER);
+}
+
+function giveBackWriteBuffer(buffer: Buffer | undefined): void {
+  if (buffer && spareWriteBuffers.length < SPARE_WRITE_BUFFERS) spareWriteBuffers.push(buffer);
+}
+
+/**
  * Writes a staged upload with two alternating buffers: incoming bytes are copied (the producer may
  * reuse its buffer once it has yielded it) into one while the other is being written, so reading
  * the source, hashing and writing overlap, and one write(2) covers up to WRITE_BUFFER bytes.
@@ -799,7 +814,7 @@ class StagingWriter {
   async write(data: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < data.length) {
-      this.current ??= this.spare ?? Buffer.allocUnsafe(WRITE_BUFFER);
+      this.current ??= this.spare ?? takeWriteBuffer();
       this.spare = undefined;
       const take = Math.min(data.length - offset, this.current.length - this.fill);
       this.current.set(data.subarray(offset, offset + take), this.fill);
@@ -834,12 +849,24 @@ class StagingWriter {
     if (this.failure !== undefined) throw storageError(this.failure, this.volume);
   }
 
-  /** Writes what is left, fsyncs and closes. */
+  /** No write is in flight any more: the buffers go back to the shared spares. */
+  private release(): void {
+    giveBackWriteBuffer(this.current);
+    giveBackWriteBuffer(this.spare);
+    this.current = undefined;
+    this.spare = undefined;
+  }
+
+  /**
+   * Writes what is left and closes. No fsync: a staged file is temporary — what must survive a crash
+   * is the container written (and fsynced) at commit, which re-reads the staged bytes and checks them
+   * against the whole-file digest, and staging left by a crash is removed at the next start.
+   */
   async finish(): Promise<void> {
     await this.flush();
     await this.settled();
+    this.release();
     try {
-      await this.fh.sync();
       this.closed = true;
       await this.fh.close();
     } catch (error) {
@@ -850,6 +877,7 @@ class StagingWriter {
   /** Waits for the write in flight and closes, ignoring errors (the file is about to be removed). */
   async abandon(): Promise<void> {
     await this.inflight;
+    this.release();
     if (!this.closed) {
       this.closed = true;
       await this.fh.close().catch(noop);

@@ -5,6 +5,9 @@
 import assert from 'node:assert/strict';
 import { testDatabaseUrl } from '../src/db/testing.ts';
 
-assert.ok(testDatabaseUrl(), 'TEST_DATABASE_URL is not set: run scripts/ci-postgres.sh and export what it prints');
+assert.ok(
+  testDatabaseUrl(),
+  'TEST_DATABASE_URL is not set: run scripts/ci-postgres.sh and export what it prints',
+);
 process.env['DANGAN_TEST_BACKEND'] = 'postgres';
 await import('./api.test.ts');

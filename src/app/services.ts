@@ -15,6 +15,9 @@ import type { IngestDeps } from '../modules/ingest/ingest.usecases.ts';
 import { releaseDead } from '../modules/jobs/jobs.queue.ts';
 import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/jobs.worker.ts';
 import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/intents.ts';
+import { searchSyncJob } from '../modules/search/search.job.ts';
+import { lazySearchIndex, type SearchIndexHandle } from '../modules/search/search.service.ts';
+import type { SearchDeps } from '../modules/search/search.usecases.ts';
 import { bootstrap, localActor, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 
@@ -30,6 +33,9 @@ export interface Services {
   firstStart: BootstrapResult;
   ingestDeps: IngestDeps;
   jobHandlers: Record<string, JobHandler>;
+  /** the search index (opened on first use) */
+  search: SearchIndexHandle;
+  searchDeps: SearchDeps;
   /** started by startJobWorkers(); undefined until then */
   workers: Workers | undefined;
   startJobWorkers(concurrency?: number): Workers;
@@ -59,6 +65,8 @@ export async function buildServices(
 
     const tmpDir = join(config.dataDir, 'tmp');
     const maxRank = Math.max(...config.secrecyLevels.map((l) => l.rank));
+    const search = lazySearchIndex(config.dataDir);
+    const searchDeps: SearchDeps = { db, blobs, index: () => search.get() };
     const services: Services = {
       config,
       db,
@@ -69,7 +77,12 @@ export async function buildServices(
       local: localActor(maxRank),
       firstStart,
       ingestDeps: { db, blobs, config, owner, notify: () => services.workers?.notify() },
-      jobHandlers: { extract_text: extractTextJob({ db, blobs, owner, tmpDir }) },
+      jobHandlers: {
+        extract_text: extractTextJob({ db, blobs, owner, tmpDir }),
+        search_sync: searchSyncJob(searchDeps),
+      },
+      search,
+      searchDeps,
       workers: undefined,
       startJobWorkers(concurrency = config.jobs.workers) {
         services.workers ??= startWorkers({
@@ -88,6 +101,7 @@ export async function buildServices(
           const { released } = await services.workers.stop(config.server.shutdownGraceMs);
           if (released > 0) log.info({ released }, 'jobs put back in the queue');
         }
+        await search.close();
         await db.close();
       },
     };

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerArchiveCommands } from './archive.commands.ts';
 import { registerIngestCommand } from './ingest.command.ts';
+import { registerSearchCommands } from './search.commands.ts';
 import { registerSystemCommands } from './system.commands.ts';
 
 const program = new Command('dangan')
@@ -18,5 +19,6 @@ const program = new Command('dangan')
 registerSystemCommands(program);
 registerIngestCommand(program);
 registerArchiveCommands(program);
+registerSearchCommands(program);
 
 await program.parseAsync(process.argv);

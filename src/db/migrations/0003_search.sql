@@ -1,0 +1,45 @@
+-- Search: the index beside the database is kept in step through an outbox. Triggers note every
+-- record whose searchable content changed (metadata, level, organisation, deletion, a new text or
+-- OCR component), whatever module made the change, and queue one `search_sync` job that indexes
+-- the noted records in batches. The index can always be rebuilt from the database (dangan reindex).
+CREATE TABLE search_pending (
+  record_id uuid PRIMARY KEY,
+  -- bumped on every change, so that a change made while a batch was being indexed is not lost
+  seq bigserial NOT NULL
+);
+CREATE INDEX search_pending_seq ON search_pending (seq);
+CREATE INDEX jobs_queued_kind ON jobs (kind) WHERE state = 'queued';
+
+CREATE FUNCTION search_note(rec uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO search_pending (record_id) VALUES (rec)
+    ON CONFLICT (record_id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('search_pending', 'seq'));
+  IF NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'search_sync' AND state = 'queued') THEN
+    INSERT INTO jobs (kind, state, max_attempts) VALUES ('search_sync', 'queued', 100);
+  END IF;
+END $$;
+
+CREATE FUNCTION search_note_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM search_note(OLD.id);
+  ELSE
+    PERFORM search_note(NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION search_note_component() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.role IN ('text', 'ocr_text', 'original') THEN PERFORM search_note(OLD.record_id); END IF;
+  ELSIF NEW.role IN ('text', 'ocr_text', 'original') THEN
+    PERFORM search_note(NEW.record_id);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER records_search_note AFTER INSERT OR UPDATE OR DELETE ON records
+  FOR EACH ROW EXECUTE FUNCTION search_note_record();
+CREATE TRIGGER components_search_note AFTER INSERT OR DELETE ON components
+  FOR EACH ROW EXECUTE FUNCTION search_note_component();

@@ -229,6 +229,16 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
           await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
         }
       }),
+    append: (documents) =>
+      serial(async () => {
+        if (documents.length === 0) return;
+        const t = await getTable();
+        const now = Date.now();
+        await t.add(documents.map((d) => toRow(d, now)) as unknown as Record<string, unknown>[]);
+        // The first batch creates the indexes so that queries work at once; later batches are
+        // searched unindexed until optimize() folds them in.
+        await ensureIndexes(t);
+      }),
     remove: (ids) =>
       serial(async () => {
         if (ids.length === 0 || !table) return;
@@ -370,6 +380,17 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
         if (!table) return;
         await ensureIndexes(table);
         writtenSinceOptimize = 0;
+        // After a bulk load most rows are unindexed: building the full-text indexes afresh is
+        // quicker than folding the rows into the small index made from the first batch.
+        for (const info of await table.listIndices()) {
+          if (info.indexType !== 'FTS') continue;
+          const stats = await table.indexStats(info.name);
+          if (stats && stats.numUnindexedRows > stats.numIndexedRows)
+            await table.createIndex(info.columns[0]!, {
+              config: lancedb.Index.fts(FTS_OPTIONS),
+              replace: true,
+            });
+        }
         await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
       }),
     async sizeBytes() {

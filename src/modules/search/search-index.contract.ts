@@ -240,9 +240,13 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       await index.clear();
       assert.equal(await index.count(), 0);
       assert.deepEqual(await ids('施工许可证'), []);
-      await index.upsert([permit]);
+      await index.append([permit]);
+      assert.deepEqual(await ids('施工许可证'), [permit.id], 'searchable before optimize');
+      await index.append([licence]);
       await index.optimize();
       assert.deepEqual(await ids('施工许可证'), [permit.id]);
+      assert.deepEqual(await ids('股东会决议'), [licence.id]);
+      assert.equal(await index.count(), 2);
     });
   });
 }

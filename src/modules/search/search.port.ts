@@ -101,6 +101,11 @@ export interface SearchIndex {
   readonly kind: string;
   /** Adds or replaces documents by id. */
   upsert(documents: readonly SearchDocument[]): Promise<void>;
+  /**
+   * Adds documents known to be absent (a rebuild after clear): faster than upsert; the index
+   * structures catch up at optimize().
+   */
+  append(documents: readonly SearchDocument[]): Promise<void>;
   /** Removes documents by id; unknown ids are ignored. */
   remove(ids: readonly string[]): Promise<void>;
   /** Ranked search with the access scope and filters inside the index query. */

@@ -53,7 +53,7 @@ export async function reindex(
   await index.clear();
   let done = 0;
   for await (const ids of allRecordIds(deps.db, 1000)) {
-    await index.upsert(await loadSearchDocuments(deps.db, deps.blobs, ids));
+    await index.append(await loadSearchDocuments(deps.db, deps.blobs, ids));
     done += ids.length;
     progress(done);
   }

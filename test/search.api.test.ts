@@ -1,5 +1,7 @@
 /** Search through the real API: indexing at ingest, modes, permissions inside the query, bad input. */
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSignedInUser, createTestContext, multipart, signIn, type TestContext } from './helpers.ts';
 
@@ -223,6 +225,19 @@ describe('search API', () => {
         assert.match(res.json<{ error: { code: string } }>().error.code, /^(search|request)\./);
       }
     }
+  });
+
+  it('finds records through synonyms and abbreviations, including those archivists add', async () => {
+    const id = await upload(archivist, '通知.txt', '关于开展安全生产检查的通知。\n', {
+      title: '住房和城乡建设局关于开展安全生产检查的通知',
+      level: 'public',
+    });
+    await settle();
+    assert.ok((await hitsOf(archivist, '住建局')).hits.some((h) => h.id === id));
+    assert.ok(!(await hitsOf(archivist, '安检大排查')).hits.some((h) => h.id === id));
+    await mkdir(join(ctx.dir, 'search'), { recursive: true });
+    await writeFile(join(ctx.dir, 'search', 'synonyms.txt'), '安检大排查 安全生产检查\n');
+    assert.ok((await hitsOf(archivist, '安检大排查')).hits.some((h) => h.id === id));
   });
 
   it('forgets a record removed from the database', async () => {

@@ -66,7 +66,12 @@ export async function buildServices(
     const tmpDir = join(config.dataDir, 'tmp');
     const maxRank = Math.max(...config.secrecyLevels.map((l) => l.rank));
     const search = lazySearchIndex(config.dataDir);
-    const searchDeps: SearchDeps = { db, blobs, index: () => search.get() };
+    const searchDeps: SearchDeps = {
+      db,
+      blobs,
+      index: () => search.get(),
+      synonyms: () => search.synonyms(),
+    };
     const services: Services = {
       config,
       db,

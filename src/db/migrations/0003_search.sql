@@ -43,3 +43,21 @@ CREATE TRIGGER records_search_note AFTER INSERT OR UPDATE OR DELETE ON records
   FOR EACH ROW EXECUTE FUNCTION search_note_record();
 CREATE TRIGGER components_search_note AFTER INSERT OR DELETE ON components
   FOR EACH ROW EXECUTE FUNCTION search_note_component();
+
+-- Moving an organisation changes the path of its records; re-ranking a secrecy level changes who
+-- may see its records. Both are rare and touch every record concerned.
+CREATE FUNCTION search_note_organisation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM search_note(r.id) FROM records r WHERE r.organisation_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER organisations_search_note AFTER UPDATE OF path ON organisations
+  FOR EACH ROW WHEN (OLD.path IS DISTINCT FROM NEW.path) EXECUTE FUNCTION search_note_organisation();
+
+CREATE FUNCTION search_note_level() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM search_note(r.id) FROM records r WHERE r.secrecy_level = NEW.code;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER secrecy_levels_search_note AFTER UPDATE OF rank ON secrecy_levels
+  FOR EACH ROW WHEN (OLD.rank IS DISTINCT FROM NEW.rank) EXECUTE FUNCTION search_note_level();

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   analyze,
+  expandSynonyms,
   findIdentifiers,
   fold,
   identifierKey,
   isEmptyQuery,
   makeSnippet,
   parseQuery,
+  parseSynonyms,
   queryPinyinTokens,
   splitPinyin,
 } from './search.analysis.ts';
@@ -83,5 +85,19 @@ describe('search analysis', () => {
     assert.ok(!snippet.includes('<script>'));
     assert.ok(snippet.startsWith('…') && snippet.endsWith('…'));
     assert.equal(makeSnippet('短文本', ['无']), '短文本');
+  });
+});
+
+describe('synonyms', () => {
+  it('widens a query with the other members of its group, never narrowing it', () => {
+    const groups = parseSynonyms('# comment\n住建局 住房和城乡建设局\n营业执照，执照\n单独\n');
+    assert.equal(groups.length, 2);
+    const q = expandSynonyms(parseQuery('住建局 通知'), groups);
+    assert.ok(q.terms.includes('住房'));
+    assert.ok(q.terms.includes('城乡'));
+    assert.ok(q.terms.includes('住建'));
+    assert.deepEqual(q.required, []);
+    const untouched = parseQuery('施工许可');
+    assert.equal(expandSynonyms(untouched, groups), untouched);
   });
 });

@@ -371,6 +371,51 @@ export function parseQuery(raw: string): ParsedQuery {
   };
 }
 
+/** Synonym groups, folded: each member stands for every other one. */
+export type SynonymGroups = readonly (readonly string[])[];
+
+/** Parses a synonym dictionary: one group per line, members split by spaces or commas, # comments. */
+export function parseSynonyms(text: string): string[][] {
+  const groups: string[][] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const body = line.replace(/#.*$/, '').trim();
+    if (body === '') continue;
+    const members = [
+      ...new Set(
+        body
+          .split(/[\s,，、]+/)
+          .map((m) => fold(m))
+          .filter((m) => m !== ''),
+      ),
+    ];
+    if (members.length >= 2) groups.push(members);
+  }
+  return groups;
+}
+
+/**
+ * Adds the tokens of the synonyms of any group member found in the query to its ranked terms (not
+ * to the required ones: a synonym widens, it never narrows).
+ */
+export function expandSynonyms(query: ParsedQuery, groups: SynonymGroups): ParsedQuery {
+  const extra: string[] = [];
+  const highlight: string[] = [];
+  for (const group of groups) {
+    if (!group.some((member) => query.text.includes(member))) continue;
+    for (const member of group) {
+      if (query.text.includes(member)) continue;
+      extra.push(...analyze(member));
+      highlight.push(member);
+    }
+  }
+  if (extra.length === 0) return query;
+  return {
+    ...query,
+    terms: [...new Set([...query.terms, ...extra])],
+    highlight: [...query.highlight, ...highlight],
+  };
+}
+
 /** True when a parsed query has nothing to search for (empty, only punctuation or symbols). */
 export function isEmptyQuery(query: ParsedQuery): boolean {
   return query.terms.length === 0 && query.identifiers.length === 0 && query.pinyin.length === 0;

@@ -5,7 +5,14 @@
 import type { Database } from '../../db/database.port.ts';
 import { can, forbidden, type Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
-import { isEmptyQuery, makeSnippet, MAX_QUERY_LENGTH, parseQuery } from './search.analysis.ts';
+import {
+  expandSynonyms,
+  isEmptyQuery,
+  makeSnippet,
+  MAX_QUERY_LENGTH,
+  parseQuery,
+  type SynonymGroups,
+} from './search.analysis.ts';
 import { badFilterValue, queryEmpty, queryTooLong, unknownFilter } from './search.errors.ts';
 import { FACETS, type Facet, type SearchFilters, type SearchIndex } from './search.port.ts';
 import {
@@ -21,6 +28,8 @@ export interface SearchDeps {
   db: Database;
   blobs: BlobStore;
   index: () => Promise<SearchIndex>;
+  /** synonym groups for query expansion (none when absent) */
+  synonyms?: () => Promise<SynonymGroups>;
 }
 
 const SYNC_BATCH = 500;
@@ -167,7 +176,7 @@ export async function searchRecords(
   if (text === '') throw queryEmpty();
   if (text.length > MAX_QUERY_LENGTH) throw queryTooLong({ max: MAX_QUERY_LENGTH });
   const filters = await toFilters(deps.db, input.filters ?? {});
-  const query = parseQuery(text);
+  const query = expandSynonyms(parseQuery(text), (await deps.synonyms?.()) ?? []);
   const emptyFacets = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResultView['facets'];
   // Only punctuation, symbols or emoji: nothing can match.
   if (isEmptyQuery(query)) return { total: 0, totalExact: true, hits: [], facets: emptyFacets };

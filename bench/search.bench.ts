@@ -88,6 +88,7 @@ await index.optimize();
 const optimizeMs = performance.now() - optimizeStart;
 const buildMs = performance.now() - started;
 const sizeBytes = await index.sizeBytes();
+process.stderr.write(`  built in ${(buildMs / 1000).toFixed(0)} s\n`);
 const count = await index.count();
 
 // ---- incremental indexing (the search_sync path: upsert in batches of 500) -----------------------
@@ -212,6 +213,7 @@ for (const [name, kind] of Object.entries(kinds)) {
   for (let i = 0; i < Q; i++) times.push((await timeQuery(kind.auth, kind.make())).ms);
   times.sort((a, b) => a - b);
   latency[name] = { p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99) };
+  process.stderr.write(`  ${name}: p50 ${pct(times, 50).toFixed(1)} ms\n`);
   sampleRss();
 }
 

@@ -292,15 +292,16 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
       const byDate = q.sort === 'date';
       const pageEnd = q.offset + q.limit;
 
-      const [exactRows, hitRows, windowRows] = await Promise.all([
-        exactQuery ? run(exactQuery, [...new Set([...hitCols, ...facetCols])], 50) : [],
-        main && !byDate ? run(main, hitCols, pageEnd) : [],
-        main ? run(main, ['id', 'formed_on', ...facetCols], q.countWindow) : [],
+      // One full-text evaluation: the counting window gives totals, facets and the ranked order;
+      // the page's stored fields are then read by id.
+      const [exactRows, windowRows] = await Promise.all([
+        exactQuery ? run(exactQuery, ['id', 'formed_on', ...facetCols], 50) : [],
+        main ? run(main, ['id', 'formed_on', ...facetCols], Math.max(q.countWindow, pageEnd)) : [],
       ]);
 
       // Facets and totals over the exact matches and the counting window, each record once.
-      const counted = new Map<string, Row>();
-      for (const row of [...exactRows, ...windowRows]) counted.set(row.id, row);
+      const counted = new Map<string, Row & { _score: number }>();
+      for (const row of [...exactRows, ...windowRows]) if (!counted.has(row.id)) counted.set(row.id, row);
       const facets = {} as IndexResult['facets'];
       for (const facet of FACETS) {
         const counts = new Map<string, number>();
@@ -315,38 +316,23 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
       }
 
       const exactIds = new Set(exactRows.map((r) => r.id));
-      let ordered: (Row & { _score: number; exact: boolean })[];
-      if (byDate) {
-        const all = [...counted.values()] as (Row & { _score?: number })[];
+      // Exact identifier matches first, then by relevance (or by date when asked).
+      const all = [...counted.values()];
+      if (byDate)
         all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
-        const page = all.slice(q.offset, pageEnd);
-        const details = page.length
-          ? ((await t
-              .query()
-              .where(`${inList(page.map((r) => r.id))} AND ${where}`)
-              .select(hitCols)
-              .toArray()) as Row[])
-          : [];
-        const byId = new Map(details.map((d) => [d.id, d]));
-        ordered = page.flatMap((r) => {
-          const d = byId.get(r.id);
-          return d ? [{ ...d, _score: r._score ?? 0, exact: exactIds.has(r.id) }] : [];
-        });
-      } else {
-        const seen = new Set<string>();
-        ordered = [];
-        for (const row of exactRows) {
-          if (seen.has(row.id)) continue;
-          seen.add(row.id);
-          ordered.push({ ...row, exact: true });
-        }
-        for (const row of hitRows) {
-          if (seen.has(row.id)) continue;
-          seen.add(row.id);
-          ordered.push({ ...row, exact: false });
-        }
-        ordered = ordered.slice(q.offset, pageEnd);
-      }
+      const page = all.slice(q.offset, pageEnd);
+      const details = page.length
+        ? ((await t
+            .query()
+            .where(`${inList(page.map((r) => r.id))} AND ${where}`)
+            .select(hitCols)
+            .toArray()) as Row[])
+        : [];
+      const byId = new Map(details.map((d) => [d.id, d]));
+      const ordered = page.flatMap((r) => {
+        const d = byId.get(r.id);
+        return d ? [{ ...d, _score: r._score, exact: exactIds.has(r.id) }] : [];
+      });
       const hits: IndexHit[] = ordered.map((r) => ({
         id: r.id,
         score: r.exact ? 1000 + r._score : r._score,
@@ -391,7 +377,9 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
               replace: true,
             });
         }
-        await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+        // Versions older than a few seconds are dropped: the index is rebuildable, and a reader of
+        // another process re-opens the newest version on its next query.
+        await table.optimize({ cleanupOlderThan: new Date(Date.now() - 5_000), deleteUnverified: true });
       }),
     async sizeBytes() {
       return dirSize(join(dir, `${TABLE}.lance`));

@@ -22,13 +22,13 @@ export const searchQuerySchema = z.strictObject({
   status: filterValue.describe('draft 或 filed'),
   sort: z.enum(['relevance', 'date']).default('relevance'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(1000).default(0),
+  offset: z.coerce.number().int().min(0).max(500).default(0),
 });
 
 const facetSchema = z.array(z.object({ value: z.string(), label: z.string().optional(), count: z.number() }));
 
 export const searchResultSchema = z.object({
-  total: z.number(),
+  total: z.number().describe('命中总数（按相关度最高的 500 条计数，超出时 totalExact 为 false）'),
   totalExact: z.boolean(),
   hits: z.array(
     z.object({

@@ -103,13 +103,13 @@ export interface SearchHitView {
 
 export interface SearchResultView {
   total: number;
-  /** false when more records matched than were counted (totals and facets cover the best 1,000) */
+  /** false when more records matched than were counted (totals and facets cover the best 500) */
   totalExact: boolean;
   hits: SearchHitView[];
   facets: Record<Facet, { value: string; label?: string; count: number }[]>;
 }
 
-const COUNT_WINDOW = 1000;
+const COUNT_WINDOW = 500;
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
 
 async function toFilters(db: Database, raw: Partial<Record<string, string>>): Promise<SearchFilters> {

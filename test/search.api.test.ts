@@ -240,6 +240,30 @@ describe('search API', () => {
     assert.ok((await hitsOf(archivist, '安检大排查')).hits.some((h) => h.id === id));
   });
 
+  it('shows more records like a given one, never one the reader may not open', async () => {
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.permit}/similar`,
+      headers: { authorization: publicReader },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json<SearchBody>();
+    assert.ok(!body.hits.some((h) => h.id === ids.permit), 'not the record itself');
+    assert.ok(!body.hits.some((h) => h.id === ids.secret));
+    const forArchivist = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.permit}/similar`,
+      headers: { authorization: archivist },
+    });
+    assert.ok(forArchivist.json<SearchBody>().hits.some((h) => h.id === ids.secret));
+    const hidden = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.secret}/similar`,
+      headers: { authorization: publicReader },
+    });
+    assert.equal(hidden.statusCode, 404);
+  });
+
   it('forgets a record removed from the database', async () => {
     await ctx.services.db.query('DELETE FROM records WHERE id = $1', [ids.neighbour]);
     await settle();

@@ -75,6 +75,20 @@ describe('search at the command line', () => {
     assert.match(empty.stderr, /search\.query_empty/);
   });
 
+  it('lists records like a given one by its 档号, not the record itself', async () => {
+    const found = JSON.parse(
+      (await runCli(['search', '规划许可证', '--json', '--data', data])).stdout,
+    ) as Result;
+    const archiveNo = found.hits[0]!.archiveNo!;
+    const res = await runCli(['similar', archiveNo, '--json', '--data', data]);
+    assert.equal(res.code, 0, res.stderr);
+    const similar = JSON.parse(res.stdout) as Result;
+    assert.ok(!similar.hits.some((h) => h.archiveNo === archiveNo));
+    const missing = await runCli(['similar', 'X-0000', '--data', data]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /record\.not_found/);
+  });
+
   it('rebuilds the index from the database', async () => {
     await rm(join(data, 'search'), { recursive: true, force: true });
     const res = await runCli(['reindex', '--data', data]);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { action, withServices } from './context.ts';
 import { printJson } from './output.ts';
+import type { SearchResultView } from '../modules/search/search.usecases.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -50,25 +51,31 @@ export function registerSearchCommands(program: Command): void {
             printJson(result);
             return;
           }
-          const plain = (s: string) =>
-            s
-              .replace(/<mark>/g, '【')
-              .replace(/<\/mark>/g, '】')
-              .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
-          const lines = [
-            `共 ${result.totalExact ? '' : '超过 '}${result.total} 条 / ${result.total}${result.totalExact ? '' : '+'} hits`,
-          ];
-          for (const hit of result.hits) {
-            lines.push(
-              '',
-              `${hit.exact ? '★ ' : ''}${hit.title}  ${hit.archiveNo ?? '（未归档）'}  [${hit.score}]`,
-              `  ${plain(hit.snippet)}`,
-              `  id: ${hit.id}`,
-            );
-          }
-          process.stdout.write(`${lines.join('\n')}\n`);
+          printHits(result);
         },
       ),
+    );
+
+  program
+    .command('similar <idOrArchiveNo>')
+    .description('相似档案（更多类似）/ more records like this one')
+    .option('--json', '以 JSON 输出 / print JSON')
+    .option('--limit <n>', '结果条数 / number of hits', '10')
+    .action(
+      action(async (idOrArchiveNo: string, options: { json?: boolean; limit: string }, command: Command) => {
+        const { similarRecords, syncPending } = await import('../modules/search/search.usecases.ts');
+        const result = await withServices(command, async (services) => {
+          await syncPending(services.searchDeps);
+          return similarRecords(
+            services.searchDeps,
+            services.local,
+            idOrArchiveNo,
+            Number(options.limit) || 10,
+          );
+        });
+        if (options.json) printJson(result);
+        else printHits(result);
+      }),
     );
 
   program
@@ -87,4 +94,25 @@ export function registerSearchCommands(program: Command): void {
         );
       }),
     );
+}
+
+/** Hits for people: highlights as 【】, HTML entities decoded. */
+function printHits(result: SearchResultView): void {
+  const plain = (s: string) =>
+    s
+      .replace(/<mark>/g, '【')
+      .replace(/<\/mark>/g, '】')
+      .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+  const lines = [
+    `共 ${result.totalExact ? '' : '超过 '}${result.total} 条 / ${result.total}${result.totalExact ? '' : '+'} hits`,
+  ];
+  for (const hit of result.hits) {
+    lines.push(
+      '',
+      `${hit.exact ? '★ ' : ''}${hit.title}  ${hit.archiveNo ?? '（未归档）'}  [${hit.score}]`,
+      `  ${plain(hit.snippet)}`,
+      `  id: ${hit.id}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

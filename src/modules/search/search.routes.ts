@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { FACETS } from './search.port.ts';
-import { searchRecords } from './search.usecases.ts';
+import { searchRecords, similarRecords } from './search.usecases.ts';
 
 const filterValue = z.string().max(200).optional();
 
@@ -65,6 +65,20 @@ export function searchRoutes(services: Services): FastifyPluginAsync {
         const { q, sort, limit, offset, ...filters } = request.query;
         return searchRecords(services.searchDeps, request.actor, { q, sort, limit, offset, filters });
       },
+    );
+    api.get(
+      '/records/:id/similar',
+      {
+        schema: {
+          tags: ['search'],
+          summary: '相似档案（"更多类似"），只含当前用户有权查看的档案',
+          params: z.object({ id: z.string().min(1).max(200).describe('档案 id 或档号') }),
+          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
+          response: { 200: searchResultSchema },
+        },
+      },
+      async (request) =>
+        similarRecords(services.searchDeps, request.actor, request.params.id, request.query.limit),
     );
   };
 }

@@ -4,6 +4,8 @@
  */
 import type { Database } from '../../db/database.port.ts';
 import { can, forbidden, type Actor } from '../access/access.policy.ts';
+import { recordNotFound } from '../records/records.errors.ts';
+import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import {
   expandSynonyms,
@@ -212,5 +214,49 @@ export async function searchRecords(
       snippet: makeSnippet(hit.body || hit.title, query.highlight),
     })),
     facets,
+  };
+}
+
+/**
+ * "More like this": records whose text resembles the given record's title, names and opening
+ * text, within what the actor may open. The record itself must be visible to the actor.
+ */
+export async function similarRecords(
+  deps: SearchDeps,
+  actor: Actor,
+  idOrArchiveNo: string,
+  limit = 10,
+): Promise<SearchResultView> {
+  if (!can(actor, 'record.read')) throw forbidden({ action: 'record.read' });
+  const row = await findVisibleRecord(deps.db, actor, idOrArchiveNo);
+  if (!row) throw recordNotFound({ record: idOrArchiveNo });
+  const [doc] = await loadSearchDocuments(deps.db, deps.blobs, [row.id]);
+  if (!doc) throw recordNotFound({ record: idOrArchiveNo });
+  const parsed = parseQuery([doc.title, ...doc.names, doc.body.slice(0, 400)].join(' '));
+  // Identifiers and pinyin would pull in the record's own chain by number; likeness is by words.
+  const query = { ...parsed, identifiers: [], pinyin: [], highlight: parsed.highlight.slice(0, 20) };
+  const index = await deps.index();
+  const result = await index.search({
+    query,
+    scope: { organisationPath: actor.organisationPath, maxLevelRank: actor.clearanceRank },
+    filters: {},
+    limit: Math.min(Math.max(limit, 1), 50) + 1,
+    offset: 0,
+    sort: 'relevance',
+    countWindow: 50,
+  });
+  const hits = result.hits.filter((h) => h.id !== doc.id).slice(0, limit);
+  return {
+    total: hits.length,
+    totalExact: true,
+    hits: hits.map((hit) => ({
+      id: hit.id,
+      archiveNo: hit.archiveNo,
+      title: hit.title,
+      score: Math.round(hit.score * 1000) / 1000,
+      exact: false,
+      snippet: makeSnippet(hit.body || hit.title, [doc.title]),
+    })),
+    facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResultView['facets'],
   };
 }

@@ -264,6 +264,55 @@ describe('search API', () => {
     assert.equal(hidden.statusCode, 404);
   });
 
+  it('links the records of one project along the approval chain, hiding those the reader may not open', async () => {
+    const project = { projectCode: '2024-150102-47-01-000123', creditCode: '91150100MA0N2XYH3K' };
+    const step = async (title: string, matterType: string, level: string) =>
+      upload(archivist, `${matterType}.txt`, `${title}。\n`, {
+        title,
+        level,
+        category: 'SP',
+        extra: { matterType, applicant: '某建设集团有限公司', ...project },
+      });
+    const site = await step('某住宅项目用地预审与选址意见书', '用地预审与选址意见书', 'public');
+    const planning = await step('某住宅项目建设工程规划许可证', '建设工程规划许可证', 'public');
+    const works = await step('某住宅项目建筑工程施工许可证', '建筑工程施工许可证', 'public');
+    const completion = await step('某住宅项目竣工验收备案', '竣工验收备案', 'sensitive');
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${works}/related`,
+      headers: { authorization: archivist },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const view = res.json<{
+      record: { step: string };
+      chain: { steps: string[] } | null;
+      related: { id: string; direction: string | null; links: string[] }[];
+    }>();
+    assert.equal(view.record.step, '建筑工程施工许可证');
+    assert.equal(view.chain?.steps.length, 5);
+    assert.deepEqual(
+      view.related.map((r) => [r.id, r.direction]),
+      [
+        [site, 'upstream'],
+        [planning, 'upstream'],
+        [completion, 'downstream'],
+      ],
+    );
+    assert.ok(view.related.every((r) => r.links.includes('project') && r.links.includes('enterprise')));
+    const reader = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${works}/related`,
+      headers: { authorization: publicReader },
+    });
+    assert.ok(!reader.json<{ related: { id: string }[] }>().related.some((r) => r.id === completion));
+    const hidden = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${completion}/related`,
+      headers: { authorization: publicReader },
+    });
+    assert.equal(hidden.statusCode, 404);
+  });
+
   it('forgets a record removed from the database', async () => {
     await ctx.services.db.query('DELETE FROM records WHERE id = $1', [ids.neighbour]);
     await settle();

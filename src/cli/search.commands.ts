@@ -79,6 +79,40 @@ export function registerSearchCommands(program: Command): void {
     );
 
   program
+    .command('related <idOrArchiveNo>')
+    .description('关联档案与审批链上下游 / related records and the approval chain')
+    .option('--json', '以 JSON 输出 / print JSON')
+    .action(
+      action(async (idOrArchiveNo: string, options: { json?: boolean }, command: Command) => {
+        const { relatedRecords } = await import('../modules/search/related.usecases.ts');
+        const view = await withServices(command, (services) =>
+          relatedRecords(
+            { db: services.db, dataDir: services.config.dataDir },
+            services.local,
+            idOrArchiveNo,
+          ),
+        );
+        if (options.json) {
+          printJson(view);
+          return;
+        }
+        const arrow = { upstream: '↑ 上游', downstream: '↓ 下游', 'same-step': '＝ 同环节' } as const;
+        const lines = [`${view.record.title}  ${view.record.archiveNo ?? ''}`];
+        if (view.chain)
+          lines.push(
+            `审批链 ${view.chain.name}：${view.chain.steps.join(' → ')}（本件：${view.record.step}）`,
+          );
+        for (const r of view.related) {
+          lines.push(
+            `  ${r.direction ? arrow[r.direction] : '· 关联'}  ${r.title}  ${r.archiveNo ?? '（未归档）'}  [${r.linkNames.join('、')}]${r.step ? `  ${r.step}` : ''}`,
+          );
+        }
+        if (view.related.length === 0) lines.push('  无关联档案 / no related records');
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+
+  program
     .command('reindex')
     .description('由数据库重建检索索引 / rebuild the search index from the database')
     .action(

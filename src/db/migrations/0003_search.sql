@@ -61,3 +61,10 @@ BEGIN
 END $$;
 CREATE TRIGGER secrecy_levels_search_note AFTER UPDATE OF rank ON secrecy_levels
   FOR EACH ROW WHEN (OLD.rank IS DISTINCT FROM NEW.rank) EXECUTE FUNCTION search_note_level();
+
+-- Associative search: records linked by the identifiers given with them (项目代码, 统一社会信用代码,
+-- 申请人, 办件编号) are found through these expression indexes.
+CREATE INDEX records_extra_project_code ON records ((extra->>'projectCode')) WHERE extra ? 'projectCode';
+CREATE INDEX records_extra_credit_code ON records ((extra->>'creditCode')) WHERE extra ? 'creditCode';
+CREATE INDEX records_extra_applicant ON records ((extra->>'applicant')) WHERE extra ? 'applicant';
+CREATE INDEX records_extra_case_no ON records ((extra->>'caseNo')) WHERE extra ? 'caseNo';

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { FACETS } from './search.port.ts';
+import { relatedRecords } from './related.usecases.ts';
 import { searchRecords, similarRecords } from './search.usecases.ts';
 
 const filterValue = z.string().max(200).optional();
@@ -48,6 +49,29 @@ export const searchResultSchema = z.object({
   ),
 });
 
+const relatedSchema = z.object({
+  record: z.object({
+    id: z.string(),
+    archiveNo: z.string().nullable(),
+    title: z.string(),
+    chain: z.string().nullable(),
+    step: z.string().nullable(),
+  }),
+  chain: z.object({ name: z.string(), steps: z.array(z.string()) }).nullable(),
+  related: z.array(
+    z.object({
+      id: z.string(),
+      archiveNo: z.string().nullable(),
+      title: z.string(),
+      formedOn: z.string().nullable(),
+      links: z.array(z.string()).describe('project / enterprise / applicant / case'),
+      linkNames: z.array(z.string()),
+      direction: z.enum(['upstream', 'downstream', 'same-step']).nullable(),
+      step: z.string().nullable(),
+    }),
+  ),
+});
+
 export function searchRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
@@ -79,6 +103,25 @@ export function searchRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) =>
         similarRecords(services.searchDeps, request.actor, request.params.id, request.query.limit),
+    );
+    api.get(
+      '/records/:id/related',
+      {
+        schema: {
+          tags: ['search'],
+          summary: '关联档案：同一项目、企业、申请人或办件，并按审批链标出上下游（只含有权查看的档案）',
+          params: z.object({ id: z.string().min(1).max(200).describe('档案 id 或档号') }),
+          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+          response: { 200: relatedSchema },
+        },
+      },
+      async (request) =>
+        relatedRecords(
+          { db: services.db, dataDir: services.config.dataDir },
+          request.actor,
+          request.params.id,
+          request.query.limit,
+        ),
     );
   };
 }

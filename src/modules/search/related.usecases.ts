@@ -103,7 +103,7 @@ export async function relatedRecords(
   if (!can(actor, 'record.read')) throw forbidden({ action: 'record.read' });
   const self = await findVisibleRecord(deps.db, actor, idOrArchiveNo);
   if (!self) throw recordNotFound({ record: idOrArchiveNo });
-  const extra = (self.extra ?? {});
+  const extra = self.extra ?? {};
   const chains = await loadChains(deps.dataDir);
   const matterOf = (e: Record<string, unknown>) =>
     typeof e['matterType'] === 'string' ? e['matterType'] : null;

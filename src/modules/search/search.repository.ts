@@ -26,6 +26,7 @@ interface DocumentRow {
   file_names: string[] | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EXTRA_NAMES = ['applicant', 'projectName', 'photographer', 'place'];
 const EXTRA_IDENTIFIERS = ['creditCode', 'projectCode', 'caseNo', 'voucherNo', 'permitNo'];
 
@@ -141,7 +142,7 @@ export async function* allRecordIds(db: Database, pageSize: number): AsyncGenera
 
 /** The path of an organisation given by code or id, or null. */
 export async function findOrganisationPath(db: Queryable, codeOrId: string): Promise<string | null> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(codeOrId);
+  const isUuid = UUID.test(codeOrId);
   const { rows } = await db.query<{ path: string }>(
     `SELECT path FROM organisations WHERE ${isUuid ? 'id = $1::uuid' : 'code = $1'} ORDER BY length(path) LIMIT 1`,
     [codeOrId],
@@ -154,10 +155,11 @@ export async function organisationLabels(
   db: Queryable,
   ids: readonly string[],
 ): Promise<Map<string, { code: string; name: string }>> {
-  if (ids.length === 0) return new Map();
+  const uuids = ids.filter((id) => UUID.test(id));
+  if (uuids.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; code: string; name: string }>(
     'SELECT id, code, name FROM organisations WHERE id = ANY($1::uuid[])',
-    [ids],
+    [uuids],
   );
   return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
 }

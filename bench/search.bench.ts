@@ -20,6 +20,7 @@ const { values } = parseArgs({
     records: { type: 'string', default: '5000' },
     queries: { type: 'string', default: '200' },
     batch: { type: 'string', default: '5000' },
+    incremental: { type: 'string', default: '2000' },
   },
 });
 const N = Number(values.records);
@@ -92,7 +93,7 @@ process.stderr.write(`  built in ${(buildMs / 1000).toFixed(0)} s\n`);
 const count = await index.count();
 
 // ---- incremental indexing (the search_sync path: upsert in batches of 500) -----------------------
-const incremental = 2000;
+const incremental = Number(values.incremental);
 started = performance.now();
 for (let at = N; at < N + incremental; at += 500) {
   const batch: Generated[] = [];
@@ -101,7 +102,7 @@ for (let at = N; at < N + incremental; at += 500) {
 }
 const upsertRate = incremental / ((performance.now() - started) / 1000);
 started = performance.now();
-await index.optimize();
+if (incremental > 0) await index.optimize();
 const incrementalOptimizeMs = performance.now() - started;
 
 // ---- queries through HTTP ---------------------------------------------------------------------

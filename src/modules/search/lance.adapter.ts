@@ -34,8 +34,6 @@ const STORED_BODY_CHARS = 20_000;
  * bounds the first without running the second all the time.
  */
 const OPTIMIZE_AFTER_ROWS = 2_000;
-/** Up to this many records the full-text indexes are rebuilt after each write. */
-const SMALL_TABLE_ROWS = 5_000;
 
 const schema = new Schema([
   new Field('id', new Utf8(), false),
@@ -222,18 +220,14 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
         const now = Date.now();
         // The last version of a document wins when a batch names it twice.
         const rows = [...new Map(documents.map((d) => [d.id, toRow(d, now)])).values()];
-        // Delete then add: the same as a merge-insert on id, and what LanceDB 0.31 handles best.
-        if ((await t.countRows()) > 0) await t.delete(inList(rows.map((r) => r.id)));
-        await t.add(rows as unknown as Record<string, unknown>[]);
+        if ((await t.countRows()) === 0) await t.add(rows as unknown as Record<string, unknown>[]);
+        else
+          await t
+            .mergeInsert('id')
+            .whenMatchedUpdateAll()
+            .whenNotMatchedInsertAll()
+            .execute(rows as unknown as Record<string, unknown>[]);
         await ensureIndexes(t);
-        // A small index is rebuilt at once: cheap, and with LanceDB 0.31 a full-text index whose
-        // indexed rows were all deleted stopped finding the unindexed ones.
-        if ((await t.countRows()) <= SMALL_TABLE_ROWS) {
-          for (const column of ['tokens', 'ids'])
-            await t.createIndex(column, { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
-          writtenSinceOptimize = 0;
-          return;
-        }
         writtenSinceOptimize += rows.length;
         if (writtenSinceOptimize >= OPTIMIZE_AFTER_ROWS) {
           writtenSinceOptimize = 0;

@@ -14,6 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger.routes.ts';
+import { searchRoutes } from '../modules/search/search.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { usersRoutes } from '../modules/users/users.routes.ts';
@@ -84,5 +85,6 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   await app.register(recordsRoutes(services), { prefix: '/api/v1' });
   await app.register(ingestRoutes(services), { prefix: '/api/v1' });
   await app.register(ledgerRoutes(services), { prefix: '/api/v1' });
+  await app.register(searchRoutes(services), { prefix: '/api/v1' });
   return app;
 }

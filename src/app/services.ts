@@ -19,6 +19,9 @@ import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/job
 import { loadOrCreateSigningKey } from '../modules/ledger/ledger.keys.ts';
 import { createLedger, type Ledger } from '../modules/ledger/ledger.usecases.ts';
 import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/intents.ts';
+import { searchSyncJob } from '../modules/search/search.job.ts';
+import { lazySearchIndex, type SearchIndexHandle } from '../modules/search/search.service.ts';
+import type { SearchDeps } from '../modules/search/search.usecases.ts';
 import { bootstrap, localActor, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 
@@ -34,6 +37,9 @@ export interface Services {
   firstStart: BootstrapResult;
   ingestDeps: IngestDeps;
   jobHandlers: Record<string, JobHandler>;
+  /** the search index (opened on first use) */
+  search: SearchIndexHandle;
+  searchDeps: SearchDeps;
   /** started by startJobWorkers(); undefined until then */
   workers: Workers | undefined;
   startJobWorkers(concurrency?: number): Workers;
@@ -71,6 +77,13 @@ export async function buildServices(
 
     const tmpDir = join(config.dataDir, 'tmp');
     const maxRank = Math.max(...config.secrecyLevels.map((l) => l.rank));
+    const search = lazySearchIndex(config.dataDir);
+    const searchDeps: SearchDeps = {
+      db,
+      blobs,
+      index: () => search.get(),
+      synonyms: () => search.synonyms(),
+    };
     const services: Services = {
       config,
       db,
@@ -98,7 +111,10 @@ export async function buildServices(
           tmpDir,
           openEngine: async () => (await import('../modules/ocr/ppocr.adapter.ts')).createPpOcrEngine(),
         }),
+        search_sync: searchSyncJob(searchDeps),
       },
+      search,
+      searchDeps,
       workers: undefined,
       startJobWorkers(concurrency = config.jobs.workers) {
         services.workers ??= startWorkers({
@@ -119,6 +135,7 @@ export async function buildServices(
           if (released > 0) log.info({ released }, 'jobs put back in the queue');
         }
         await ledger.stop();
+        await search.close();
         await db.close();
       },
     };

@@ -5,6 +5,7 @@ import { registerArchiveCommands } from './archive.commands.ts';
 import { registerIngestCommand } from './ingest.command.ts';
 import { registerOcrCommand } from './ocr.command.ts';
 import { registerLedgerCommands } from './ledger.commands.ts';
+import { registerSearchCommands } from './search.commands.ts';
 import { registerSystemCommands } from './system.commands.ts';
 
 const program = new Command('dangan')
@@ -22,5 +23,6 @@ registerIngestCommand(program);
 registerArchiveCommands(program);
 registerOcrCommand(program);
 registerLedgerCommands(program);
+registerSearchCommands(program);
 
 await program.parseAsync(process.argv);

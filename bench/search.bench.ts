@@ -1,0 +1,266 @@
+/**
+ * Search benchmark: `npm run bench:search -- --records 100000 [--queries 200] [--keep]`.
+ *
+ * Builds the index of N generated approval records (bench/search-corpus.ts) in a temp data folder,
+ * then measures through the real HTTP API, as users with the permission filter on: exact 文号, rare
+ * term, common term ranked, two terms, filtered (organisation + year range + term), fuzzy (one wrong
+ * character; homophone; pinyin). Reports build time, index size, peak RSS, latency percentiles,
+ * the incremental indexing rate (upsert batches as the search_sync job does), and a known-item
+ * quality test (a query built from a record's title with an injected typo, homophone or pinyin).
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { pinyin } from 'pinyin-pro';
+import { createSignedInUser, createTestContext, signIn } from '../test/helpers.ts';
+import { recordGenerator, type Generated, type Organisation } from './search-corpus.ts';
+import { rngFor } from './corpus.ts';
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '5000' },
+    queries: { type: 'string', default: '200' },
+    batch: { type: 'string', default: '5000' },
+    incremental: { type: 'string', default: '2000' },
+  },
+});
+const N = Number(values.records);
+const Q = Number(values.queries);
+const BATCH = Number(values.batch);
+const dataDir = resolve(import.meta.dirname, '../../shared/data');
+
+let peakRss = 0;
+const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+const rssTimer = setInterval(sampleRss, 200);
+
+const ctx = await createTestContext();
+const admin = (await signIn(ctx.app, 'admin', ctx.adminPassword)).authorization;
+const DISTRICTS = [
+  ['XC', '新城区行政审批局', '150102', '新审批发'],
+  ['HM', '回民区行政审批局', '150103', '回审批发'],
+  ['YQ', '玉泉区行政审批局', '150104', '玉审批发'],
+  ['SH', '赛罕区行政审批局', '150105', '赛审批发'],
+] as const;
+for (const [code, name] of DISTRICTS) {
+  await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/organisations',
+    headers: { authorization: admin },
+    payload: { code, name, level: 'district', parent: 'SPJ' },
+  });
+}
+const { rows: orgRows } = await ctx.services.db.query<{ id: string; code: string; path: string }>(
+  'SELECT id, code, path FROM organisations',
+);
+const organisations: Organisation[] = orgRows.map((o) => {
+  const d = DISTRICTS.find(([code]) => code === o.code);
+  return { id: o.id, code: o.code, path: o.path, prefix: d ? d[3] : '呼审批发', region: d ? d[2] : '150100' };
+});
+const cityArchivist = await createSignedInUser(ctx, admin, {
+  username: 'bench-archivist',
+  roles: ['archivist'],
+  clearance: 'sensitive',
+});
+const districtOfficer = await createSignedInUser(ctx, admin, {
+  username: 'bench-xc',
+  roles: ['officer'],
+  organisation: 'XC',
+  clearance: 'internal',
+});
+
+// ---- build -------------------------------------------------------------------------------------
+const generate = recordGenerator({ organisations, dataDir });
+const index = await ctx.services.search.get();
+await index.clear();
+const samples: Generated[] = [];
+const sampleEvery = Math.max(1, Math.floor(N / 2000));
+let started = performance.now();
+for (let at = 0; at < N; at += BATCH) {
+  const batch: Generated[] = [];
+  for (let i = at; i < Math.min(N, at + BATCH); i++) batch.push(generate(i));
+  for (const g of batch) if (Number.parseInt(g.doc.id.slice(-12), 16) % sampleEvery === 0) samples.push(g);
+  await index.append(batch.map((g) => g.doc));
+  sampleRss();
+  if (at % (BATCH * 20) === 0 && at > 0)
+    process.stderr.write(`  loaded ${at} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+}
+const loadMs = performance.now() - started;
+const optimizeStart = performance.now();
+await index.optimize();
+const optimizeMs = performance.now() - optimizeStart;
+const buildMs = performance.now() - started;
+const sizeBytes = await index.sizeBytes();
+process.stderr.write(`  built in ${(buildMs / 1000).toFixed(0)} s\n`);
+const count = await index.count();
+
+// ---- incremental indexing (the search_sync path: upsert in batches of 500) -----------------------
+const incremental = Number(values.incremental);
+started = performance.now();
+for (let at = N; at < N + incremental; at += 500) {
+  const batch: Generated[] = [];
+  for (let i = at; i < at + 500; i++) batch.push(generate(i));
+  await index.upsert(batch.map((g) => g.doc));
+}
+const upsertRate = incremental / ((performance.now() - started) / 1000);
+started = performance.now();
+if (incremental > 0) await index.optimize();
+const incrementalOptimizeMs = performance.now() - started;
+
+// ---- queries through HTTP ---------------------------------------------------------------------
+const address = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+async function timeQuery(
+  auth: string,
+  params: Record<string, string>,
+): Promise<{ ms: number; ids: string[] }> {
+  const t = performance.now();
+  const res = await fetch(`${address}/api/v1/search?${new URLSearchParams(params).toString()}`, {
+    headers: { authorization: auth },
+  });
+  const body = (await res.json()) as { hits?: { id: string }[] };
+  const ms = performance.now() - t;
+  if (res.status !== 200)
+    throw new Error(`query ${JSON.stringify(params)} answered ${res.status}: ${JSON.stringify(body)}`);
+  return { ms, ids: (body.hits ?? []).map((h) => h.id) };
+}
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+const rnd = rngFor('bench-queries');
+const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
+const visible = samples.filter((s) => s.doc.levelRank <= 2);
+
+/** One wrong character (a neighbour in the CJK block), inside the distinctive part. */
+function typo(text: string): string {
+  const chars = [...text];
+  const at = Math.floor(rnd() * chars.length);
+  chars[at] = String.fromCodePoint(chars[at]!.codePointAt(0)! + 1);
+  return chars.join('');
+}
+const homophones = new Map<string, string[]>();
+for (let code = 0x4e00; code <= 0x9fa5; code += 1) {
+  const c = String.fromCodePoint(code);
+  const p = pinyin(c, { toneType: 'none' });
+  const list = homophones.get(p) ?? [];
+  if (list.length < 40) list.push(c);
+  homophones.set(p, list);
+}
+function homophone(text: string): string {
+  const chars = [...text];
+  for (let tries = 0; tries < 20; tries++) {
+    const at = Math.floor(rnd() * chars.length);
+    const others = (homophones.get(pinyin(chars[at]!, { toneType: 'none' })) ?? []).filter(
+      (c) => c !== chars[at],
+    );
+    if (others.length > 0) {
+      chars[at] = pick(others);
+      return chars.join('');
+    }
+  }
+  return typo(text);
+}
+const shortName = (g: Generated) => g.enterprise.replace('呼和浩特市', '').replace('有限公司', '');
+const kinds: Record<string, { auth: string; make: () => Record<string, string> }> = {
+  'exact 文号': { auth: cityArchivist, make: () => ({ q: pick(visible).doc.docNumber! }) },
+  'rare term': { auth: cityArchivist, make: () => ({ q: pick(visible).doc.identifiers[1]! }) },
+  'common term ranked': {
+    auth: cityArchivist,
+    make: () => ({ q: pick(['许可', '规定', '批复', '管理', '申请']) }),
+  },
+  'two terms': {
+    auth: cityArchivist,
+    make: () => ({ q: `${pick(['施工', '营业', '排污', '规划'])} ${pick(['许可', '变更', '审批'])}` }),
+  },
+  'filtered (org + years + term)': {
+    auth: cityArchivist,
+    make: () => {
+      const y = 2010 + Math.floor(rnd() * 12);
+      return {
+        q: pick(['许可', '施工', '规划']),
+        organisation: pick(['XC', 'HM', 'YQ', 'SH']),
+        year: `${y}-${y + 3}`,
+      };
+    },
+  },
+  'district officer, common term': {
+    auth: districtOfficer,
+    make: () => ({ q: pick(['许可', '批复', '建设']) }),
+  },
+  'fuzzy: one wrong character': {
+    auth: cityArchivist,
+    make: () => ({ q: typo(`${shortName(pick(visible))}${pick(visible).project}`) }),
+  },
+  'fuzzy: pinyin': {
+    auth: cityArchivist,
+    make: () => ({ q: pinyin(pick(visible).project.slice(0, 6), { toneType: 'none', separator: '' }) }),
+  },
+};
+// warm-up
+for (let i = 0; i < 20; i++) await timeQuery(cityArchivist, { q: '许可' });
+const latency: Record<string, { p50: number; p95: number; p99: number }> = {};
+{
+  // Baseline: an authenticated request that does no search (HTTP + session check).
+  const times: number[] = [];
+  for (let i = 0; i < Q; i++) {
+    const t = performance.now();
+    const res = await fetch(`${address}/api/v1/auth/me`, { headers: { authorization: cityArchivist } });
+    await res.arrayBuffer();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  latency['baseline: GET /auth/me (no search)'] = {
+    p50: pct(times, 50),
+    p95: pct(times, 95),
+    p99: pct(times, 99),
+  };
+}
+for (const [name, kind] of Object.entries(kinds)) {
+  const times: number[] = [];
+  for (let i = 0; i < Q; i++) times.push((await timeQuery(kind.auth, kind.make())).ms);
+  times.sort((a, b) => a - b);
+  latency[name] = { p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99) };
+  process.stderr.write(`  ${name}: p50 ${pct(times, 50).toFixed(1)} ms\n`);
+  sampleRss();
+}
+
+// ---- known-item quality -----------------------------------------------------------------------
+const quality: Record<string, { queries: number; top10: number; top1: number }> = {};
+const itemQueries: Record<string, (g: Generated) => string> = {
+  'title fragment, exact': (g) => `${shortName(g)} ${g.project} ${g.matter}`,
+  'one wrong character': (g) => `${typo(`${shortName(g)}${g.project}`)} ${g.matter}`,
+  homophone: (g) => `${homophone(`${shortName(g)}${g.project}`)} ${g.matter}`,
+  'pinyin of enterprise': (g) =>
+    `${pinyin(shortName(g), { toneType: 'none', separator: '' })} ${g.project} ${g.matter}`,
+};
+const qualitySamples = Array.from({ length: Math.min(Q, visible.length) }, () => pick(visible));
+for (const [name, make] of Object.entries(itemQueries)) {
+  let top10 = 0;
+  let top1 = 0;
+  for (const g of qualitySamples) {
+    const { ids } = await timeQuery(cityArchivist, { q: make(g), limit: '10' });
+    const rank = ids.indexOf(g.doc.id);
+    if (rank >= 0) top10++;
+    if (rank === 0) top1++;
+  }
+  quality[name] = { queries: qualitySamples.length, top10, top1 };
+}
+clearInterval(rssTimer);
+sampleRss();
+
+const fmt = (ms: number) => ms.toFixed(1);
+const lines = [
+  `search benchmark — ${N.toLocaleString('en')} records (${count.toLocaleString('en')} indexed), engine ${index.kind}, node ${process.version}`,
+  `build: ${(buildMs / 1000).toFixed(1)} s (load ${(loadMs / 1000).toFixed(1)} s = ${Math.round(N / (loadMs / 1000))} records/s, index ${(optimizeMs / 1000).toFixed(1)} s); index size ${(sizeBytes / 1e6).toFixed(0)} MB; peak RSS ${(peakRss / 1e6).toFixed(0)} MB`,
+  `incremental indexing (upsert, batches of 500, optimize included once 2,000 rows are written): ${Math.round(upsertRate)} records/s; a further optimize ${(incrementalOptimizeMs / 1000).toFixed(1)} s`,
+  '',
+  '| query (HTTP, permission filter on) | p50 ms | p95 ms | p99 ms |',
+  '|---|---|---|---|',
+  ...Object.entries(latency).map(([k, v]) => `| ${k} | ${fmt(v.p50)} | ${fmt(v.p95)} | ${fmt(v.p99)} |`),
+  '',
+  '| known-item query | top 10 | top 1 |',
+  '|---|---|---|',
+  ...Object.entries(quality).map(
+    ([k, v]) =>
+      `| ${k} | ${((100 * v.top10) / v.queries).toFixed(1)} % | ${((100 * v.top1) / v.queries).toFixed(1)} % |`,
+  ),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+await ctx.close();

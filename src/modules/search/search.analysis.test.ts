@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  analyze,
+  expandSynonyms,
+  findIdentifiers,
+  fold,
+  identifierKey,
+  isEmptyQuery,
+  makeSnippet,
+  parseQuery,
+  parseSynonyms,
+  queryPinyinTokens,
+  splitPinyin,
+} from './search.analysis.ts';
+
+describe('search analysis', () => {
+  it('folds full-width forms, case and Traditional characters', () => {
+    assert.equal(fold('ＡＢＣ１２３　施工許可證（臺灣）'), 'abc123 施工许可证(台湾)');
+  });
+
+  it('cuts CJK text into bigrams plus long jieba words, and keeps Latin words whole', () => {
+    const tokens = analyze('建筑工程施工许可证 ABC-12');
+    for (const t of ['建筑', '工程', '施工', '许可', '可证', '许可证', 'abc', '12'])
+      assert.ok(tokens.includes(t), t);
+    assert.ok(!tokens.includes('建'), 'no unigrams inside longer runs');
+    assert.deepEqual(analyze('证'), ['证']);
+  });
+
+  it('gives every bracket and spacing variant of a 文号 the same key', () => {
+    const key = identifierKey('呼审批发〔2024〕17号');
+    assert.equal(key, '呼审批发202417号');
+    for (const variant of [
+      '呼审批发[2024]17号',
+      '呼审批发(2024)17号',
+      '呼审批发【2024】17号',
+      '呼审批发 （2024） 17 号',
+    ])
+      assert.equal(identifierKey(variant), key, variant);
+    assert.equal(identifierKey('施工许可'), null, 'no digit, no identifier');
+  });
+
+  it('finds 文号, credit codes and 档号 inside a longer text', () => {
+    const keys = findIdentifiers(
+      '依据呼审批发〔2024〕17号，91150100MA0N2XYH3K 的档号 F001-WS·2024-Y-BGS-0001',
+    );
+    assert.ok(keys.includes('呼审批发202417号'));
+    assert.ok(keys.includes('91150100ma0n2xyh3k'));
+    assert.ok(keys.includes('f001ws2024ybgs0001'));
+  });
+
+  it('splits typed pinyin into syllables and refuses what is not pinyin', () => {
+    assert.deepEqual(splitPinyin('shigongxuke'), ['shi', 'gong', 'xu', 'ke']);
+    assert.equal(splitPinyin('qwrty'), null);
+  });
+
+  it('meets a homophone typo and typed pinyin at the same pinyin tokens', () => {
+    const right = queryPinyinTokens('施工许可');
+    const typo = queryPinyinTokens('施工需可');
+    const typed = queryPinyinTokens('shigongxuke');
+    assert.deepEqual(typo, right);
+    for (const t of right.filter((t) => t.startsWith('py:'))) assert.ok(typed.includes(t), t);
+    assert.ok(queryPinyinTokens('sgxk').includes('pi:sgx'));
+  });
+
+  it('parses quoted phrases as required, ignores unbalanced quotes and query syntax', () => {
+    const q = parseQuery('"营业执照" 变更');
+    assert.deepEqual(q.required, ['营业', '业执', '执照']);
+    assert.ok(q.terms.includes('变更'));
+    const odd = parseQuery('"营业 AND title:x OR (');
+    assert.ok(odd.terms.includes('营业'));
+    assert.ok(odd.terms.includes('title'));
+  });
+
+  it('sees nothing to search in punctuation or emoji alone', () => {
+    assert.equal(isEmptyQuery(parseQuery('！？。，、——……')), true);
+    assert.equal(isEmptyQuery(parseQuery('😀😀😀')), true);
+    assert.equal(isEmptyQuery(parseQuery('𠀀')), false, 'a rare extension ideograph is still text');
+  });
+
+  it('cuts an escaped snippet around the matches, highlighting them in the original text', () => {
+    const text = `${'无关的内容。'.repeat(30)}准予核发建筑工程施工許可證<script>。${'其他内容。'.repeat(30)}`;
+    const snippet = makeSnippet(text, ['施工许可证']);
+    assert.match(snippet, /<mark>施工許可證<\/mark>/);
+    assert.ok(!snippet.includes('<script>'));
+    assert.ok(snippet.startsWith('…') && snippet.endsWith('…'));
+    assert.equal(makeSnippet('短文本', ['无']), '短文本');
+  });
+});
+
+describe('synonyms', () => {
+  it('widens a query with the other members of its group, never narrowing it', () => {
+    const groups = parseSynonyms('# comment\n住建局 住房和城乡建设局\n营业执照，执照\n单独\n');
+    assert.equal(groups.length, 2);
+    const q = expandSynonyms(parseQuery('住建局 通知'), groups);
+    assert.ok(q.terms.includes('住房'));
+    assert.ok(q.terms.includes('城乡'));
+    assert.ok(q.terms.includes('住建'));
+    assert.deepEqual(q.required, []);
+    const untouched = parseQuery('施工许可');
+    assert.equal(expandSynonyms(untouched, groups), untouched);
+  });
+});

@@ -1,0 +1,487 @@
+/**
+ * Chinese text analysis for search, shared by indexing and querying so that both see the same
+ * tokens. Pure functions, no I/O.
+ *
+ * - Folding: NFKC (full-width → half-width, compatibility forms), case folding, Traditional →
+ *   Simplified (OpenCC tables) — one character at a time, so offsets map back to the original text
+ *   for snippets.
+ * - CJK runs: overlapping bigrams (recall for any substring ≥ 2 characters, robust to a wrong
+ *   character) plus jieba words of three or more characters (precision for terms such as 施工许可证).
+ * - Latin letters and digits: words as they are.
+ * - Identifiers (文号, 档号, credit codes, project codes): one key made of letters and digits only,
+ *   so bracket and spacing variants (〔〕 [] () 【】) meet at the same key.
+ * - Pinyin: syllable bigrams and initial trigrams of short fields (title, names), so homophone typos
+ *   (施工需可证), full pinyin (shigongxuke) and initials (sgxk) find the record.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import * as OpenCC from 'opencc-js';
+import { pinyin } from 'pinyin-pro';
+
+let toSimplified: ((text: string) => string) | undefined;
+let jieba: Jieba | undefined;
+
+let traditional: Set<number> | undefined;
+
+/**
+ * Traditional → Simplified. Most archive text is Simplified already: the converter only runs on a
+ * text holding a character that OpenCC would change (learnt once over the CJK block).
+ */
+function simplified(text: string): string {
+  if (!toSimplified || !traditional) {
+    const convert = OpenCC.Converter({ from: 't', to: 'cn' });
+    toSimplified = (t) => convert(t) ?? t;
+    traditional = new Set();
+    let block = '';
+    for (let code = 0x3400; code <= 0x9fff; code++) block += String.fromCodePoint(code);
+    const converted = toSimplified(block.split('').join('\n')).split('\n');
+    for (let i = 0; i < converted.length; i++) {
+      if (converted[i] !== block[i]) traditional.add(block.codePointAt(i)!);
+    }
+  }
+  for (let i = 0; i < text.length; i++) {
+    if (traditional.has(text.charCodeAt(i))) return toSimplified(text);
+  }
+  return text;
+}
+
+const HAN = /\p{Script=Han}/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const ALL_HAN = /^\p{Script=Han}+$/u;
+
+/** Whether a code point is a CJK ideograph (any block, extensions included). */
+export function isHan(char: string): boolean {
+  return HAN.test(char);
+}
+
+const foldCache = new Map<string, string>();
+
+/** Folds one code point: NFKC, lower case, Traditional → Simplified. */
+function foldChar(char: string): string {
+  const code = char.codePointAt(0)!;
+  if (code < 0x80) return char.toLowerCase();
+  let folded = foldCache.get(char);
+  if (folded === undefined) {
+    folded = char.normalize('NFKC').toLowerCase();
+    if (isHan(folded)) folded = simplified(folded);
+    if (foldCache.size < 100_000) foldCache.set(char, folded);
+  }
+  return folded;
+}
+
+/**
+ * The folded text: what every comparison in search works on. Whole-string operations (native NFKC
+ * and case folding, then OpenCC) are an order of magnitude faster than folding one character at a
+ * time; foldWithOffsets does the latter where offsets matter (snippets).
+ */
+export function fold(text: string): string {
+  const folded = text.normalize('NFKC').toLowerCase();
+  return HAN.test(folded) ? simplified(folded) : folded;
+}
+
+/**
+ * The folded text and, for each UTF-16 unit of it, the offset in the original text it came from,
+ * so that a match found in folded text can be highlighted in the original.
+ */
+export function foldWithOffsets(text: string): { folded: string; offsets: number[] } {
+  let folded = '';
+  const offsets: number[] = [];
+  let at = 0;
+  for (const char of text) {
+    const f = foldChar(char);
+    for (let i = 0; i < f.length; i++) offsets.push(at);
+    folded += f;
+    at += char.length;
+  }
+  offsets.push(at);
+  return { folded, offsets };
+}
+
+interface Run {
+  kind: 'han' | 'word';
+  text: string;
+}
+
+/** Splits folded text into runs of CJK ideographs and runs of other letters/digits. */
+function runs(folded: string): Run[] {
+  const out: Run[] = [];
+  let current: Run | undefined;
+  for (const char of folded) {
+    const code = char.charCodeAt(0);
+    // Fast paths for the common CJK block and ASCII before the Unicode property tests.
+    const kind =
+      code >= 0x4e00 && code <= 0x9fff
+        ? 'han'
+        : code < 0x80
+          ? (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)
+            ? 'word'
+            : undefined
+          : isHan(char)
+            ? 'han'
+            : LETTER_OR_DIGIT.test(char)
+              ? 'word'
+              : undefined;
+    if (kind === undefined) {
+      current = undefined;
+      continue;
+    }
+    if (current?.kind === kind) current.text += char;
+    else {
+      current = { kind, text: char };
+      out.push(current);
+    }
+  }
+  return out;
+}
+
+function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+const MAX_WORD_TOKEN = 40;
+
+/**
+ * Index/query tokens of a text: CJK bigrams (a lone ideograph stays a unigram), jieba words of three
+ * or more ideographs, and Latin/digit words. The same function serves documents and queries.
+ */
+export function analyze(text: string, options: { words?: boolean } = {}): string[] {
+  const tokens: string[] = [];
+  const folded = fold(text);
+  let long = false;
+  for (const run of runs(folded)) {
+    if (run.kind === 'word') {
+      if (run.text.length <= MAX_WORD_TOKEN) tokens.push(run.text);
+      continue;
+    }
+    const chars = [...run.text];
+    if (chars.length === 1) {
+      tokens.push(chars[0]!);
+      continue;
+    }
+    for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i]! + chars[i + 1]!);
+    if (chars.length >= 3) long = true;
+  }
+  // One call into jieba for the whole text: a call per run costs more than the segmentation.
+  if (options.words !== false && long) {
+    for (const word of segmenter().cutForSearch(folded, true)) {
+      if (word.length >= 3 && word.length <= MAX_WORD_TOKEN && ALL_HAN.test(word)) tokens.push(word);
+    }
+  }
+  return tokens;
+}
+
+/** Single ideographs of a text: indexed for short fields only, so that a one-character query finds titles. */
+export function unigrams(text: string): string[] {
+  const out: string[] = [];
+  for (const char of fold(text)) if (isHan(char)) out.push(char);
+  return out;
+}
+
+/**
+ * The key under which an identifier is indexed and looked up: folded, letters and digits only.
+ * 呼审批发〔2024〕17号, 呼审批发[2024]17号 and 呼审批发 (2024) 17 号 share one key. Null when the
+ * text holds no digit (an identifier always does) or is too short or long to be one.
+ */
+export function identifierKey(raw: string): string | null {
+  let key = '';
+  for (const char of fold(raw)) if (LETTER_OR_DIGIT.test(char)) key += char;
+  if (!/\d/.test(key) || key.length < 4 || key.length > 64) return null;
+  return key;
+}
+
+// 文号: 机关代字〔年份〕序号号, with any bracket style and optional spaces.
+const DOC_NUMBER =
+  /[\p{Script=Han}A-Za-z]{1,16}\s*[〔［[(（【〖]\s*(?:19|20)\d{2}\s*[〕］\])）】〗]\s*第?\s*\d{1,6}\s*号/gu;
+// 统一社会信用代码 (GB 32100-2015): 18 characters from the code alphabet.
+const CREDIT_CODE = /(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])/giu;
+// 档号 and project codes: letter/digit groups joined by - · . / (at least two joints and a digit).
+const CODE_LIKE = /[0-9A-Za-z]+(?:\s*[-·・./_—]\s*[0-9A-Za-z]+){2,}/gu;
+
+/** Identifier keys found inside a free text (a query or a body): 文号, credit codes, 档号-like codes. */
+export function findIdentifiers(text: string): string[] {
+  const normalised = text.normalize('NFKC');
+  const keys = new Set<string>();
+  // The agency prefix of a 文号 cannot be told from the words before it (关于呼审批发…): every
+  // suffix of at least two characters is a candidate key.
+  for (const match of normalised.matchAll(DOC_NUMBER)) {
+    const chars = [...match[0]];
+    const bracket = chars.findIndex((c) => /[〔［[(（【〖\s]/u.test(c));
+    for (let i = 0; i <= bracket - 2; i++) {
+      const key = identifierKey(chars.slice(i).join(''));
+      if (key) keys.add(key);
+    }
+  }
+  for (const pattern of [CREDIT_CODE, CODE_LIKE]) {
+    for (const match of normalised.matchAll(pattern)) {
+      const key = identifierKey(match[0]);
+      if (key) keys.add(key);
+    }
+  }
+  return [...keys];
+}
+
+/** Identifier keys a query may mean: the whole query, each whitespace part, and identifiers inside. */
+export function queryIdentifierKeys(query: string): string[] {
+  const keys = new Set<string>();
+  const whole = identifierKey(query);
+  if (whole) keys.add(whole);
+  for (const part of query.split(/\s+/)) {
+    const key = identifierKey(part);
+    if (key) keys.add(key);
+  }
+  for (const key of findIdentifiers(query)) keys.add(key);
+  return [...keys];
+}
+
+// ---- pinyin ------------------------------------------------------------------------------------
+
+let syllables: Set<string> | undefined;
+
+/** Every toneless pinyin syllable, learnt from pinyin-pro over the common CJK block. */
+function syllableSet(): Set<string> {
+  if (syllables) return syllables;
+  let chars = '';
+  for (let code = 0x4e00; code <= 0x9fa5; code++) chars += String.fromCodePoint(code);
+  syllables = new Set(
+    pinyin(chars, { toneType: 'none', type: 'array', v: true }).filter((s) => /^[a-z]+$/.test(s)),
+  );
+  return syllables;
+}
+
+/** Toneless pinyin syllables of the ideographs of a text (other characters break the sequence). */
+export function pinyinSyllables(text: string): string[][] {
+  const out: string[][] = [];
+  for (const run of runs(fold(text))) {
+    if (run.kind !== 'han') continue;
+    out.push(pinyin(run.text, { toneType: 'none', type: 'array', v: true }));
+  }
+  return out;
+}
+
+/**
+ * Splits a Latin string typed as pinyin into syllables (shigongxuke → shi gong xu ke), preferring
+ * long syllables and backtracking when the rest cannot be split; null when it is not pinyin.
+ */
+export function splitPinyin(input: string): string[] | null {
+  const set = syllableSet();
+  const text = input.toLowerCase();
+  if (!/^[a-z]+$/.test(text) || text.length > 60) return null;
+  const memo = new Map<number, string[] | null>();
+  const solve = (at: number): string[] | null => {
+    if (at === text.length) return [];
+    const known = memo.get(at);
+    if (known !== undefined) return known;
+    let result: string[] | null = null;
+    for (let len = Math.min(6, text.length - at); len >= 1 && !result; len--) {
+      const piece = text.slice(at, at + len);
+      if (!set.has(piece)) continue;
+      const rest = solve(at + len);
+      if (rest) result = [piece, ...rest];
+    }
+    memo.set(at, result);
+    return result;
+  };
+  return solve(0);
+}
+
+/** Pinyin tokens of syllable sequences: syllable bigrams (py:shigong) and initial trigrams (pi:sgx). */
+export function pinyinTokensOf(sequences: string[][]): string[] {
+  const tokens: string[] = [];
+  for (const seq of sequences) {
+    if (seq.length === 1) tokens.push(`py:${seq[0]!}`);
+    for (let i = 0; i + 1 < seq.length; i++) tokens.push(`py:${seq[i]!}${seq[i + 1]!}`);
+    const initials = seq.map((s) => s[0]!).join('');
+    for (let i = 0; i + 2 < initials.length; i++) tokens.push(`pi:${initials.slice(i, i + 3)}`);
+  }
+  return tokens;
+}
+
+/** Pinyin tokens of a document field (title, names). */
+export function pinyinTokens(text: string): string[] {
+  return pinyinTokensOf(pinyinSyllables(text));
+}
+
+/**
+ * Pinyin tokens of a query: from its ideographs (a homophone typo meets the right record) and from
+ * Latin words that split into pinyin syllables (shigongxuke) or look like initials (sgxk).
+ */
+export function queryPinyinTokens(query: string): string[] {
+  const tokens = pinyinTokens(query);
+  for (const run of runs(fold(query))) {
+    if (run.kind !== 'word' || !/^[a-z]+$/.test(run.text)) continue;
+    const split = splitPinyin(run.text);
+    if (split && split.length >= 2) tokens.push(...pinyinTokensOf([split]));
+    if (run.text.length >= 3 && run.text.length <= 12) {
+      for (let i = 0; i + 2 < run.text.length; i++) tokens.push(`pi:${run.text.slice(i, i + 3)}`);
+    }
+  }
+  return [...new Set(tokens)];
+}
+
+// ---- queries -----------------------------------------------------------------------------------
+
+export interface ParsedQuery {
+  /** folded query text, whitespace-collapsed */
+  text: string;
+  /** tokens every hit must contain (from quoted phrases) */
+  required: string[];
+  /** ranked tokens (any may match) */
+  terms: string[];
+  /** identifier keys to look up exactly */
+  identifiers: string[];
+  /** pinyin tokens for homophones and typed pinyin */
+  pinyin: string[];
+  /** folded words to highlight in snippets */
+  highlight: string[];
+}
+
+export const MAX_QUERY_LENGTH = 500;
+
+/**
+ * Parses a user's query. Quoted parts ("…", “…”, 「…」) are phrases: all their tokens are required.
+ * Unbalanced quotes count as text. Operators of any query language are not interpreted, so nothing
+ * typed can change the structure of the index query.
+ */
+export function parseQuery(raw: string): ParsedQuery {
+  const text = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  const required: string[] = [];
+  let rest = text;
+  const phrases: string[] = [];
+  rest = rest.replace(/["“”「」『』]([^"“”「」『』]+)["“”「」『』]/g, (_, phrase: string) => {
+    phrases.push(phrase);
+    return ' ';
+  });
+  for (const phrase of phrases) required.push(...analyze(phrase, { words: false }));
+  const terms = [...new Set([...analyze(rest), ...analyze(phrases.join(' '))])];
+  const highlight = [
+    ...new Set(
+      runs(fold(text.replace(/["“”「」『』]/g, ' ')))
+        .map((r) => r.text)
+        .filter((t) => t.length > 0),
+    ),
+  ];
+  return {
+    text: fold(text),
+    required: [...new Set(required)],
+    terms,
+    identifiers: queryIdentifierKeys(text),
+    pinyin: queryPinyinTokens(rest),
+    highlight,
+  };
+}
+
+/** Synonym groups, folded: each member stands for every other one. */
+export type SynonymGroups = readonly (readonly string[])[];
+
+/** Parses a synonym dictionary: one group per line, members split by spaces or commas, # comments. */
+export function parseSynonyms(text: string): string[][] {
+  const groups: string[][] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const body = line.replace(/#.*$/, '').trim();
+    if (body === '') continue;
+    const members = [
+      ...new Set(
+        body
+          .split(/[\s,，、]+/)
+          .map((m) => fold(m))
+          .filter((m) => m !== ''),
+      ),
+    ];
+    if (members.length >= 2) groups.push(members);
+  }
+  return groups;
+}
+
+/**
+ * Adds the tokens of the synonyms of any group member found in the query to its ranked terms (not
+ * to the required ones: a synonym widens, it never narrows).
+ */
+export function expandSynonyms(query: ParsedQuery, groups: SynonymGroups): ParsedQuery {
+  const extra: string[] = [];
+  const highlight: string[] = [];
+  for (const group of groups) {
+    if (!group.some((member) => query.text.includes(member))) continue;
+    for (const member of group) {
+      if (query.text.includes(member)) continue;
+      extra.push(...analyze(member));
+      highlight.push(member);
+    }
+  }
+  if (extra.length === 0) return query;
+  return {
+    ...query,
+    terms: [...new Set([...query.terms, ...extra])],
+    highlight: [...query.highlight, ...highlight],
+  };
+}
+
+/** True when a parsed query has nothing to search for (empty, only punctuation or symbols). */
+export function isEmptyQuery(query: ParsedQuery): boolean {
+  return query.terms.length === 0 && query.identifiers.length === 0 && query.pinyin.length === 0;
+}
+
+// ---- snippets ----------------------------------------------------------------------------------
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A window of the text around the best match of the highlight words, HTML-escaped, with matches
+ * wrapped in <mark>…</mark>. Falls back to the start of the text.
+ */
+export function makeSnippet(text: string, highlight: string[], width = 80): string {
+  if (text === '') return '';
+  const { folded, offsets } = foldWithOffsets(text);
+  // Matches of each highlight word; a long word that does not occur is tried as its bigrams.
+  const needles = new Set<string>();
+  for (const word of highlight) {
+    if (folded.includes(word)) needles.add(word);
+    else if ([...word].length > 2) for (const t of analyze(word, { words: false })) needles.add(t);
+    else needles.add(word);
+  }
+  const spans: [number, number][] = [];
+  for (const needle of needles) {
+    if (needle.length === 0) continue;
+    let at = folded.indexOf(needle);
+    let count = 0;
+    while (at !== -1 && count++ < 200) {
+      spans.push([at, at + needle.length]);
+      at = folded.indexOf(needle, at + needle.length);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  // Window: the position with most matches within `width` characters.
+  let bestStart = 0;
+  let bestCount = 0;
+  for (let i = 0, j = 0; i < spans.length; i++) {
+    while (spans[j]![0] < spans[i]![0] - width) j++;
+    if (i - j + 1 > bestCount) {
+      bestCount = i - j + 1;
+      bestStart = spans[j]![0];
+    }
+  }
+  const fStart = Math.max(0, bestStart - Math.floor(width / 4));
+  const fEnd = Math.min(folded.length, fStart + width);
+  // Merge overlapping spans inside the window.
+  const merged: [number, number][] = [];
+  for (const [s, e] of spans) {
+    if (e <= fStart || s >= fEnd) continue;
+    const last = merged.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([Math.max(s, fStart), Math.min(e, fEnd)]);
+  }
+  const orig = (f: number) => offsets[f]!;
+  let out = fStart > 0 ? '…' : '';
+  let cursor = orig(fStart);
+  for (const [s, e] of merged) {
+    out +=
+      escapeHtml(text.slice(cursor, orig(s))) +
+      '<mark>' +
+      escapeHtml(text.slice(orig(s), orig(e))) +
+      '</mark>';
+    cursor = orig(e);
+  }
+  out += escapeHtml(text.slice(cursor, orig(fEnd)));
+  if (fEnd < folded.length) out += '…';
+  return out.replace(/\s+/g, ' ');
+}

@@ -1,0 +1,122 @@
+/**
+ * The SearchIndex port: a rebuildable index of records beside the database (the system of record).
+ * Adapters live beside this file and all pass search-index.contract.ts.
+ *
+ * Access control is part of every query: `scope` is required, and an adapter must apply it inside
+ * the index query (organisation path prefix and secrecy rank are indexed columns), so that hits,
+ * totals and facet counts only ever cover records the caller may open.
+ */
+import type { ParsedQuery } from './search.analysis.ts';
+
+/** Text beyond this many characters of a record is not indexed. */
+export const MAX_BODY_CHARS = 100_000;
+
+/** What the index keeps of a record; built by search.repository.ts from the database. */
+export interface SearchDocument {
+  id: string;
+  status: 'draft' | 'filed';
+  archiveNo: string | null;
+  docNumber: string | null;
+  title: string;
+  /** extracted or OCR text of the record's files */
+  body: string;
+  /** short texts searched with pinyin too: responsible, applicant, keywords, project name … */
+  names: string[];
+  /** identifiers looked up exactly: 档号, 文号, credit codes, project codes, case numbers, file names */
+  identifiers: string[];
+  fonds: string;
+  category: string;
+  organisationId: string;
+  /** materialised path of the record's organisation ('/root/…/self/') */
+  organisationPath: string;
+  level: string;
+  levelRank: number;
+  retention: string | null;
+  matterType: string | null;
+  year: number | null;
+  /** YYYY-MM-DD */
+  formedOn: string | null;
+}
+
+/** Who may see what: the subtree and the highest secrecy rank. Null: the caller sees nothing. */
+export type AccessScope = { organisationPath: string; maxLevelRank: number } | null;
+
+export interface SearchFilters {
+  fonds?: string | undefined;
+  category?: string | undefined;
+  /** organisation path prefix: a subtree */
+  organisationPath?: string | undefined;
+  yearFrom?: number | undefined;
+  yearTo?: number | undefined;
+  level?: string | undefined;
+  retention?: string | undefined;
+  matterType?: string | undefined;
+  status?: 'draft' | 'filed' | undefined;
+}
+
+export const FACETS = [
+  'fonds',
+  'category',
+  'organisation',
+  'year',
+  'level',
+  'retention',
+  'matterType',
+] as const;
+export type Facet = (typeof FACETS)[number];
+
+export interface IndexQuery {
+  query: ParsedQuery;
+  scope: AccessScope;
+  filters: SearchFilters;
+  limit: number;
+  offset: number;
+  sort: 'relevance' | 'date';
+  /** how many of the best matches totals and facets are counted over */
+  countWindow: number;
+}
+
+export interface IndexHit {
+  id: string;
+  score: number;
+  /** true when an identifier matched exactly */
+  exact: boolean;
+  archiveNo: string | null;
+  title: string;
+  /** the stored text snippets are cut from */
+  body: string;
+  formedOn: string | null;
+}
+
+export interface IndexResult {
+  hits: IndexHit[];
+  /** number of matches, counted up to countWindow */
+  total: number;
+  /** false when there were more matches than countWindow */
+  totalExact: boolean;
+  facets: Record<Facet, { value: string; count: number }[]>;
+}
+
+export interface SearchIndex {
+  readonly kind: string;
+  /** Adds or replaces documents by id. */
+  upsert(documents: readonly SearchDocument[]): Promise<void>;
+  /**
+   * Adds documents known to be absent (a rebuild after clear): faster than upsert; the index
+   * structures catch up at optimize().
+   */
+  append(documents: readonly SearchDocument[]): Promise<void>;
+  /** Removes documents by id; unknown ids are ignored. */
+  remove(ids: readonly string[]): Promise<void>;
+  /** Ranked search with the access scope and filters inside the index query. */
+  search(query: IndexQuery): Promise<IndexResult>;
+  /** Number of indexed documents. */
+  count(): Promise<number>;
+  /** Removes every document (before a rebuild). */
+  clear(): Promise<void>;
+  /** Folds recent writes into the index structures; cheap to call when nothing changed. */
+  optimize(): Promise<void>;
+  /** Bytes on disk (0 for an in-memory adapter). */
+  sizeBytes(): Promise<number>;
+  close(): Promise<void>;
+}

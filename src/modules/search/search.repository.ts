@@ -1,0 +1,165 @@
+/** Database access for search: what the index keeps of a record, the outbox, and look-ups. */
+import type { Database, Queryable } from '../../db/database.port.ts';
+import type { BlobStore } from '../blobs/blobs.port.ts';
+import { MAX_BODY_CHARS, type SearchDocument } from './search.port.ts';
+
+interface DocumentRow {
+  id: string;
+  status: 'draft' | 'filed';
+  archive_no: string | null;
+  doc_number: string | null;
+  title: string;
+  responsible: string | null;
+  keywords: string[];
+  notes: string | null;
+  extra: Record<string, unknown>;
+  fonds_code: string;
+  category_code: string;
+  organisation_id: string;
+  organisation_path: string;
+  secrecy_level: string;
+  level_rank: number;
+  retention_code: string | null;
+  year: number | null;
+  formed_on: string | null;
+  texts: string[] | null;
+  file_names: string[] | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EXTRA_NAMES = ['applicant', 'projectName', 'photographer', 'place'];
+const EXTRA_IDENTIFIERS = ['creditCode', 'projectCode', 'caseNo', 'voucherNo', 'permitNo'];
+
+/** The search documents of the given records (records that no longer exist are left out). */
+export async function loadSearchDocuments(
+  db: Queryable,
+  blobs: BlobStore,
+  ids: readonly string[],
+): Promise<SearchDocument[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<DocumentRow>(
+    `SELECT r.id, r.status, r.archive_no, r.doc_number, r.title, r.responsible, r.keywords, r.notes, r.extra,
+            f.code AS fonds_code, c.code AS category_code, r.organisation_id, o.path AS organisation_path,
+            r.secrecy_level, l.rank AS level_rank, r.retention_code, r.year,
+            to_char(r.formed_on, 'YYYY-MM-DD') AS formed_on,
+            (SELECT array_agg(cp.blob_sha256 ORDER BY cp.created_at) FROM components cp
+              WHERE cp.record_id = r.id AND cp.role IN ('text', 'ocr_text')) AS texts,
+            (SELECT array_agg(cp.file_name ORDER BY cp.created_at) FROM components cp
+              WHERE cp.record_id = r.id AND cp.role = 'original') AS file_names
+       FROM records r
+       JOIN fonds f ON f.id = r.fonds_id
+       JOIN categories c ON c.id = r.category_id
+       JOIN organisations o ON o.id = r.organisation_id
+       JOIN secrecy_levels l ON l.code = r.secrecy_level
+      WHERE r.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const documents: SearchDocument[] = [];
+  for (const row of rows) {
+    let body = '';
+    for (const sha of row.texts ?? []) {
+      if (body.length >= MAX_BODY_CHARS) break;
+      body += `${await readText(blobs, sha, MAX_BODY_CHARS - body.length)}\n`;
+    }
+    const extra = row.extra ?? {};
+    const str = (key: string) => (typeof extra[key] === 'string' ? extra[key] : null);
+    const names = [row.responsible, ...row.keywords, row.notes, ...EXTRA_NAMES.map(str)].filter(
+      (v): v is string => !!v,
+    );
+    const fileNames = row.file_names ?? [];
+    documents.push({
+      id: row.id,
+      status: row.status,
+      archiveNo: row.archive_no,
+      docNumber: row.doc_number,
+      title: row.title,
+      body,
+      names: [...names, ...fileNames],
+      identifiers: [...EXTRA_IDENTIFIERS.map(str), ...fileNames].filter((v): v is string => !!v),
+      fonds: row.fonds_code,
+      category: row.category_code,
+      organisationId: row.organisation_id,
+      organisationPath: row.organisation_path,
+      level: row.secrecy_level,
+      levelRank: row.level_rank,
+      retention: row.retention_code,
+      matterType: str('matterType'),
+      year: row.year,
+      formedOn: row.formed_on,
+    });
+  }
+  return documents;
+}
+
+/** Up to maxChars characters of a stored UTF-8 text. */
+async function readText(blobs: BlobStore, sha: string, maxChars: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const stream = await blobs.get(sha);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= maxChars * 4) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, maxChars);
+}
+
+/** The oldest noted changes, up to limit: record ids with the sequence number they were noted at. */
+export async function takePending(db: Queryable, limit: number): Promise<{ id: string; seq: string }[]> {
+  const { rows } = await db.query<{ id: string; seq: string }>(
+    'SELECT record_id AS id, seq::text AS seq FROM search_pending ORDER BY seq LIMIT $1',
+    [limit],
+  );
+  return rows;
+}
+
+/** Forgets noted changes that were indexed, unless the record changed again meanwhile. */
+export async function clearPending(db: Queryable, done: { id: string; seq: string }[]): Promise<void> {
+  if (done.length === 0) return;
+  await db.query(
+    `DELETE FROM search_pending p USING unnest($1::uuid[], $2::bigint[]) AS d(id, seq)
+      WHERE p.record_id = d.id AND p.seq = d.seq`,
+    [done.map((d) => d.id), done.map((d) => d.seq)],
+  );
+}
+
+/** Every record id, in pages, for a rebuild. */
+export async function* allRecordIds(db: Database, pageSize: number): AsyncGenerator<string[]> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const { rows } = await db.query<{ id: string }>(
+      'SELECT id FROM records WHERE id > $1 ORDER BY id LIMIT $2',
+      [after, pageSize],
+    );
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.id);
+    after = rows.at(-1)!.id;
+  }
+}
+
+/** The path of an organisation given by code or id, or null. */
+export async function findOrganisationPath(db: Queryable, codeOrId: string): Promise<string | null> {
+  const isUuid = UUID.test(codeOrId);
+  const { rows } = await db.query<{ path: string }>(
+    `SELECT path FROM organisations WHERE ${isUuid ? 'id = $1::uuid' : 'code = $1'} ORDER BY length(path) LIMIT 1`,
+    [codeOrId],
+  );
+  return rows[0]?.path ?? null;
+}
+
+/** Codes and names of organisations by id, for facet labels. */
+export async function organisationLabels(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, { code: string; name: string }>> {
+  const uuids = ids.filter((id) => UUID.test(id));
+  if (uuids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; code: string; name: string }>(
+    'SELECT id, code, name FROM organisations WHERE id = ANY($1::uuid[])',
+    [uuids],
+  );
+  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
+}

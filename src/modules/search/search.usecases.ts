@@ -1,0 +1,262 @@
+/**
+ * Search operations: keeping the index in step with the database, rebuilding it, and answering a
+ * user's query within what the user may open.
+ */
+import type { Database } from '../../db/database.port.ts';
+import { can, forbidden, type Actor } from '../access/access.policy.ts';
+import { recordNotFound } from '../records/records.errors.ts';
+import { findVisibleRecord } from '../records/records.repository.ts';
+import type { BlobStore } from '../blobs/blobs.port.ts';
+import {
+  expandSynonyms,
+  isEmptyQuery,
+  makeSnippet,
+  MAX_QUERY_LENGTH,
+  parseQuery,
+  type SynonymGroups,
+} from './search.analysis.ts';
+import { badFilterValue, queryEmpty, queryTooLong, unknownFilter } from './search.errors.ts';
+import { FACETS, type Facet, type SearchFilters, type SearchIndex } from './search.port.ts';
+import {
+  allRecordIds,
+  clearPending,
+  findOrganisationPath,
+  loadSearchDocuments,
+  organisationLabels,
+  takePending,
+} from './search.repository.ts';
+
+export interface SearchDeps {
+  db: Database;
+  blobs: BlobStore;
+  index: () => Promise<SearchIndex>;
+  /** synonym groups for query expansion (none when absent) */
+  synonyms?: () => Promise<SynonymGroups>;
+}
+
+const SYNC_BATCH = 500;
+
+/** Indexes the records noted in the outbox; returns how many were indexed or removed. */
+export async function syncPending(deps: SearchDeps, signal?: AbortSignal): Promise<number> {
+  const index = await deps.index();
+  let total = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    const pending = await takePending(deps.db, SYNC_BATCH);
+    if (pending.length === 0) return total;
+    const ids = pending.map((p) => p.id);
+    const documents = await loadSearchDocuments(deps.db, deps.blobs, ids);
+    const present = new Set(documents.map((d) => d.id));
+    await index.upsert(documents);
+    await index.remove(ids.filter((id) => !present.has(id)));
+    await clearPending(deps.db, pending);
+    total += pending.length;
+  }
+}
+
+/** Rebuilds the index from the database, the system of record. */
+export async function reindex(
+  deps: SearchDeps,
+  progress: (done: number) => void = () => undefined,
+): Promise<{ records: number; ms: number }> {
+  const started = performance.now();
+  const index = await deps.index();
+  await index.clear();
+  let done = 0;
+  for await (const ids of allRecordIds(deps.db, 1000)) {
+    await index.append(await loadSearchDocuments(deps.db, deps.blobs, ids));
+    done += ids.length;
+    progress(done);
+  }
+  await index.optimize();
+  return { records: done, ms: performance.now() - started };
+}
+
+export const FILTERS = [
+  'fonds',
+  'category',
+  'organisation',
+  'year',
+  'yearFrom',
+  'yearTo',
+  'level',
+  'retention',
+  'matterType',
+  'status',
+] as const;
+export type FilterName = (typeof FILTERS)[number];
+
+export interface SearchInput {
+  q: string;
+  filters?: Partial<Record<string, string>>;
+  limit?: number;
+  offset?: number;
+  sort?: 'relevance' | 'date';
+}
+
+export interface SearchHitView {
+  id: string;
+  archiveNo: string | null;
+  title: string;
+  score: number;
+  exact: boolean;
+  snippet: string;
+}
+
+export interface SearchResultView {
+  total: number;
+  /** false when more records matched than were counted (totals and facets cover the best 500) */
+  totalExact: boolean;
+  hits: SearchHitView[];
+  facets: Record<Facet, { value: string; label?: string; count: number }[]>;
+}
+
+const COUNT_WINDOW = 500;
+const CODE = /^[A-Za-z0-9_-]{1,32}$/;
+
+async function toFilters(db: Database, raw: Partial<Record<string, string>>): Promise<SearchFilters> {
+  const filters: SearchFilters = {};
+  const year = (name: string, value: string) => {
+    if (!/^\d{4}$/.test(value)) throw badFilterValue({ filter: name, value });
+    return Number(value);
+  };
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined || value === '') continue;
+    if (!(FILTERS as readonly string[]).includes(name))
+      throw unknownFilter({ filter: name, known: FILTERS.join(', ') });
+    const filter = name as FilterName;
+    switch (filter) {
+      case 'year': {
+        const range = /^(\d{4})(?:\s*[-~至]\s*(\d{4}))?$/.exec(value);
+        if (!range) throw badFilterValue({ filter, value });
+        filters.yearFrom = Number(range[1]);
+        filters.yearTo = Number(range[2] ?? range[1]);
+        break;
+      }
+      case 'yearFrom':
+        filters.yearFrom = year(filter, value);
+        break;
+      case 'yearTo':
+        filters.yearTo = year(filter, value);
+        break;
+      case 'organisation': {
+        const path =
+          CODE.test(value) || /^[0-9a-f-]{36}$/i.test(value) ? await findOrganisationPath(db, value) : null;
+        if (!path) throw badFilterValue({ filter, value });
+        filters.organisationPath = path;
+        break;
+      }
+      case 'status':
+        if (value !== 'draft' && value !== 'filed') throw badFilterValue({ filter, value });
+        filters.status = value;
+        break;
+      case 'matterType':
+        if (value.length > 100) throw badFilterValue({ filter, value: value.slice(0, 20) });
+        filters.matterType = value;
+        break;
+      case 'fonds':
+      case 'category':
+      case 'level':
+      case 'retention':
+        if (!CODE.test(value)) throw badFilterValue({ filter, value: value.slice(0, 40) });
+        filters[filter] = value;
+        break;
+    }
+  }
+  return filters;
+}
+
+/** A user's search: hits, totals and facets only ever over records the user may open. */
+export async function searchRecords(
+  deps: SearchDeps,
+  actor: Actor,
+  input: SearchInput,
+): Promise<SearchResultView> {
+  if (!can(actor, 'record.read')) throw forbidden({ action: 'record.read' });
+  // Control and invisible format characters (NUL, zero-width spaces) carry no meaning in a query.
+  const text = input.q.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
+  if (text === '') throw queryEmpty();
+  if (text.length > MAX_QUERY_LENGTH) throw queryTooLong({ max: MAX_QUERY_LENGTH });
+  const filters = await toFilters(deps.db, input.filters ?? {});
+  const query = expandSynonyms(parseQuery(text), (await deps.synonyms?.()) ?? []);
+  const emptyFacets = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResultView['facets'];
+  // Only punctuation, symbols or emoji: nothing can match.
+  if (isEmptyQuery(query)) return { total: 0, totalExact: true, hits: [], facets: emptyFacets };
+
+  const index = await deps.index();
+  const result = await index.search({
+    query,
+    scope: { organisationPath: actor.organisationPath, maxLevelRank: actor.clearanceRank },
+    filters,
+    limit: Math.min(Math.max(input.limit ?? 20, 1), 100),
+    offset: Math.min(Math.max(input.offset ?? 0, 0), COUNT_WINDOW),
+    sort: input.sort ?? 'relevance',
+    countWindow: COUNT_WINDOW,
+  });
+  const labels = await organisationLabels(
+    deps.db,
+    result.facets.organisation.map((f) => f.value),
+  );
+  const facets = { ...result.facets } as SearchResultView['facets'];
+  facets.organisation = result.facets.organisation.map((f) => {
+    const label = labels.get(f.value);
+    return label ? { value: label.code, label: label.name, count: f.count } : f;
+  });
+  return {
+    total: result.total,
+    totalExact: result.totalExact,
+    hits: result.hits.map((hit) => ({
+      id: hit.id,
+      archiveNo: hit.archiveNo,
+      title: hit.title,
+      score: Math.round(hit.score * 1000) / 1000,
+      exact: hit.exact,
+      snippet: makeSnippet(hit.body || hit.title, query.highlight),
+    })),
+    facets,
+  };
+}
+
+/**
+ * "More like this": records whose text resembles the given record's title, names and opening
+ * text, within what the actor may open. The record itself must be visible to the actor.
+ */
+export async function similarRecords(
+  deps: SearchDeps,
+  actor: Actor,
+  idOrArchiveNo: string,
+  limit = 10,
+): Promise<SearchResultView> {
+  if (!can(actor, 'record.read')) throw forbidden({ action: 'record.read' });
+  const row = await findVisibleRecord(deps.db, actor, idOrArchiveNo);
+  if (!row) throw recordNotFound({ record: idOrArchiveNo });
+  const [doc] = await loadSearchDocuments(deps.db, deps.blobs, [row.id]);
+  if (!doc) throw recordNotFound({ record: idOrArchiveNo });
+  const parsed = parseQuery([doc.title, ...doc.names, doc.body.slice(0, 400)].join(' '));
+  // Identifiers and pinyin would pull in the record's own chain by number; likeness is by words.
+  const query = { ...parsed, identifiers: [], pinyin: [], highlight: parsed.highlight.slice(0, 20) };
+  const index = await deps.index();
+  const result = await index.search({
+    query,
+    scope: { organisationPath: actor.organisationPath, maxLevelRank: actor.clearanceRank },
+    filters: {},
+    limit: Math.min(Math.max(limit, 1), 50) + 1,
+    offset: 0,
+    sort: 'relevance',
+    countWindow: 50,
+  });
+  const hits = result.hits.filter((h) => h.id !== doc.id).slice(0, limit);
+  return {
+    total: hits.length,
+    totalExact: true,
+    hits: hits.map((hit) => ({
+      id: hit.id,
+      archiveNo: hit.archiveNo,
+      title: hit.title,
+      score: Math.round(hit.score * 1000) / 1000,
+      exact: false,
+      snippet: makeSnippet(hit.body || hit.title, [doc.title]),
+    })),
+    facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResultView['facets'],
+  };
+}

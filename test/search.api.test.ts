@@ -1,0 +1,321 @@
+/** Search through the real API: indexing at ingest, modes, permissions inside the query, bad input. */
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createSignedInUser, createTestContext, multipart, signIn, type TestContext } from './helpers.ts';
+
+interface SearchBody {
+  total: number;
+  totalExact: boolean;
+  hits: {
+    id: string;
+    archiveNo: string | null;
+    title: string;
+    score: number;
+    exact: boolean;
+    snippet: string;
+  }[];
+  facets: Record<string, { value: string; label?: string; count: number }[]>;
+}
+
+describe('search API', () => {
+  let ctx: TestContext;
+  let admin: string;
+  let archivist: string;
+  let xcOfficer: string;
+  let hmOfficer: string;
+  let publicReader: string;
+  const ids: Record<string, string> = {};
+
+  const upload = async (auth: string, name: string, content: string, metadata: Record<string, unknown>) => {
+    const { payload, headers } = multipart({ name, content }, metadata);
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/records',
+      payload,
+      headers: { ...headers, authorization: auth },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json<{ record: { id: string } }>().record.id;
+  };
+
+  const search = async (auth: string, query: Record<string, string>) => {
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/search?${new URLSearchParams(query).toString()}`,
+      headers: { authorization: auth },
+    });
+    return res;
+  };
+  const hitsOf = async (auth: string, q: string, extra: Record<string, string> = {}) => {
+    const res = await search(auth, { q, ...extra });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json<SearchBody>();
+  };
+  const settle = async () => {
+    const workers = ctx.services.startJobWorkers();
+    await workers.idle();
+  };
+
+  before(async () => {
+    ctx = await createTestContext();
+    admin = (await signIn(ctx.app, 'admin', ctx.adminPassword)).authorization;
+    archivist = await createSignedInUser(ctx, admin, {
+      username: 'archivist1',
+      roles: ['archivist'],
+      clearance: 'sensitive',
+    });
+    for (const [code, name] of [
+      ['XC', '新城区行政审批局'],
+      ['HM', '回民区行政审批局'],
+    ] as const) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/organisations',
+        headers: { authorization: admin },
+        payload: { code, name, level: 'district', parent: 'SPJ' },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    xcOfficer = await createSignedInUser(ctx, admin, {
+      username: 'xc-officer',
+      roles: ['officer'],
+      organisation: 'XC',
+      clearance: 'internal',
+    });
+    hmOfficer = await createSignedInUser(ctx, admin, {
+      username: 'hm-officer',
+      roles: ['officer'],
+      organisation: 'HM',
+      clearance: 'sensitive',
+    });
+    publicReader = await createSignedInUser(ctx, admin, {
+      username: 'reader-public',
+      roles: ['reader'],
+      clearance: 'public',
+    });
+    ids.permit = await upload(
+      xcOfficer,
+      '施工许可证批复.txt',
+      '经审查，新城区某住宅项目符合建筑工程施工许可条件，准予核发建筑工程施工许可证。\n',
+      {
+        title: '关于新城区某住宅项目建筑工程施工许可证的批复',
+        docNumber: '呼审批发〔2024〕17号',
+        level: 'public',
+        formedOn: '2024-03-02',
+        keywords: ['施工许可'],
+      },
+    );
+    ids.secret = await upload(archivist, '股东名册.txt', '某企业股东名册及出资比例，施工许可证申请附件。\n', {
+      title: '某企业股东名册（敏感）施工许可证附件',
+      level: 'sensitive',
+      docNumber: '呼审批发〔2024〕99号',
+    });
+    ids.neighbour = await upload(hmOfficer, '回民区.txt', '回民区施工许可证发放情况统计。\n', {
+      title: '回民区施工许可证发放情况',
+      level: 'public',
+      docNumber: '回审批发〔2023〕5号',
+    });
+    await settle();
+  });
+  after(async () => ctx.close());
+
+  it('indexes records at ingest, text included, and finds them ranked with snippets', async () => {
+    const body = await hitsOf(archivist, '施工许可证');
+    const found = body.hits.map((h) => h.id);
+    for (const id of [ids.permit, ids.secret, ids.neighbour]) assert.ok(found.includes(id!), id);
+    const permit = body.hits.find((h) => h.id === ids.permit)!;
+    assert.match(permit.snippet, /<mark>/);
+    assert.ok(permit.score > 0);
+    const byText = await hitsOf(archivist, '准予核发');
+    assert.deepEqual(
+      byText.hits.map((h) => h.id),
+      [ids.permit],
+    );
+  });
+
+  it('puts the record first for its 文号 in any bracket variant, and for typed pinyin', async () => {
+    for (const q of ['呼审批发〔2024〕17号', '呼审批发[2024]17号', '呼审批发（2024）17号']) {
+      const body = await hitsOf(archivist, q);
+      assert.equal(body.hits[0]?.id, ids.permit, q);
+      assert.equal(body.hits[0]?.exact, true);
+    }
+    assert.ok((await hitsOf(archivist, '施工需可证')).hits.some((h) => h.id === ids.permit));
+    assert.ok((await hitsOf(archivist, 'shigongxuke')).hits.some((h) => h.id === ids.permit));
+  });
+
+  it('refuses to show a sensitive record, its snippet or its count to a reader without clearance', async () => {
+    const body = await hitsOf(publicReader, '施工许可证');
+    assert.ok(!body.hits.some((h) => h.id === ids.secret));
+    assert.equal(body.total, 2);
+    assert.ok(!body.facets['level']!.some((f) => f.value === 'sensitive'));
+    assert.ok(!JSON.stringify(body).includes('股东名册'));
+    const exact = await hitsOf(publicReader, '呼审批发〔2024〕99号');
+    assert.ok(!exact.hits.some((h) => h.id === ids.secret));
+  });
+
+  it('keeps records of another district out of sight of its neighbours, totals and facets included', async () => {
+    const xc = await hitsOf(xcOfficer, '施工许可证');
+    assert.deepEqual(
+      xc.hits.map((h) => h.id),
+      [ids.permit],
+    );
+    assert.equal(xc.total, 1);
+    assert.deepEqual(
+      xc.facets['organisation']!.map((f) => f.value),
+      ['XC'],
+    );
+    const hm = await hitsOf(hmOfficer, '呼审批发〔2024〕17号');
+    assert.ok(!hm.hits.some((h) => h.id === ids.permit));
+    const admins = await search(admin, { q: '施工许可证' });
+    assert.equal(admins.statusCode, 403, 'the system administrator reads no content');
+  });
+
+  it('follows a re-levelled record at once', async () => {
+    const patch = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/records/${ids.neighbour}`,
+      headers: { authorization: hmOfficer },
+      payload: { level: 'sensitive' },
+    });
+    assert.equal(patch.statusCode, 200, patch.body);
+    await settle();
+    assert.ok(!(await hitsOf(publicReader, '回民区')).hits.some((h) => h.id === ids.neighbour));
+    assert.ok((await hitsOf(archivist, '回民区')).hits.some((h) => h.id === ids.neighbour));
+  });
+
+  it('filters by organisation, year and level, and rejects an unknown filter clearly', async () => {
+    const xc = await hitsOf(archivist, '施工许可证', { organisation: 'XC' });
+    assert.deepEqual(
+      xc.hits.map((h) => h.id),
+      [ids.permit],
+    );
+    const none = await hitsOf(archivist, '施工许可证', { year: '2010-2012' });
+    assert.equal(none.total, 0);
+    const level = await hitsOf(archivist, '施工许可证', { level: 'sensitive' });
+    assert.ok(level.hits.every((h) => h.id !== ids.permit));
+    const unknown = await search(archivist, { q: '施工', colour: 'red' });
+    assert.equal(unknown.statusCode, 400);
+    const badYear = await search(archivist, { q: '施工', year: 'last year' });
+    assert.equal(badYear.statusCode, 400);
+    assert.equal(badYear.json<{ error: { code: string } }>().error.code, 'search.bad_filter_value');
+  });
+
+  it('answers bad queries with a clear error or a sensible result, never a 500', async () => {
+    const cases: [string, number][] = [
+      ['', 400],
+      ['   ', 400],
+      ['施'.repeat(10_000), 400],
+      ['！？。，、——……', 200],
+      ["' OR 1=1; DROP TABLE records; --", 200],
+      ['"施工许可', 200],
+      ['title:施工 AND level_rank:>0 OR (', 200],
+      ['😀🏗️📄', 200],
+      ['𠀀𠀁𪚥', 200],
+      ['\u0000\u200b', 400],
+    ];
+    for (const [q, status] of cases) {
+      const res = await search(publicReader, { q });
+      assert.equal(res.statusCode, status, `${JSON.stringify(q.slice(0, 20))}: ${res.body.slice(0, 200)}`);
+      if (status === 200) {
+        const body = res.json<SearchBody>();
+        assert.ok(!body.hits.some((h) => h.id === ids.secret));
+      } else {
+        assert.match(res.json<{ error: { code: string } }>().error.code, /^(search|request)\./);
+      }
+    }
+  });
+
+  it('finds records through synonyms and abbreviations, including those archivists add', async () => {
+    const id = await upload(archivist, '通知.txt', '关于开展安全生产检查的通知。\n', {
+      title: '住房和城乡建设局关于开展安全生产检查的通知',
+      level: 'public',
+    });
+    await settle();
+    assert.ok((await hitsOf(archivist, '住建局')).hits.some((h) => h.id === id));
+    assert.ok(!(await hitsOf(archivist, '安检大排查')).hits.some((h) => h.id === id));
+    await mkdir(join(ctx.dir, 'search'), { recursive: true });
+    await writeFile(join(ctx.dir, 'search', 'synonyms.txt'), '安检大排查 安全生产检查\n');
+    assert.ok((await hitsOf(archivist, '安检大排查')).hits.some((h) => h.id === id));
+  });
+
+  it('shows more records like a given one, never one the reader may not open', async () => {
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.permit}/similar`,
+      headers: { authorization: publicReader },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json<SearchBody>();
+    assert.ok(!body.hits.some((h) => h.id === ids.permit), 'not the record itself');
+    assert.ok(!body.hits.some((h) => h.id === ids.secret));
+    const forArchivist = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.permit}/similar`,
+      headers: { authorization: archivist },
+    });
+    assert.ok(forArchivist.json<SearchBody>().hits.some((h) => h.id === ids.secret));
+    const hidden = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.secret}/similar`,
+      headers: { authorization: publicReader },
+    });
+    assert.equal(hidden.statusCode, 404);
+  });
+
+  it('links the records of one project along the approval chain, hiding those the reader may not open', async () => {
+    const project = { projectCode: '2024-150102-47-01-000123', creditCode: '91150100MA0N2XYH3K' };
+    const step = async (title: string, matterType: string, level: string) =>
+      upload(archivist, `${matterType}.txt`, `${title}。\n`, {
+        title,
+        level,
+        category: 'SP',
+        extra: { matterType, applicant: '某建设集团有限公司', ...project },
+      });
+    const site = await step('某住宅项目用地预审与选址意见书', '用地预审与选址意见书', 'public');
+    const planning = await step('某住宅项目建设工程规划许可证', '建设工程规划许可证', 'public');
+    const works = await step('某住宅项目建筑工程施工许可证', '建筑工程施工许可证', 'public');
+    const completion = await step('某住宅项目竣工验收备案', '竣工验收备案', 'sensitive');
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${works}/related`,
+      headers: { authorization: archivist },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const view = res.json<{
+      record: { step: string };
+      chain: { steps: string[] } | null;
+      related: { id: string; direction: string | null; links: string[] }[];
+    }>();
+    assert.equal(view.record.step, '建筑工程施工许可证');
+    assert.equal(view.chain?.steps.length, 5);
+    assert.deepEqual(
+      view.related.map((r) => [r.id, r.direction]),
+      [
+        [site, 'upstream'],
+        [planning, 'upstream'],
+        [completion, 'downstream'],
+      ],
+    );
+    assert.ok(view.related.every((r) => r.links.includes('project') && r.links.includes('enterprise')));
+    const reader = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${works}/related`,
+      headers: { authorization: publicReader },
+    });
+    assert.ok(!reader.json<{ related: { id: string }[] }>().related.some((r) => r.id === completion));
+    const hidden = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${completion}/related`,
+      headers: { authorization: publicReader },
+    });
+    assert.equal(hidden.statusCode, 404);
+  });
+
+  it('forgets a record removed from the database', async () => {
+    await ctx.services.db.query('DELETE FROM records WHERE id = $1', [ids.neighbour]);
+    await settle();
+    assert.ok(!(await hitsOf(archivist, '回民区')).hits.some((h) => h.id === ids.neighbour));
+  });
+});

@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openPostgres } from '../src/db/postgres.adapter.ts';
+import { createPostgresTestDatabase } from '../src/db/testing.ts';
 import { ensureSet, type CorpusSet, type SetName } from './corpus.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,7 +111,10 @@ async function measure(corpus: CorpusSet): Promise<RunFigures> {
   const data = await mkdtemp(join(workDir, 'dangan-bench-data-'));
   const empty = await mkdtemp(join(workDir, 'dangan-bench-empty-'));
   const copies = await mkdtemp(join(workDir, 'dangan-bench-copy-'));
-  const server = values['database-url'] ? await createServerDatabase(values['database-url']) : undefined;
+  // A new database per run (migrated already; the timed commands do not migrate it again).
+  const server = values['database-url']
+    ? await createPostgresTestDatabase({ url: values['database-url'] })
+    : undefined;
   const runCli = (args: string[]) => runCliOn(server ? ['--database-url', server.url, ...args] : args);
   try {
     await runCli(['--data', data, 'migrate']);
@@ -163,7 +166,7 @@ async function measure(corpus: CorpusSet): Promise<RunFigures> {
       baselineSeconds,
     };
   } finally {
-    await server?.drop();
+    await server?.[Symbol.asyncDispose]();
     await Promise.all([data, empty, copies].map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }
@@ -190,30 +193,6 @@ function summarise(corpus: CorpusSet, figures: RunFigures[]): Record<string, unk
     created: Math.min(...figures.map((f) => f.created)),
     failed: Math.max(...figures.map((f) => f.failed)),
     'verify clean': figures.every((f) => f.verifyOk),
-  };
-}
-
-/** A new, empty database on the server of `url`, and a way to drop it. */
-async function createServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `dangan_bench_${process.pid}_${Math.random().toString(16).slice(2, 10)}`;
-  const admin = await openPostgres({ url, max: 1 });
-  try {
-    await admin.exec(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.close();
-  }
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.href,
-    async drop() {
-      const db = await openPostgres({ url, max: 1 });
-      try {
-        await db.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await db.close();
-      }
-    },
   };
 }
 

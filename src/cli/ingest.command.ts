@@ -125,7 +125,8 @@ async function ingestOne(
   };
   try {
     const outcome = await ingestFile(services.ingestDeps, services.local, {
-      source: createReadStream(item.path),
+      // One read(2) per MiB instead of per 64 KiB (the default): fewer calls and buffers per file.
+      source: createReadStream(item.path, { highWaterMark: 1024 * 1024 }),
       originalName: item.relative,
       metadata,
       file: options.file,

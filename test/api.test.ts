@@ -6,7 +6,7 @@ import { CHINESE_TEXT, makePdf, makePng } from './fixtures.ts';
 import {
   createSignedInUser,
   createTestContext,
-  multipart,
+  uploadRecord,
   signIn,
   testBackend,
   type TestContext,
@@ -35,15 +35,7 @@ describe('REST API', () => {
     file: { name: string; content: Buffer | string },
     metadata?: unknown,
     query = '',
-  ) => {
-    const { payload, headers } = multipart(file, metadata);
-    return ctx.app.inject({
-      method: 'POST',
-      url: `/api/v1/records${query}`,
-      payload,
-      headers: { ...headers, authorization: auth },
-    });
-  };
+  ) => uploadRecord(ctx.app, auth, file, metadata, query);
 
   it(`runs on the ${testBackend()} database`, () => {
     assert.equal(ctx.services.db.kind, testBackend());

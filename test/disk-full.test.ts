@@ -10,7 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { verifyStorage } from '../src/modules/storage/verify.usecases.ts';
 import { filesUnder } from './cli-helpers.ts';
-import { createTestContext, multipart, signIn, type TestContext } from './helpers.ts';
+import { createTestContext, signIn, uploadRecord, type TestContext } from './helpers.ts';
 
 describe('a full disk during an upload', () => {
   let ctx: TestContext;
@@ -59,15 +59,9 @@ describe('a full disk during an upload', () => {
     );
 
     // Random bytes do not compress: 3 MB cannot fit on a 2 MiB volume.
-    const { payload, headers } = multipart({
+    const res = await uploadRecord(ctx.app, archivist, {
       name: '扫描件.txt',
       content: randomBytes(3_000_000).toString('base64'),
-    });
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/records',
-      payload,
-      headers: { ...headers, authorization: archivist },
     });
     assert.equal(res.statusCode, 507, res.body);
     assert.equal(res.json<{ error: { code: string } }>().error.code, 'storage.full');
@@ -82,12 +76,9 @@ describe('a full disk during an upload', () => {
     assert.deepEqual([report.missing, report.damaged, report.orphans], [0, 0, 0]);
 
     // The archive still takes files that fit.
-    const fits = multipart({ name: '小文件.txt', content: '呼审批发〔2024〕17号 批复\n' });
-    const ok = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/records',
-      payload: fits.payload,
-      headers: { ...fits.headers, authorization: archivist },
+    const ok = await uploadRecord(ctx.app, archivist, {
+      name: '小文件.txt',
+      content: '呼审批发〔2024〕17号 批复\n',
     });
     assert.equal(ok.statusCode, 201, ok.body);
   });

@@ -95,6 +95,23 @@ export async function createSignedInUser(
   return (await signIn(ctx.app, user.username, oneTimePassword)).authorization;
 }
 
+/** POST /api/v1/records with one file (and optional metadata) as the given user, in-process. */
+export function uploadRecord(
+  app: FastifyInstance,
+  authorization: string,
+  file: { name: string; content: Buffer | string },
+  metadata?: unknown,
+  query = '',
+) {
+  const { payload, headers } = multipart(file, metadata);
+  return app.inject({
+    method: 'POST',
+    url: `/api/v1/records${query}`,
+    payload,
+    headers: { ...headers, authorization },
+  });
+}
+
 /** A multipart body with an optional metadata field followed by one file part. */
 export function multipart(
   file: { name: string; content: Buffer | string; type?: string },

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createSignedInUser, createTestContext, multipart, signIn, type TestContext } from './helpers.ts';
+import { createSignedInUser, createTestContext, signIn, uploadRecord, type TestContext } from './helpers.ts';
 
 const VERIFIER = join(import.meta.dirname, '..', 'tools', 'ledger-verify.mjs');
 
@@ -28,16 +28,12 @@ describe('ledger API and standalone verifier', () => {
     ctx = await createTestContext();
     admin = (await signIn(ctx.app, 'admin', ctx.adminPassword)).authorization;
     archivist = await createSignedInUser(ctx, admin, { username: 'ledger-archivist', roles: ['archivist'] });
-    const { payload, headers } = multipart(
+    const res = await uploadRecord(
+      ctx.app,
+      archivist,
       { name: '批复.txt', content: '关于某项目的批复' },
       { title: '批复' },
     );
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/records',
-      payload,
-      headers: { ...headers, authorization: archivist },
-    });
     assert.equal(res.statusCode, 201, res.body);
     recordId = res.json<{ record: { id: string } }>().record.id;
   });

@@ -3,19 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createSignedInUser, createTestContext, multipart, signIn, type TestContext } from './helpers.ts';
+import type { SearchHitView } from '../src/modules/search/search.usecases.ts';
+import { createSignedInUser, createTestContext, signIn, uploadRecord, type TestContext } from './helpers.ts';
 
 interface SearchBody {
   total: number;
   totalExact: boolean;
-  hits: {
-    id: string;
-    archiveNo: string | null;
-    title: string;
-    score: number;
-    exact: boolean;
-    snippet: string;
-  }[];
+  hits: SearchHitView[];
   facets: Record<string, { value: string; label?: string; count: number }[]>;
 }
 
@@ -29,13 +23,7 @@ describe('search API', () => {
   const ids: Record<string, string> = {};
 
   const upload = async (auth: string, name: string, content: string, metadata: Record<string, unknown>) => {
-    const { payload, headers } = multipart({ name, content }, metadata);
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/records',
-      payload,
-      headers: { ...headers, authorization: auth },
-    });
+    const res = await uploadRecord(ctx.app, auth, { name, content }, metadata);
     assert.equal(res.statusCode, 201, res.body);
     return res.json<{ record: { id: string } }>().record.id;
   };

@@ -72,6 +72,28 @@ export const configSchema = z
       })
       .strict()
       .default({ level: 'info' }),
+    security: z
+      .object({
+        /** requests a minute from one address to the API (rate limit) */
+        rateLimitPerMinute: z.number().int().min(1).default(1200),
+        /** sign-in attempts a minute from one address */
+        loginRateLimitPerMinute: z.number().int().min(1).default(30),
+        /** failed sign-ins in a row before the account is locked */
+        maxFailedLogins: z.number().int().min(2).default(5),
+        lockMinutes: z.number().positive().default(15),
+        /** a session unused for this long ends (tokens are not affected) */
+        sessionIdleMinutes: z.number().positive().default(30),
+        totpIssuer: z.string().min(1).max(64).default('dangan'),
+      })
+      .strict()
+      .default({
+        rateLimitPerMinute: 1200,
+        loginRateLimitPerMinute: 30,
+        maxFailedLogins: 5,
+        lockMinutes: 15,
+        sessionIdleMinutes: 30,
+        totpIssuer: 'dangan',
+      }),
     secrecyLevels: z
       .array(secrecyLevel)
       .min(1)
@@ -176,6 +198,31 @@ export const settings: Setting[] = [
     env: 'DANGAN_JOB_LEASE_SECONDS',
     kind: 'number',
     doc: '任务租约秒数，超时视为中断并重新排队',
+  },
+  {
+    path: 'security.rateLimitPerMinute',
+    env: 'DANGAN_RATE_LIMIT',
+    kind: 'number',
+    doc: '每个地址每分钟的 API 请求上限',
+  },
+  {
+    path: 'security.loginRateLimitPerMinute',
+    env: 'DANGAN_LOGIN_RATE_LIMIT',
+    kind: 'number',
+    doc: '每个地址每分钟的登录尝试上限',
+  },
+  {
+    path: 'security.maxFailedLogins',
+    env: 'DANGAN_MAX_FAILED_LOGINS',
+    kind: 'number',
+    doc: '连续登录失败多少次后锁定账户',
+  },
+  { path: 'security.lockMinutes', env: 'DANGAN_LOCK_MINUTES', kind: 'number', doc: '账户锁定分钟数' },
+  {
+    path: 'security.sessionIdleMinutes',
+    env: 'DANGAN_SESSION_IDLE_MINUTES',
+    kind: 'number',
+    doc: '会话闲置多少分钟后失效',
   },
   { path: 'log.level', env: 'DANGAN_LOG_LEVEL', flag: 'log-level', kind: 'string', doc: '日志级别' },
   { path: 'secrecyLevels', env: 'DANGAN_SECRECY_LEVELS', kind: 'json', doc: '密级列表（JSON）' },

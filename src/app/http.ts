@@ -3,6 +3,7 @@
  * reply language, and one error handler that turns every failure into
  * `{ error: { code, message, details? } }` without leaking internals.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.port.ts';
@@ -13,11 +14,32 @@ import type { AppError } from './errors.ts';
 import { createErrorFactory, internalError, isAppError, type Locale } from './errors.ts';
 
 export const SESSION_COOKIE = 'dangan_session';
+/** readable by the page's script, which echoes it in the X-CSRF-Token header (double submit) */
+export const CSRF_COOKIE = 'dangan_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * The CSRF token of a cookie session: an HMAC of the session secret, so that the server needs to
+ * store nothing and a token is good for its own session only. Another site can make the browser
+ * send the cookie but cannot read the token (SameSite=Strict and the same-origin policy).
+ */
+export function csrfTokenFor(sessionSecret: string): string {
+  return createHmac('sha256', sessionSecret).update('dangan-csrf-v1').digest('base64url');
+}
+
+export const csrfRefused = createErrorFactory({
+  code: 'auth.csrf',
+  status: 403,
+  zh: '缺少或错误的 CSRF 令牌：使用会话 Cookie 的写操作须带 X-CSRF-Token 请求头。',
+  en: 'Missing or wrong CSRF token: a state-changing request with a session cookie needs the X-CSRF-Token header.',
+});
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
     user: UserRow | undefined;
+    /** the session or token the request came with */
+    credentialId: string | undefined;
   }
   interface FastifyContextConfig {
     /** reachable without signing in (health checks, sign-in itself, the API description) */
@@ -38,6 +60,12 @@ export const routeNotFound = createErrorFactory({
   status: 404,
   zh: '没有这个接口：{method} {url}',
   en: 'No such endpoint: {method} {url}',
+});
+export const rateLimited = createErrorFactory({
+  code: 'request.rate_limited',
+  status: 429,
+  zh: '请求过于频繁，请 {seconds} 秒后再试。',
+  en: 'Too many requests; try again in {seconds} s.',
 });
 export const payloadTooLarge = createErrorFactory({
   code: 'request.too_large',
@@ -62,34 +90,63 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
 }
 
 /** Every route is authenticated unless its config says public; authorisation happens in the use cases. */
-export function installAuth(app: FastifyInstance, db: Database): void {
+export function installAuth(
+  app: FastifyInstance,
+  db: Database,
+  security: { sessionIdleMinutes: number },
+): void {
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('user', undefined);
+  app.decorateRequest('credentialId', undefined);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const secret = bearer ?? readCookie(request, SESSION_COOKIE);
     if (!secret) throw unauthenticated();
-    const { actor, user, credentialKind } = await authenticate(db, secret, request.ip);
-    // Cookie sessions are for the browser: a state-changing request must come from our own pages.
-    if (credentialKind === 'session' && !bearer && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-      const origin = request.headers.origin;
-      if (origin !== undefined && new URL(origin).host !== request.headers.host) throw unauthenticated();
-    }
-    if (!config.allowPasswordChange) requirePasswordChanged(user);
+    const { actor, user, credentialKind, credentialId } = await authenticate(db, secret, request.ip, {
+      idleMinutes: security.sessionIdleMinutes,
+    });
     request.actor = actor;
     request.user = user;
+    request.credentialId = credentialId;
+    // Cookie sessions are for the browser: a state-changing request must come from our own pages
+    // and carry the session's CSRF token (OWASP: signed double-submit, plus Origin check).
+    if (!bearer && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      const origin = request.headers.origin;
+      if (origin !== undefined && safeHost(origin) !== request.headers.host) throw csrfRefused();
+      const sent = request.headers[CSRF_HEADER];
+      const expected = Buffer.from(csrfTokenFor(secret));
+      if (
+        typeof sent !== 'string' ||
+        Buffer.byteLength(sent) !== expected.length ||
+        !timingSafeEqual(Buffer.from(sent), expected)
+      )
+        throw csrfRefused();
+    }
+    if (credentialKind === 'token' && !bearer) throw unauthenticated();
+    if (!config.allowPasswordChange) requirePasswordChanged(user);
   });
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
+function safeHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+export function installErrorHandler(
+  app: FastifyInstance,
+  audit?: (request: FastifyRequest, error: AppError) => Promise<void>,
+): void {
   app.setNotFoundHandler((request, reply) => {
     const error = routeNotFound({ method: request.method, url: request.url.split('?')[0] });
-    void sendError(request, reply, error);
+    void sendError(request, reply, error, audit);
   });
   app.setErrorHandler((raw: FastifyError | AppError | Error, request, reply) => {
-    return sendError(request, reply, toAppError(raw, request));
+    return sendError(request, reply, toAppError(raw, request), audit);
   });
 }
 
@@ -109,8 +166,14 @@ function toAppError(raw: unknown, request: FastifyRequest): AppError {
   return internalError();
 }
 
-async function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): Promise<void> {
+async function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  audit?: (request: FastifyRequest, error: AppError) => Promise<void>,
+): Promise<void> {
   if (error.status >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, error.en);
+  if (audit) await audit(request, error);
   const locale = localeOf(request);
   // A request whose body was not read to the end (too large, cut off, refused before the upload was
   // taken in) leaves its connection in an unknown state: close it instead of waiting for the rest.

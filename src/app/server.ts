@@ -2,7 +2,9 @@
  * The HTTP server: REST API under /api/v1, its OpenAPI 3.1 document generated from the same zod
  * schemas that validate requests, health checks, and the (placeholder) web page.
  */
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -12,13 +14,15 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { accessRoutes } from '../modules/access/access.routes.ts';
+import { auditRoutes, denialRecorder } from '../modules/audit/audit.routes.ts';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger.routes.ts';
 import { searchRoutes } from '../modules/search/search.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { usersRoutes } from '../modules/users/users.routes.ts';
-import { installAuth, installErrorHandler } from './http.ts';
+import { installAuth, installErrorHandler, rateLimited } from './http.ts';
 import type { Services } from './services.ts';
 import { systemRoutes } from './system.routes.ts';
 import { homePage } from './home-page.ts';
@@ -34,12 +38,38 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  installErrorHandler(app, denialRecorder(services.db));
   app.addHook('onRoute', (route) => {
     // The API description and its page hold no archive data.
     if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), public: true };
   });
 
+  // Security headers (OWASP secure headers): no framing, no MIME sniffing, strict referrer, a
+  // content security policy that allows only our own scripts; HSTS is left to the TLS proxy.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: services.config.security.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) => rateLimited({ seconds: Math.ceil(context.ttl / 1000) }),
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -70,7 +100,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
       parts: 12,
     },
   });
-  installAuth(app, services.db);
+  installAuth(app, services.db, services.config.security);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
@@ -81,6 +111,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   );
   await app.register(systemRoutes(services));
   await app.register(usersRoutes(services), { prefix: '/api/v1' });
+  await app.register(accessRoutes(services), { prefix: '/api/v1' });
+  await app.register(auditRoutes(services), { prefix: '/api/v1' });
   await app.register(referenceRoutes(services), { prefix: '/api/v1' });
   await app.register(recordsRoutes(services), { prefix: '/api/v1' });
   await app.register(ingestRoutes(services), { prefix: '/api/v1' });

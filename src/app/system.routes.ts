@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authorize } from '../modules/access/access.policy.ts';
+import { authorize, recordVisibility } from '../modules/access/access.policy.ts';
 import { jobCounts } from '../modules/jobs/jobs.queue.ts';
 import type { Services } from './services.ts';
 
@@ -66,8 +66,11 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
         const blobs = await db.query<{ n: number; bytes: string; stored: string }>(
           'SELECT count(*)::int AS n, coalesce(sum(size), 0)::text AS bytes, coalesce(sum(stored_size), 0)::text AS stored FROM blobs',
         );
+        // Counts only what the caller may see: a count is information too.
+        const params: unknown[] = [];
         const records = await db.query<{ status: string; n: number }>(
-          'SELECT status, count(*)::int AS n FROM records GROUP BY status',
+          `SELECT r.status, count(*)::int AS n FROM records r WHERE ${recordVisibility(request.actor, 'r', params)} GROUP BY r.status`,
+          params,
         );
         const byStatus = Object.fromEntries(records.rows.map((r) => [r.status, r.n]));
         return {

@@ -6,6 +6,7 @@ import { registerIngestCommand } from './ingest.command.ts';
 import { registerOcrCommand } from './ocr.command.ts';
 import { registerLedgerCommands } from './ledger.commands.ts';
 import { registerSearchCommands } from './search.commands.ts';
+import { registerSecurityCommands } from './security.commands.ts';
 import { registerSystemCommands } from './system.commands.ts';
 
 const program = new Command('dangan')
@@ -24,5 +25,6 @@ registerArchiveCommands(program);
 registerOcrCommand(program);
 registerLedgerCommands(program);
 registerSearchCommands(program);
+registerSecurityCommands(program);
 
 await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Config } from '../../app/config.ts';
 import type { Database } from '../../db/database.port.ts';
-import { authorize, forbidden, type Actor } from '../access/access.policy.ts';
+import { authorize, forbidden, inScope, type Actor } from '../access/access.policy.ts';
 import { isAppError } from '../../app/errors.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { inspectFile, type InspectedFile } from '../content/sniff.ts';
@@ -98,8 +98,10 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
   });
   checkExtraFields(meta.extra, placement.category.extra_fields);
   const level = await ref.level(meta.level ?? config.ingest.defaultLevel);
-  // Nobody may store a record above their own clearance: they could not see it afterwards.
+  // Nobody may store a record above their own clearance, or outside their scope: they could not see
+  // it afterwards, and could plant records in another organisation's archive.
   if (level.rank > actor.clearanceRank) throw forbidden({ level: level.code });
+  if (!inScope(actor, organisation.path)) throw forbidden({ organisation: organisation.code });
 
   let staged;
   try {

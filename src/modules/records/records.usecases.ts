@@ -1,10 +1,15 @@
 /** Reading, correcting and filing records. */
 import type { Readable } from 'node:stream';
 import type { Database } from '../../db/database.port.ts';
-import { authorize, type Actor } from '../access/access.policy.ts';
+import { authorize, forbidden, inScope, type Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { recordEvent } from '../events/events.ts';
-import { findFonds, findLevel, type CategoryRow } from '../reference/reference.repository.ts';
+import {
+  findFonds,
+  findLevel,
+  findOrganisation,
+  type CategoryRow,
+} from '../reference/reference.repository.ts';
 import { formatArchiveNo } from './archive-number.ts';
 import { directLookups, type ReferenceLookups } from '../reference/reference.cache.ts';
 import {
@@ -193,7 +198,14 @@ export async function updateRecord(
         if (patch[field] !== undefined) throw recordFiledReadOnly({ field });
     }
     const resolved = await resolvePlacement(directLookups(tx), patch, current);
-    if (patch.level !== undefined) {
+    if (patch.organisation !== undefined) {
+      // Moving a record out of one's scope would hand it to people not cleared by its owner.
+      const target = await findOrganisation(tx, resolved.organisationId);
+      if (!inScope(actor, target.path)) throw forbidden({ organisation: target.code });
+    }
+    if (patch.level !== undefined && patch.level !== current.secrecy_level) {
+      // Changing a secrecy level (定密、解密、降密) is an archivist's decision, not an officer's.
+      authorize(actor, 'record.classify');
       // Nobody may lift a record to a level above their own clearance and so lock themselves out of it.
       const level = await findLevel(tx, patch.level);
       if (level.rank > actor.clearanceRank) throw recordNotFound({ record: idOrArchiveNo });

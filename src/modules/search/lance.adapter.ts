@@ -132,8 +132,9 @@ function lit(value: string): string {
 /** The access scope and filters as one predicate; null when the scope allows nothing. */
 export function predicate(scope: IndexQuery['scope'], filters: SearchFilters): string | null {
   if (!scope) return null;
+  const paths = [scope.organisationPath, ...(scope.sharedPaths ?? [])];
   const parts = [
-    `starts_with(org_path, ${lit(scope.organisationPath)})`,
+    `(${paths.map((p) => `starts_with(org_path, ${lit(p)})`).join(' OR ')})`,
     `level_rank <= ${Math.trunc(scope.maxLevelRank)}`,
   ];
   if (filters.organisationPath) parts.push(`starts_with(org_path, ${lit(filters.organisationPath)})`);

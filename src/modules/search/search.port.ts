@@ -38,8 +38,15 @@ export interface SearchDocument {
   formedOn: string | null;
 }
 
-/** Who may see what: the subtree and the highest secrecy rank. Null: the caller sees nothing. */
-export type AccessScope = { organisationPath: string; maxLevelRank: number } | null;
+/**
+ * Who may see what: the subtree (and any subtrees shared with the caller) and the highest secrecy
+ * rank. Null: the caller sees nothing.
+ */
+export type AccessScope = {
+  organisationPath: string;
+  sharedPaths?: readonly string[] | undefined;
+  maxLevelRank: number;
+} | null;
 
 export interface SearchFilters {
   fonds?: string | undefined;

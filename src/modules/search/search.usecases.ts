@@ -4,6 +4,7 @@
  */
 import type { Database } from '../../db/database.port.ts';
 import { can, forbidden, type Actor } from '../access/access.policy.ts';
+import type { AccessScope } from './search.port.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
@@ -186,7 +187,7 @@ export async function searchRecords(
   const index = await deps.index();
   const result = await index.search({
     query,
-    scope: { organisationPath: actor.organisationPath, maxLevelRank: actor.clearanceRank },
+    scope: searchScope(actor),
     filters,
     limit: Math.min(Math.max(input.limit ?? 20, 1), 100),
     offset: Math.min(Math.max(input.offset ?? 0, 0), COUNT_WINDOW),
@@ -238,7 +239,7 @@ export async function similarRecords(
   const index = await deps.index();
   const result = await index.search({
     query,
-    scope: { organisationPath: actor.organisationPath, maxLevelRank: actor.clearanceRank },
+    scope: searchScope(actor),
     filters: {},
     limit: Math.min(Math.max(limit, 1), 50) + 1,
     offset: 0,
@@ -258,5 +259,15 @@ export async function similarRecords(
       snippet: makeSnippet(hit.body || hit.title, [doc.title]),
     })),
     facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResultView['facets'],
+  };
+}
+
+/** The actor's access scope as the index applies it inside its query. */
+export function searchScope(actor: Actor): AccessScope {
+  if (!can(actor, 'record.read')) return null;
+  return {
+    organisationPath: actor.organisationPath,
+    sharedPaths: actor.sharedPaths ?? [],
+    maxLevelRank: actor.clearanceRank,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.port.ts';
-import { authorize, type Actor, type Role } from '../access/access.policy.ts';
+import { authorize, checkRoles, type Actor, type Role } from '../access/access.policy.ts';
 import { recordEvent } from '../events/events.ts';
 import { findLevel, findOrganisation } from '../reference/reference.repository.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
@@ -35,6 +35,10 @@ export interface UserRow {
   locked_until: Date | null;
   created_at: Date;
   last_login_at: Date | null;
+  totp_secret: string | null;
+  totp_enabled: boolean;
+  totp_last_step: string | null;
+  password_changed_at: Date | null;
 }
 
 export interface PublicUser {
@@ -84,6 +88,7 @@ export async function createUser(
   input: CreateUserInput,
 ): Promise<{ user: PublicUser; oneTimePassword: string }> {
   authorize(actor, 'user.manage');
+  const roles = checkRoles(input.roles);
   await findOrganisation(db, input.organisationId);
   await findLevel(db, input.clearance);
   const oneTimePassword = generatePassword();
@@ -100,11 +105,15 @@ export async function createUser(
         input.displayName ?? input.username,
         hash,
         input.organisationId,
-        input.roles,
+        roles,
         input.clearance,
       ],
     );
-    await recordEvent(tx, actor, 'user.create', { username: input.username, roles: input.roles });
+    await recordEvent(tx, actor, 'user.create', {
+      username: input.username,
+      roles,
+      clearance: input.clearance,
+    });
     return { user: publicUser(rows[0]!), oneTimePassword };
   });
 }
@@ -131,7 +140,7 @@ export async function resetPassword(db: Database, actor: Actor, username: string
 }
 
 export async function listUsers(db: Queryable, actor: Actor): Promise<PublicUser[]> {
-  authorize(actor, 'user.manage');
+  authorize(actor, 'user.read');
   const { rows } = await db.query<UserRow>('SELECT * FROM users ORDER BY username');
   return rows.map(publicUser);
 }
@@ -238,21 +247,36 @@ export interface Authenticated {
   actor: Actor;
   user: UserRow;
   credentialKind: 'session' | 'token';
+  credentialId: string;
 }
 
 /** Resolves a session cookie or bearer token to the acting user, or throws auth.unauthenticated. */
-export async function authenticate(db: Queryable, secret: string, ip?: string): Promise<Authenticated> {
+export async function authenticate(
+  db: Queryable,
+  secret: string,
+  ip?: string,
+  options: { idleMinutes?: number } = {},
+): Promise<Authenticated> {
   const { rows } = await db.query<
-    UserRow & { credential_id: string; kind: 'session' | 'token'; org_path: string; level_rank: number }
+    UserRow & {
+      credential_id: string;
+      kind: 'session' | 'token';
+      org_path: string;
+      level_rank: number;
+      shared_paths: string[] | null;
+    }
   >(
-    `SELECT u.*, c.id AS credential_id, c.kind, o.path AS org_path, l.rank AS level_rank
+    `SELECT u.*, c.id AS credential_id, c.kind, o.path AS org_path, l.rank AS level_rank,
+            (SELECT array_agg(so.path ORDER BY so.path) FROM access_shares s JOIN organisations so ON so.id = s.organisation_id
+              WHERE s.user_id = u.id AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())) AS shared_paths
        FROM credentials c
        JOIN users u ON u.id = c.user_id
        JOIN organisations o ON o.id = u.organisation_id
        JOIN secrecy_levels l ON l.code = u.clearance
       WHERE c.secret_hash = $1 AND c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())
-        AND NOT u.disabled`,
-    [hashSecret(secret)],
+        AND NOT u.disabled
+        AND (c.kind = 'token' OR coalesce(c.last_used_at, c.created_at) > now() - make_interval(secs => $2::float8))`,
+    [hashSecret(secret), (options.idleMinutes ?? 30) * 60],
   );
   const row = rows[0];
   if (!row) throw unauthenticated();
@@ -271,8 +295,10 @@ export async function authenticate(db: Queryable, secret: string, ip?: string): 
       roles: row.roles,
       clearanceRank: row.level_rank,
       organisationPath: row.org_path,
+      sharedPaths: row.shared_paths ?? [],
       ip,
     },
+    credentialId: row.credential_id,
   };
 }
 

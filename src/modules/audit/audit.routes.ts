@@ -76,7 +76,10 @@ export function denialRecorder(db: Database) {
   return async (request: FastifyRequest, error: AppError): Promise<void> => {
     const status = error.status;
     const actor = request.actor as Actor | null;
-    const refused = status === 401 || status === 403 || status === 423 || status === 429;
+    // A request without any credential is noise (scanners); one with a forged, expired or revoked
+    // credential is an attempt worth recording.
+    const presented = request.headers.authorization !== undefined || request.headers.cookie !== undefined;
+    const refused = (status === 401 && presented) || status === 403 || status === 423 || status === 429;
     const probing = status === 404 && actor !== null && error.code !== 'request.not_found';
     if (!refused && !probing) return;
     const route = request.routeOptions.url ?? null;

@@ -154,6 +154,7 @@ export async function listRecords(
   authorize(actor, 'record.read');
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
   const { rows, total } = await listVisibleRecords(db, actor, filter, { limit: page.limit, after });
+  await recordEvent(db, actor, 'record.list', { filter, count: rows.length, total });
   const last = rows.at(-1);
   return {
     total,

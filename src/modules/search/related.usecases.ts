@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../../db/database.port.ts';
 import { can, forbidden, recordVisibility, type Actor } from '../access/access.policy.ts';
+import { recordEvent } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import { fold } from './search.analysis.ts';
@@ -129,6 +130,7 @@ export async function relatedRecords(
     chain: chain ? { name: chain.name, steps: chain.steps.map((s) => s.name) } : null,
     related: [],
   };
+  await recordEvent(deps.db, actor, 'search.related', { recordId: self.id });
   if (conditions.length === 0) return view;
   params.push(Math.min(Math.max(limit, 1), 200));
   const limitParam = `$${params.length}`;

@@ -5,6 +5,7 @@
 import type { Database } from '../../db/database.port.ts';
 import { can, forbidden, type Actor } from '../access/access.policy.ts';
 import type { AccessScope } from './search.port.ts';
+import { recordEvent } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
@@ -194,6 +195,12 @@ export async function searchRecords(
     sort: input.sort ?? 'relevance',
     countWindow: COUNT_WINDOW,
   });
+  // The query is part of the trail: what someone looked for can matter as much as what they opened.
+  await recordEvent(deps.db, actor, 'search.query', {
+    q: text.slice(0, 200),
+    filters: input.filters ?? {},
+    total: result.total,
+  });
   const labels = await organisationLabels(
     deps.db,
     result.facets.organisation.map((f) => f.value),
@@ -247,6 +254,7 @@ export async function similarRecords(
     countWindow: 50,
   });
   const hits = result.hits.filter((h) => h.id !== doc.id).slice(0, limit);
+  await recordEvent(deps.db, actor, 'search.similar', { recordId: row.id, total: hits.length });
   return {
     total: hits.length,
     totalExact: true,

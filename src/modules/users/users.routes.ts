@@ -68,7 +68,7 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         const secret =
           /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ??
           readCookie(request, SESSION_COOKIE);
-        if (secret) await logout(db, secret);
+        if (secret) await logout(db, request.actor, secret);
         reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
         return reply.status(204).send(null);
       },

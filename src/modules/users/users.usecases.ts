@@ -193,10 +193,14 @@ export async function login(
   return { secret, user: publicUser(user), expiresAt };
 }
 
-export async function logout(db: Database, secret: string): Promise<void> {
-  await db.query('UPDATE credentials SET revoked_at = now() WHERE secret_hash = $1 AND revoked_at IS NULL', [
-    hashSecret(secret),
-  ]);
+export async function logout(db: Database, actor: Actor, secret: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      'UPDATE credentials SET revoked_at = now(), revoked_by = $2 WHERE secret_hash = $1 AND revoked_at IS NULL',
+      [hashSecret(secret), actor.label],
+    );
+    if (rowCount > 0) await recordEvent(tx, actor, 'auth.logout');
+  });
 }
 
 /** Creates a long-lived API token for a machine client acting as the given user. */

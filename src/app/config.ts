@@ -202,12 +202,14 @@ export const settings: Setting[] = [
   {
     path: 'security.rateLimitPerMinute',
     env: 'DANGAN_RATE_LIMIT',
+    flag: 'rate-limit',
     kind: 'number',
     doc: '每个地址每分钟的 API 请求上限',
   },
   {
     path: 'security.loginRateLimitPerMinute',
     env: 'DANGAN_LOGIN_RATE_LIMIT',
+    flag: 'login-rate-limit',
     kind: 'number',
     doc: '每个地址每分钟的登录尝试上限',
   },

@@ -19,6 +19,7 @@ import {
   setRoles,
 } from '../modules/access/access.usecases.ts';
 import { exportAudit, searchAudit, type AuditQueryInput } from '../modules/audit/audit.usecases.ts';
+import { resetTotp } from '../modules/users/users.usecases.ts';
 import { action, withServices } from './context.ts';
 import { printJson } from './output.ts';
 
@@ -113,6 +114,17 @@ export function registerSecurityCommands(program: Command): void {
         ),
       );
   }
+  user
+    .command('reset-totp <username>')
+    .description('移除账户的动态口令（验证器丢失时）/ remove a lost second factor')
+    .action(
+      action(async (username: string, _o, command: Command) =>
+        withServices(command, async (services) => {
+          await resetTotp(services.db, services.local, username);
+          process.stdout.write(`${username}：动态口令已移除 / second factor removed\n`);
+        }),
+      ),
+    );
   user
     .command('sessions <username>')
     .description('在用的会话和令牌 / sessions and tokens in force')

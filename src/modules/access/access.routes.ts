@@ -194,7 +194,10 @@ export function accessRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => ({
-        items: await listSessions(db, request.actor, null, request.credentialId),
+        items: await listSessions(db, request.actor, null, {
+          currentId: request.credentialId,
+          idleMinutes: services.config.security.sessionIdleMinutes,
+        }),
       }),
     );
     api.delete(
@@ -220,7 +223,11 @@ export function accessRoutes(services: Services): FastifyPluginAsync {
           response: { 200: z.object({ items: z.array(sessionSchema) }) },
         },
       },
-      async (request) => ({ items: await listSessions(db, request.actor, request.params.username) }),
+      async (request) => ({
+        items: await listSessions(db, request.actor, request.params.username, {
+          idleMinutes: services.config.security.sessionIdleMinutes,
+        }),
+      }),
     );
     api.delete(
       '/users/:username/sessions/:id',

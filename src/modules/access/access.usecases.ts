@@ -250,7 +250,7 @@ export async function listSessions(
   db: Queryable,
   actor: Actor,
   username: string | null,
-  currentId?: string,
+  options: { currentId?: string | undefined; idleMinutes?: number | undefined } = {},
 ): Promise<SessionView[]> {
   const userId = await sessionOwner(db, actor, username);
   const { rows } = await db.query<{
@@ -265,8 +265,9 @@ export async function listSessions(
   }>(
     `SELECT id, kind, name, ip, user_agent, created_at, last_used_at, expires_at FROM credentials
       WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+        AND (kind = 'token' OR coalesce(last_used_at, created_at) > now() - make_interval(secs => $2::float8))
       ORDER BY created_at DESC`,
-    [userId],
+    [userId, (options.idleMinutes ?? 30) * 60],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -277,7 +278,7 @@ export async function listSessions(
     createdAt: r.created_at.toISOString(),
     lastUsedAt: r.last_used_at?.toISOString() ?? null,
     expiresAt: r.expires_at?.toISOString() ?? null,
-    current: r.id === currentId,
+    current: r.id === options.currentId,
   }));
 }
 

@@ -47,12 +47,44 @@ export function generatePassword(length = 20): string {
   return out.length === length ? out : generatePassword(length);
 }
 
-/** Rules for a chosen password: long enough and not trivially guessable. */
+// The most common passwords and keyboard walks (from public breach lists); a chosen password may
+// not be one of these or start with one followed only by digits and symbols.
+const COMMON = [
+  'password',
+  'passw0rd',
+  'qwerty',
+  'qwertyuiop',
+  'asdfghjkl',
+  'iloveyou',
+  'admin',
+  'administrator',
+  'welcome',
+  'letmein',
+  'abc123',
+  '123456',
+  '1234567890',
+  'woaini',
+  'dangan',
+];
+
+/**
+ * Rules for a chosen password (GB/T 22239-2019 §8.1.4.1 asks for complexity and periodic change;
+ * NIST SP 800-63B for length and a blocklist): at least 10 characters, three of four kinds
+ * (lower case, upper case, digits, others including Chinese), not the user name, not a common
+ * password.
+ */
 export function passwordProblem(password: string, username: string): string | null {
   if ([...password].length < 10) return '至少 10 个字符 / at least 10 characters';
+  if ([...password].length > 256) return '最多 256 个字符 / at most 256 characters';
   if (password.toLowerCase().includes(username.toLowerCase()))
     return '不能包含用户名 / must not contain the user name';
   if (new Set(password).size < 5) return '字符种类太少 / too few distinct characters';
+  const kinds = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((r) => r.test(password));
+  if (kinds.length < 3)
+    return '须包含小写字母、大写字母、数字、其他字符中的至少三类 / use three of: lower case, upper case, digits, other characters';
+  const core = password.toLowerCase().replace(/[\d\W_]+$/u, '');
+  if (COMMON.includes(core) || COMMON.includes(password.toLowerCase()))
+    return '过于常见，容易被猜中 / too common, easily guessed';
   return null;
 }
 

@@ -42,3 +42,27 @@ export const userExists = createErrorFactory({
   zh: '用户名 {user} 已被使用。',
   en: 'User name {user} is taken.',
 });
+export const otpRequired = createErrorFactory({
+  code: 'auth.otp_required',
+  status: 401,
+  zh: '此账户已启用动态口令，请输入验证器中的 6 位数字。',
+  en: 'This account uses a one-time code: enter the 6 digits from your authenticator.',
+});
+export const otpInvalid = createErrorFactory({
+  code: 'auth.otp_invalid',
+  status: 401,
+  zh: '动态口令错误或已使用过。',
+  en: 'The one-time code is wrong or was already used.',
+});
+export const totpAlreadyEnabled = createErrorFactory({
+  code: 'auth.totp_enabled',
+  status: 409,
+  zh: '动态口令已启用；如需更换，请先停用。',
+  en: 'The one-time code is already enabled; disable it first to change it.',
+});
+export const totpNotSetUp = createErrorFactory({
+  code: 'auth.totp_not_set_up',
+  status: 409,
+  zh: '尚未设置动态口令，请先调用设置接口。',
+  en: 'No one-time code has been set up yet.',
+});

@@ -2,19 +2,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SESSION_COOKIE, readCookie } from '../../app/http.ts';
+import { CSRF_COOKIE, SESSION_COOKIE, csrfTokenFor, readCookie } from '../../app/http.ts';
 import type { Services } from '../../app/services.ts';
-import { ROLES } from '../access/access.policy.ts';
+import { grantedActions, ROLES } from '../access/access.policy.ts';
 import { findOrganisation } from '../reference/reference.repository.ts';
 import {
   changePassword,
   createToken,
   createUser,
+  disableTotp,
+  enableTotp,
   listUsers,
   login,
   logout,
   publicUser,
   resetPassword,
+  setUpTotp,
 } from './users.usecases.ts';
 
 export const publicUserSchema = z.object({
@@ -26,6 +29,7 @@ export const publicUserSchema = z.object({
   clearance: z.string(),
   mustChangePassword: z.boolean(),
   disabled: z.boolean(),
+  totpEnabled: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
 });
@@ -37,39 +41,107 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
     api.post(
       '/auth/login',
       {
-        config: { public: true },
+        config: {
+          public: true,
+          // Per address, on top of the per-account lockout: password spraying across accounts.
+          rateLimit: { max: config.security.loginRateLimitPerMinute, timeWindow: 60_000 },
+        },
         schema: {
           tags: ['auth'],
-          summary: '登录：成功后设置会话 Cookie，并返回会话令牌',
-          body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
-          response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: publicUserSchema }) },
+          summary:
+            '登录：成功后设置会话 Cookie（HttpOnly）与 CSRF Cookie，并返回会话令牌；启用动态口令的账户须带 otp',
+          body: z.object({
+            username: z.string().min(1).max(64),
+            password: z.string().min(1).max(1024),
+            otp: z.string().max(16).optional().describe('验证器中的 6 位动态口令（RFC 6238）'),
+          }),
+          response: {
+            200: z.object({
+              token: z.string(),
+              csrfToken: z.string(),
+              expiresAt: z.string(),
+              user: publicUserSchema,
+            }),
+          },
         },
       },
       async (request, reply) => {
         const { secret, user, expiresAt } = await login(db, {
           ...request.body,
           ip: request.ip,
+          userAgent: request.headers['user-agent'],
           sessionHours: config.server.sessionHours,
+          maxFailedLogins: config.security.maxFailedLogins,
+          lockMinutes: config.security.lockMinutes,
         });
-        reply.header(
-          'set-cookie',
-          `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(config.server.sessionHours * 3600)}`,
-        );
-        return { token: secret, expiresAt: expiresAt.toISOString(), user };
+        const csrfToken = csrfTokenFor(secret);
+        const maxAge = Math.floor(config.server.sessionHours * 3600);
+        const secure = request.protocol === 'https' ? '; Secure' : '';
+        reply.header('set-cookie', [
+          `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
+          `${CSRF_COOKIE}=${csrfToken}; Path=/; SameSite=Strict; Max-Age=${maxAge}${secure}`,
+        ]);
+        return { token: secret, csrfToken, expiresAt: expiresAt.toISOString(), user };
       },
     );
     api.post(
       '/auth/logout',
       {
         config: { allowPasswordChange: true },
-        schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null() } },
+        schema: { tags: ['auth'], summary: '退出登录（注销当前会话）', response: { 204: z.null() } },
       },
       async (request, reply) => {
         const secret =
           /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ??
           readCookie(request, SESSION_COOKIE);
         if (secret) await logout(db, request.actor, secret);
-        reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+        reply.header('set-cookie', [
+          `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
+          `${CSRF_COOKIE}=; Path=/; SameSite=Strict; Max-Age=0`,
+        ]);
+        return reply.status(204).send(null);
+      },
+    );
+    api.post(
+      '/auth/totp/setup',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '设置动态口令（第二因素）：须输入密码，返回密钥与 otpauth:// 地址（供验证器扫码）',
+          body: z.object({ password: z.string().min(1).max(1024) }),
+          response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
+        },
+      },
+      async (request) =>
+        setUpTotp(db, request.actor, { password: request.body.password, issuer: config.security.totpIssuer }),
+    );
+    api.post(
+      '/auth/totp/enable',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '以验证器中的第一个动态口令确认并启用第二因素',
+          body: z.object({ code: z.string().min(1).max(16) }),
+          response: { 204: z.null() },
+        },
+      },
+      async (request, reply) => {
+        await enableTotp(db, request.actor, request.body.code);
+        return reply.status(204).send(null);
+      },
+    );
+    api.post(
+      '/auth/totp/disable',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '停用第二因素（须密码与当前动态口令）',
+          body: z.object({ password: z.string().min(1).max(1024), code: z.string().min(1).max(16) }),
+          response: { 204: z.null() },
+        },
+      },
+      async (request, reply) => {
+        await disableTotp(db, request.actor, request.body);
         return reply.status(204).send(null);
       },
     );
@@ -80,12 +152,28 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags: ['auth'],
           summary: '当前用户',
-          response: { 200: publicUserSchema.extend({ organisationName: z.string() }) },
+          response: {
+            200: publicUserSchema.extend({
+              organisationName: z.string(),
+              actions: z.array(z.string()).describe('本人角色授予的操作，供界面决定显示哪些功能'),
+              csrfToken: z
+                .string()
+                .optional()
+                .describe('使用会话 Cookie 时，写操作须在 X-CSRF-Token 头中带上它'),
+            }),
+          },
         },
       },
       async (request) => {
         const org = await findOrganisation(db, request.user!.organisation_id);
-        return { ...publicUser(request.user!), organisationName: org.name };
+        const bearer = /^Bearer\s/i.test(request.headers.authorization ?? '');
+        const cookie = bearer ? undefined : readCookie(request, SESSION_COOKIE);
+        return {
+          ...publicUser(request.user!),
+          organisationName: org.name,
+          actions: grantedActions(request.user!.roles),
+          ...(cookie ? { csrfToken: csrfTokenFor(cookie) } : {}),
+        };
       },
     );
     api.post(
@@ -103,7 +191,7 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await changePassword(db, request.actor, request.body);
+        await changePassword(db, request.actor, request.body, request.credentialId);
         return reply.status(204).send(null);
       },
     );

@@ -8,18 +8,20 @@ import { authorize, checkRoles, type Actor, type Role } from '../access/access.p
 import { recordEvent } from '../events/events.ts';
 import { findLevel, findOrganisation } from '../reference/reference.repository.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
 import {
   accountLocked,
   badCredentials,
+  otpInvalid,
+  otpRequired,
+  totpAlreadyEnabled,
+  totpNotSetUp,
   passwordChangeRequired,
   unauthenticated,
   userExists,
   userNotFound,
   weakPassword,
 } from './users.errors.ts';
-
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MINUTES = 15;
 
 export interface UserRow {
   id: string;
@@ -50,6 +52,7 @@ export interface PublicUser {
   clearance: string;
   mustChangePassword: boolean;
   disabled: boolean;
+  totpEnabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
 }
@@ -64,6 +67,7 @@ export function publicUser(row: UserRow): PublicUser {
     clearance: row.clearance,
     mustChangePassword: row.must_change_password,
     disabled: row.disabled,
+    totpEnabled: row.totp_enabled,
     createdAt: row.created_at.toISOString(),
     lastLoginAt: row.last_login_at?.toISOString() ?? null,
   };
@@ -145,14 +149,31 @@ export async function listUsers(db: Queryable, actor: Actor): Promise<PublicUser
   return rows.map(publicUser);
 }
 
+export interface SignInPolicy {
+  sessionHours: number;
+  maxFailedLogins: number;
+  lockMinutes: number;
+}
+
+const DEFAULT_POLICY: SignInPolicy = { sessionHours: 12, maxFailedLogins: 5, lockMinutes: 15 };
+
 /**
- * Checks a user name and password and opens a web session. Failed attempts are counted and lock
- * the account for a while after several, against password guessing.
+ * Checks a user name, password and — when enabled — TOTP code, and opens a web session.
+ * Against guessing: every failure is counted; from the third in a row the answer is slowed
+ * (back-off), and at the limit the account is locked, each further lock twice as long (capped at a
+ * day). The answer never says whether the user name exists.
  */
 export async function login(
   db: Database,
-  input: { username: string; password: string; ip?: string | undefined; sessionHours: number },
+  input: {
+    username: string;
+    password: string;
+    otp?: string | undefined;
+    ip?: string | undefined;
+    userAgent?: string | undefined;
+  } & Partial<SignInPolicy>,
 ): Promise<{ secret: string; user: PublicUser; expiresAt: Date }> {
+  const policy = { ...DEFAULT_POLICY, ...definedOnly(input) };
   const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [input.username]);
   const user = rows[0];
   const anonymous: Actor = anonymousActor(input.username, input.ip);
@@ -166,32 +187,70 @@ export async function login(
     await recordEvent(db, anonymous, 'auth.login', { outcome: 'denied', reason: 'locked' });
     throw accountLocked({ until: user.locked_until.toISOString() });
   }
-  if (!(await verifyPassword(input.password, user.password_hash))) {
-    const failed = user.failed_logins + 1;
-    await db.query(
-      `UPDATE users SET failed_logins = $2::int,
-         locked_until = CASE WHEN $2::int >= $3::int THEN now() + make_interval(mins => $4::int) ELSE NULL END
-       WHERE id = $1`,
-      [user.id, failed, MAX_FAILED_LOGINS, LOCK_MINUTES],
+  const fail = async (reason: string, error: Error): Promise<never> => {
+    const { rows: counted } = await db.query<{ failed_logins: number }>(
+      `UPDATE users SET failed_logins = failed_logins + 1,
+         locked_until = CASE WHEN failed_logins + 1 >= $2::int
+           THEN now() + make_interval(secs => least($3::float8 * 60 * power(2, failed_logins + 1 - $2::int), 86400))
+           ELSE NULL END
+       WHERE id = $1 RETURNING failed_logins`,
+      [user.id, policy.maxFailedLogins, policy.lockMinutes],
     );
-    await recordEvent(db, anonymous, 'auth.login', { outcome: 'denied', reason: 'bad_password' });
-    throw badCredentials();
+    const failed = counted[0]?.failed_logins ?? 0;
+    await recordEvent(db, anonymous, 'auth.login', { outcome: 'denied', reason, failed });
+    // Back-off: 250 ms, 500 ms, 1 s … up to 4 s from the third failure in a row.
+    if (failed >= 3) await sleep(Math.min(250 * 2 ** (failed - 3), 4000));
+    throw error;
+  };
+  if (!(await verifyPassword(input.password, user.password_hash)))
+    await fail('bad_password', badCredentials());
+  let totpStep: number | null = null;
+  if (user.totp_enabled && user.totp_secret) {
+    // The password was right: say that a code is needed, without counting a failure.
+    if (!input.otp) {
+      await recordEvent(db, anonymous, 'auth.login', { outcome: 'denied', reason: 'otp_required' });
+      throw otpRequired();
+    }
+    const last = user.totp_last_step === null ? null : Number(user.totp_last_step);
+    totpStep = matchTotp(user.totp_secret, input.otp, last);
+    if (totpStep === null) await fail('bad_otp', otpInvalid());
   }
   const secret = `dgs_${randomBytes(32).toString('base64url')}`;
-  const expiresAt = new Date(Date.now() + input.sessionHours * 3600_000);
+  const expiresAt = new Date(Date.now() + policy.sessionHours * 3600_000);
   await db.transaction(async (tx) => {
     await tx.query(
-      'UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1',
-      [user.id],
+      `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now(),
+         totp_last_step = coalesce($2::bigint, totp_last_step) WHERE id = $1`,
+      [user.id, totpStep],
     );
     await tx.query(
-      `INSERT INTO credentials (id, user_id, kind, secret_hash, expires_at) VALUES ($1, $2, 'session', $3, $4)`,
-      [randomUUID(), user.id, hashSecret(secret), expiresAt],
+      `INSERT INTO credentials (id, user_id, kind, secret_hash, expires_at, ip, user_agent)
+       VALUES ($1, $2, 'session', $3, $4, $5, $6)`,
+      [
+        randomUUID(),
+        user.id,
+        hashSecret(secret),
+        expiresAt,
+        input.ip ?? null,
+        input.userAgent?.slice(0, 300) ?? null,
+      ],
     );
-    await recordEvent(tx, { ...anonymous, label: `user:${user.username}` }, 'auth.login');
+    await recordEvent(tx, { ...anonymous, label: `user:${user.username}` }, 'auth.login', {
+      secondFactor: totpStep !== null,
+    });
   });
   return { secret, user: publicUser(user), expiresAt };
 }
+
+function definedOnly(input: Partial<SignInPolicy>): Partial<SignInPolicy> {
+  const out: Partial<SignInPolicy> = {};
+  if (input.sessionHours !== undefined) out.sessionHours = input.sessionHours;
+  if (input.maxFailedLogins !== undefined) out.maxFailedLogins = input.maxFailedLogins;
+  if (input.lockMinutes !== undefined) out.lockMinutes = input.lockMinutes;
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function logout(db: Database, actor: Actor, secret: string): Promise<void> {
   await db.transaction(async (tx) => {
@@ -227,6 +286,7 @@ export async function changePassword(
   db: Database,
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
+  currentCredentialId?: string,
 ): Promise<void> {
   if (actor.userId === null) throw unauthenticated();
   const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [actor.userId]);
@@ -239,10 +299,16 @@ export async function changePassword(
     throw weakPassword({ reason: '新密码不能与旧密码相同 / must differ from the old one' });
   const hash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
-    await tx.query('UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1', [
-      user.id,
-      hash,
-    ]);
+    await tx.query(
+      'UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = now() WHERE id = $1',
+      [user.id, hash],
+    );
+    // Whoever knew the old password may hold a session: end every session but this one.
+    await tx.query(
+      `UPDATE credentials SET revoked_at = now(), revoked_by = $2
+        WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND id IS DISTINCT FROM $3::uuid`,
+      [user.id, actor.label, currentCredentialId ?? null],
+    );
     await recordEvent(tx, actor, 'auth.password_change');
   });
 }
@@ -325,3 +391,84 @@ function anonymousActor(username: string, ip: string | undefined): Actor {
 
 const DUMMY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teWR1bW15ZHU';
+
+async function reauthenticate(db: Queryable, actor: Actor, password: string): Promise<UserRow> {
+  if (actor.userId === null) throw unauthenticated();
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [actor.userId]);
+  const user = rows[0];
+  if (!user) throw unauthenticated();
+  if (!(await verifyPassword(password, user.password_hash))) {
+    await recordEvent(db, actor, 'auth.reauthenticate', { outcome: 'denied' });
+    throw badCredentials();
+  }
+  return user;
+}
+
+/** Starts TOTP enrolment: a new secret, kept unused until a first code confirms it. */
+export async function setUpTotp(
+  db: Database,
+  actor: Actor,
+  input: { password: string; issuer: string },
+): Promise<{ secret: string; uri: string }> {
+  const user = await reauthenticate(db, actor, input.password);
+  if (user.totp_enabled) throw totpAlreadyEnabled();
+  const secret = newTotpSecret();
+  await db.transaction(async (tx) => {
+    await tx.query('UPDATE users SET totp_secret = $2, totp_last_step = NULL WHERE id = $1', [
+      user.id,
+      secret,
+    ]);
+    await recordEvent(tx, actor, 'auth.totp_setup');
+  });
+  return { secret, uri: totpUri(secret, input.issuer, user.username) };
+}
+
+/** Confirms enrolment with a first code; from now on sign-in asks for a code. */
+export async function enableTotp(db: Database, actor: Actor, code: string): Promise<void> {
+  if (actor.userId === null) throw unauthenticated();
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.query<UserRow>('SELECT * FROM users WHERE id = $1 FOR UPDATE', [actor.userId]);
+    const user = rows[0]!;
+    if (user.totp_enabled) throw totpAlreadyEnabled();
+    if (!user.totp_secret) throw totpNotSetUp();
+    const step = matchTotp(user.totp_secret, code, null);
+    if (step === null) throw otpInvalid();
+    await tx.query('UPDATE users SET totp_enabled = true, totp_last_step = $2 WHERE id = $1', [
+      user.id,
+      step,
+    ]);
+    await recordEvent(tx, actor, 'auth.totp_enable');
+  });
+}
+
+/** Turns the second factor off, with the password and a current code. */
+export async function disableTotp(
+  db: Database,
+  actor: Actor,
+  input: { password: string; code: string },
+): Promise<void> {
+  const user = await reauthenticate(db, actor, input.password);
+  if (!user.totp_enabled || !user.totp_secret) throw totpNotSetUp();
+  const last = user.totp_last_step === null ? null : Number(user.totp_last_step);
+  if (matchTotp(user.totp_secret, input.code, last) === null) throw otpInvalid();
+  await db.transaction(async (tx) => {
+    await tx.query(
+      'UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_last_step = NULL WHERE id = $1',
+      [user.id],
+    );
+    await recordEvent(tx, actor, 'auth.totp_disable');
+  });
+}
+
+/** For a lost authenticator: the administrator removes the second factor (recorded). */
+export async function resetTotp(db: Database, actor: Actor, username: string): Promise<void> {
+  authorize(actor, 'user.manage');
+  await db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      'UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_last_step = NULL WHERE username = $1',
+      [username],
+    );
+    if (rowCount === 0) throw userNotFound({ user: username });
+    await recordEvent(tx, actor, 'auth.totp_reset', { username });
+  });
+}

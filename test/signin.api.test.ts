@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { totpCode } from '../src/modules/users/totp.ts';
-import { createSignedInUser, createTestContext, signIn, type TestContext } from './helpers.ts';
+import { createTestContext, signIn, type TestContext } from './helpers.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

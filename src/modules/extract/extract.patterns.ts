@@ -121,7 +121,8 @@ export function findCodes(mapped: MappedText): ExtractedField[] {
   const out: ExtractedField[] = [];
   const re = /(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])/g;
   for (const m of mapped.text.matchAll(re)) {
-    const raw = m[0].toUpperCase();
+    // OCR sometimes reads 1 and 0 as lower-case l and o; a credit code has no lower-case letters.
+    const raw = m[0].replace(/l/g, '1').replace(/o/g, '0').toUpperCase();
     const before = mapped.text.slice(Math.max(0, m.index - 12), m.index);
     const from = m.index;
     const to = m.index + 18;

@@ -42,3 +42,17 @@ CREATE TABLE classify_examples (
   created_by text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Classification runs after text extraction and OCR: a new text component queues a `classify` job
+-- for its record, whatever module wrote it (the same way search_note works).
+CREATE FUNCTION classify_note_component() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.role IN ('text', 'ocr_text') AND NOT EXISTS (
+      SELECT 1 FROM jobs WHERE kind = 'classify' AND record_id = NEW.record_id AND state = 'queued') THEN
+    INSERT INTO jobs (kind, record_id, state, max_attempts) VALUES ('classify', NEW.record_id, 'queued', 3);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER components_classify_note AFTER INSERT ON components
+  FOR EACH ROW EXECUTE FUNCTION classify_note_component();

@@ -11,6 +11,9 @@ import type { Database } from '../db/database.port.ts';
 import type { Actor } from '../modules/access/access.policy.ts';
 import type { BlobStore } from '../modules/blobs/blobs.port.ts';
 import { createFsBlobStore } from '../modules/blobs/fs-blob-store.ts';
+import { classifyConfig } from '../modules/classify/classify.config.ts';
+import { classifyJob, trainJob, type ClassifyDeps } from '../modules/classify/classify.job.ts';
+import { createModelCache } from '../modules/classify/classify.versions.ts';
 import { extractTextJob } from '../modules/ingest/extract-text.job.ts';
 import type { IngestDeps } from '../modules/ingest/ingest.usecases.ts';
 import { releaseDead } from '../modules/jobs/jobs.queue.ts';
@@ -40,6 +43,8 @@ export interface Services {
   /** the search index (opened on first use) */
   search: SearchIndexHandle;
   searchDeps: SearchDeps;
+  /** field extraction and classification (job steps and review) */
+  classifyDeps: ClassifyDeps;
   /** started by startJobWorkers(); undefined until then */
   workers: Workers | undefined;
   startJobWorkers(concurrency?: number): Workers;
@@ -84,6 +89,12 @@ export async function buildServices(
       index: () => search.get(),
       synonyms: () => search.synonyms(),
     };
+    const classifyDeps: ClassifyDeps = {
+      db,
+      blobs,
+      config: classifyConfig(config.dataDir),
+      models: createModelCache(classifyConfig(config.dataDir).modelsDir),
+    };
     const services: Services = {
       config,
       db,
@@ -112,7 +123,10 @@ export async function buildServices(
           openEngine: async () => (await import('../modules/ocr/ppocr.adapter.ts')).createPpOcrEngine(),
         }),
         search_sync: searchSyncJob(searchDeps),
+        classify: classifyJob(classifyDeps),
+        classify_train: trainJob({ ...classifyDeps, system: localActor(maxRank) }),
       },
+      classifyDeps,
       search,
       searchDeps,
       workers: undefined,

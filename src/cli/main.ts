@@ -2,6 +2,7 @@
 /** dangan — the command line. Every command accepts the global options (--data, --config, …). */
 import { Command } from 'commander';
 import { registerArchiveCommands } from './archive.commands.ts';
+import { registerClassifyCommands } from './classify.commands.ts';
 import { registerIngestCommand } from './ingest.command.ts';
 import { registerOcrCommand } from './ocr.command.ts';
 import { registerLedgerCommands } from './ledger.commands.ts';
@@ -26,5 +27,6 @@ registerOcrCommand(program);
 registerLedgerCommands(program);
 registerSearchCommands(program);
 registerSecurityCommands(program);
+registerClassifyCommands(program);
 
 await program.parseAsync(process.argv);

@@ -22,6 +22,13 @@
  * Trailer: u64 index offset · u32 chunk count · u32 reserved zero · 32 bytes SHA-256 of the index ·
  *          u32 reserved zero · u32 CRC-32 of trailer bytes 0..51 · end magic "DGBTRL\r\n".
  *
+ * Version 2 (sealed: encrypted, see blob-seal.ts) differs only where marked: flags bit 0 is set and
+ * bits 8–15 name the cipher (1 AES-256-GCM, 2 SM4-GCM); the header digest field holds the blob's
+ * address (a keyed digest of the content, never the content's SHA-256), the 4 reserved header bytes
+ * hold a key check value; a stored chunk is the (possibly compressed) chunk encrypted, followed by
+ * its 16-byte tag; an index entry's last 32 bytes are the 12-byte nonce and the first 20 bytes of the
+ * SHA-256 of the stored (encrypted) chunk, so fixity checks and repair need no key.
+ *
  * The header is written first and the index last, so a writer streams and never seeks; a reader
  * fetches the fixed-size trailer, then the index, then exactly the chunks a byte range needs, and
  * checks each chunk against its own digest. Redundancy (offsets must be contiguous, raw lengths
@@ -33,6 +40,10 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 export const FORMAT_VERSION = 1;
+/** Version of sealed (encrypted) containers. */
+export const SEALED_FORMAT_VERSION = 2;
+/** Bytes a sealed chunk adds to its plaintext: the GCM tag. */
+export const SEAL_OVERHEAD = 16;
 export const HEADER_SIZE = 64;
 export const TRAILER_SIZE = 64;
 export const INDEX_ENTRY_SIZE = 52;
@@ -64,8 +75,17 @@ export interface ContainerHeader {
   chunkSize: number;
   /** original size in bytes */
   size: number;
-  /** lowercase hex SHA-256 of the original */
+  /** lowercase hex SHA-256 of the original (version 1), or the blob's address (version 2) */
   sha256: string;
+  /** present in sealed containers (version 2) */
+  sealed?: SealInfo;
+}
+
+export interface SealInfo {
+  /** cipher code (chunk-cipher.ts CIPHERS) */
+  cipherCode: number;
+  /** 4 bytes derived from the data key and the address, to tell a wrong key from damage */
+  keyCheck: Buffer;
 }
 
 export interface ChunkEntry {
@@ -73,6 +93,7 @@ export interface ChunkEntry {
   storedLength: number;
   rawLength: number;
   encoding: ChunkEncoding;
+  /** version 1: SHA-256 of the raw chunk; version 2: nonce (12) ‖ first 20 bytes of SHA-256(stored) */
   sha256: Buffer;
 }
 
@@ -101,11 +122,13 @@ export function rawLengthOf(layout: ContainerHeader, i: number): number {
 export function encodeHeader(header: ContainerHeader): Buffer {
   const out = Buffer.alloc(HEADER_SIZE);
   HEADER_MAGIC.copy(out, 0);
-  out.writeUInt16BE(FORMAT_VERSION, 8);
-  out.writeUInt16BE(0, 10);
+  const sealed = header.sealed;
+  out.writeUInt16BE(sealed ? SEALED_FORMAT_VERSION : FORMAT_VERSION, 8);
+  out.writeUInt16BE(sealed ? 1 | (sealed.cipherCode << 8) : 0, 10);
   out.writeUInt32BE(header.chunkSize, 12);
   out.writeBigUInt64BE(BigInt(header.size), 16);
   out.write(header.sha256, 24, 32, 'hex');
+  if (sealed) sealed.keyCheck.copy(out, 56, 0, 4);
   out.writeUInt32BE(zlib.crc32(out.subarray(0, 60)), 60);
   return out;
 }
@@ -116,13 +139,20 @@ export function parseHeader(buf: Buffer, expectedSha256: string): ContainerHeade
   if (!buf.subarray(0, 8).equals(HEADER_MAGIC)) throw new ContainerDamage('bad header magic');
   if (zlib.crc32(buf.subarray(0, 60)) !== buf.readUInt32BE(60)) throw new ContainerDamage('header CRC');
   const version = buf.readUInt16BE(8);
-  if (version !== FORMAT_VERSION) throw new ContainerDamage(`unknown format version ${version}`);
+  if (version !== FORMAT_VERSION && version !== SEALED_FORMAT_VERSION) {
+    throw new ContainerDamage(`unknown format version ${version}`);
+  }
+  const flags = buf.readUInt16BE(10);
+  if (version === FORMAT_VERSION && flags !== 0) throw new ContainerDamage('bad flags');
+  if (version === SEALED_FORMAT_VERSION && (flags & 0xff) !== 1) throw new ContainerDamage('bad flags');
   const chunkSize = buf.readUInt32BE(12);
   if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) throw new ContainerDamage('bad chunk size');
   const size = toSafeNumber(buf.readBigUInt64BE(16), 'original size');
   const sha256 = buf.toString('hex', 24, 56);
   if (sha256 !== expectedSha256) throw new ContainerDamage('header digest differs from the address');
-  return { chunkSize, size, sha256 };
+  if (version === FORMAT_VERSION) return { chunkSize, size, sha256 };
+  const sealed = { cipherCode: flags >> 8, keyCheck: Buffer.from(buf.subarray(56, 60)) };
+  return { chunkSize, size, sha256, sealed };
 }
 
 /** Packs one index entry at slot `i` of `index`. */
@@ -195,10 +225,11 @@ export async function readLayout(
     if (code !== ENCODING_CODES.none && code !== ENCODING_CODES.zstd) throw new ContainerDamage('encoding');
     if (entry.offset !== expectedOffset) throw new ContainerDamage(`chunk ${i} offset`);
     if (entry.rawLength !== rawLengthOf(header, i)) throw new ContainerDamage(`chunk ${i} raw length`);
-    if (entry.storedLength === 0 || entry.storedLength > entry.rawLength) {
+    const overhead = header.sealed ? SEAL_OVERHEAD : 0;
+    if (entry.storedLength <= overhead || entry.storedLength > entry.rawLength + overhead) {
       throw new ContainerDamage(`chunk ${i} stored length`);
     }
-    if (entry.encoding === 'none' && entry.storedLength !== entry.rawLength) {
+    if (entry.encoding === 'none' && entry.storedLength !== entry.rawLength + overhead) {
       throw new ContainerDamage(`chunk ${i} stored length`);
     }
     expectedOffset += entry.storedLength;
@@ -224,21 +255,49 @@ export interface EncodedChunk {
 export async function encodeChunk(raw: Buffer, compressionLevel: number): Promise<EncodedChunk> {
   const [digest, compressed] = await Promise.all([
     subtle.digest('SHA-256', raw),
-    zstdCompress(raw, {
-      // One output buffer large enough for the whole frame: the default 16 KiB output buffer makes
-      // zlib return to JavaScript once per 16 KiB, which costs more than the compression itself.
-      chunkSize: Math.max(64, raw.length + (raw.length >> 7) + 512),
-      pledgedSrcSize: raw.length,
-      params: { [zlib.constants.ZSTD_c_compressionLevel]: compressionLevel },
-    }),
+    compressChunk(raw, compressionLevel),
   ]);
+  return { raw, ...compressed, sha256: Buffer.from(digest) };
+}
+
+/** zstd when it is worth it (COMPRESSION_WORTH), else the raw bytes; on the libuv threadpool. */
+export async function compressChunk(
+  raw: Buffer,
+  compressionLevel: number,
+): Promise<{ stored: Buffer; encoding: ChunkEncoding }> {
+  const compressed = await zstdCompress(raw, {
+    // One output buffer large enough for the whole frame: the default 16 KiB output buffer makes
+    // zlib return to JavaScript once per 16 KiB, which costs more than the compression itself.
+    chunkSize: Math.max(64, raw.length + (raw.length >> 7) + 512),
+    pledgedSrcSize: raw.length,
+    params: { [zlib.constants.ZSTD_c_compressionLevel]: compressionLevel },
+  });
   const worth = compressed.length < raw.length * COMPRESSION_WORTH;
-  return {
-    raw,
-    stored: worth ? compressed : raw,
-    encoding: worth ? 'zstd' : 'none',
-    sha256: Buffer.from(digest),
-  };
+  return worth ? { stored: compressed, encoding: 'zstd' } : { stored: raw, encoding: 'none' };
+}
+
+/** Inverse of compressChunk; throws ContainerDamage when the frame is bad or the length wrong. */
+export async function decompressChunk(
+  stored: Buffer,
+  encoding: ChunkEncoding,
+  rawLength: number,
+): Promise<Buffer> {
+  let raw: Buffer;
+  if (encoding === 'zstd') {
+    try {
+      raw = await zstdDecompress(stored, {
+        chunkSize: Math.max(64, rawLength),
+        // A corrupted frame must not be able to make us allocate more than the chunk's size.
+        maxOutputLength: rawLength,
+      });
+    } catch (error) {
+      throw new ContainerDamage('chunk does not decompress', { cause: error });
+    }
+  } else {
+    raw = stored;
+  }
+  if (raw.length !== rawLength) throw new ContainerDamage('chunk length');
+  return raw;
 }
 
 /**
@@ -247,21 +306,7 @@ export async function encodeChunk(raw: Buffer, compressionLevel: number): Promis
  */
 export async function decodeChunk(stored: Buffer, entry: ChunkEntry): Promise<Buffer> {
   if (stored.length !== entry.storedLength) throw new ContainerDamage('chunk truncated');
-  let raw: Buffer;
-  if (entry.encoding === 'zstd') {
-    try {
-      raw = await zstdDecompress(stored, {
-        chunkSize: Math.max(64, entry.rawLength),
-        // A corrupted frame must not be able to make us allocate more than the chunk's size.
-        maxOutputLength: entry.rawLength,
-      });
-    } catch (error) {
-      throw new ContainerDamage('chunk does not decompress', { cause: error });
-    }
-  } else {
-    raw = stored;
-  }
-  if (raw.length !== entry.rawLength) throw new ContainerDamage('chunk length');
+  const raw = await decompressChunk(stored, entry.encoding, entry.rawLength);
   const digest = Buffer.from(await subtle.digest('SHA-256', raw));
   if (!digest.equals(entry.sha256)) throw new ContainerDamage('chunk digest');
   return raw;

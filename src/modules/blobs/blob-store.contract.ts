@@ -3,13 +3,18 @@
  * adapter's test file calls runBlobStoreContract with a factory for a fresh, empty store.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 
+import { newDataKey } from './blob-seal.ts';
+import type { BlobKey } from './blob-seal.ts';
+import type { CipherName } from './chunk-cipher.ts';
 import {
   blobAddressInvalid,
+  blobKeyInvalid,
+  blobKeyRequired,
   blobNotFound,
   blobNotStaged,
   blobRangeInvalid,
@@ -37,15 +42,36 @@ export interface BlobStoreHarness {
   stagingEntries?(): Promise<string[]>;
 }
 
-/** Registers the contract tests for one adapter under `describe(name)`. */
-export function runBlobStoreContract(name: string, makeHarness: () => Promise<BlobStoreHarness>): void {
-  describe(`BlobStore contract: ${name}`, () => {
+/**
+ * Registers the contract tests for one adapter under `describe(name)`. With `sealed`, the whole
+ * suite runs again through sealingView: every blob encrypted with its own data key and stored under
+ * a keyed address, as the keys module stores them.
+ */
+export function runBlobStoreContract(
+  name: string,
+  makeHarness: () => Promise<BlobStoreHarness>,
+  options: { sealed?: CipherName } = {},
+): void {
+  const label = options.sealed ? `${name}, sealed with ${options.sealed}` : name;
+  describe(`BlobStore contract: ${label}`, () => {
     let harness: BlobStoreHarness;
     let store: BlobStore;
     let chunk: number;
+    let view: SealingView | undefined;
 
     beforeEach(async () => {
-      harness = await makeHarness();
+      const raw = await makeHarness();
+      if (options.sealed) {
+        view = sealingView(raw.store, options.sealed);
+        const sealing = view;
+        harness = {
+          ...raw,
+          store: sealing.store,
+          damage: (id, replica, how) => raw.damage(sealing.addressOf(id), replica, how),
+        };
+      } else {
+        harness = raw;
+      }
       store = harness.store;
       chunk = harness.chunkSize ?? 1024 * 1024;
       assert.ok(store.replicas.length >= 2, 'the contract needs at least two replicas');
@@ -380,7 +406,113 @@ export function runBlobStoreContract(name: string, makeHarness: () => Promise<Bl
       await staged.discard(); // after commit: nothing to drop, the blob stays
       assert.equal(await store.has(staged.sha256), true);
     });
+
+    if (options.sealed) {
+      describe('sealed blobs', () => {
+        it('are stored under their keyed address, never under their SHA-256', async () => {
+          const data = compressible(chunk + 10);
+          const committed = await put(data);
+          const address = view!.addressOf(committed.sha256);
+          assert.notEqual(address, committed.sha256);
+          assert.deepEqual(await listAll(view!.inner), [address]);
+          assert.equal(await view!.inner.has(committed.sha256), false);
+        });
+
+        it("cannot be read without the data key, nor with another blob's key", async () => {
+          const data = compressible(2 * chunk + 10);
+          const { sha256: id } = await put(data);
+          const address = view!.addressOf(id);
+          await assert.rejects(view!.inner.get(address), (error) => blobKeyRequired.is(error));
+          const other: BlobKey = { cipher: options.sealed!, key: newDataKey(options.sealed!) };
+          await assert.rejects(view!.inner.get(address, undefined, other), (error) =>
+            blobKeyInvalid.is(error),
+          );
+          // fixity checks and repair need no key
+          assert.deepEqual(
+            (await view!.inner.check(address)).map((report) => report.state),
+            store.replicas.map(() => 'ok'),
+          );
+        });
+
+        it('replaces a replica sealed with another key when the blob is committed again', async () => {
+          const data = compressible(3000);
+          const staged = await view!.inner.stage(pieces(data));
+          const address = sha256(Buffer.from('another address'));
+          await staged.commit({ address, cipher: options.sealed!, key: newDataKey(options.sealed!) });
+          const key = newDataKey(options.sealed!);
+          const again = await view!.inner.stage(pieces(data));
+          const committed = await again.commit({ address, cipher: options.sealed!, key });
+          assert.equal(committed.existed, false);
+          assert.equal(committed.address, address);
+          const got = await readAll(
+            await view!.inner.get(address, undefined, { cipher: options.sealed!, key }),
+          );
+          assert.ok(got.equals(data));
+        });
+      });
+    }
   });
+}
+
+interface SealingView {
+  /** the adapter as callers see it through the keys module: plain content ids in and out */
+  store: BlobStore;
+  /** the adapter itself */
+  inner: BlobStore;
+  /** the keyed address of a content SHA-256 (anything else passes unchanged) */
+  addressOf(id: string): string;
+}
+
+/**
+ * Seals every blob committed through it: address = HMAC-SHA256(level secret, SHA-256), a fresh data
+ * key per address. Reads, checks and repairs translate the SHA-256 back to the address.
+ */
+function sealingView(inner: BlobStore, cipher: CipherName): SealingView {
+  const secret = randomBytes(32);
+  const keys = new Map<string, Buffer>();
+  const toSha = new Map<string, string>();
+  const addressOf = (id: string) => {
+    if (!/^[0-9a-f]{64}$/.test(id)) return id;
+    const address = createHmac('sha256', secret).update(id).digest('hex');
+    toSha.set(address, id);
+    return address;
+  };
+  const keyOf = (address: string) => {
+    let key = keys.get(address);
+    if (!key) keys.set(address, (key = newDataKey(cipher)));
+    return key;
+  };
+  const store: BlobStore = {
+    replicas: inner.replicas,
+    async stage(source, options) {
+      const staged = await inner.stage(source, options);
+      return {
+        path: staged.path,
+        sha256: staged.sha256,
+        sm3: staged.sm3,
+        size: staged.size,
+        commit: () => {
+          const address = addressOf(staged.sha256);
+          return staged.commit({ address, cipher, key: keyOf(address) });
+        },
+        discard: () => staged.discard(),
+      };
+    },
+    get(id, range) {
+      const address = addressOf(id);
+      const key = keys.get(address);
+      return inner.get(address, range, key ? { cipher, key } : undefined);
+    },
+    has: (id) => inner.has(addressOf(id)),
+    check: (id) => inner.check(addressOf(id)),
+    repair: (id) => inner.repair(addressOf(id)),
+    async *list() {
+      for await (const address of inner.list()) yield toSha.get(address) ?? address;
+    },
+    remove: (id) => inner.remove(addressOf(id)),
+    cleanStaging: () => inner.cleanStaging(),
+  };
+  return { store, inner, addressOf };
 }
 
 // ---- helpers shared with adapter tests ----------------------------------------------------------

@@ -84,3 +84,19 @@ export const storageReadFailed = createErrorFactory({
   zh: '读取存储失败，请稍后重试或联系管理员。',
   en: 'Reading from storage failed. Retry later or contact the administrator.',
 });
+
+/** A sealed (encrypted) blob was asked for without its data key: a wiring fault, not a user error. */
+export const blobKeyRequired = createErrorFactory({
+  code: 'blob.key_required',
+  status: 500,
+  zh: '该文件内容已加密，读取时缺少数据密钥（{sha256}）。',
+  en: 'The stored content {sha256} is encrypted and was read without its data key.',
+});
+
+/** The data key given does not belong to the blob (its key check value differs). */
+export const blobKeyInvalid = createErrorFactory({
+  code: 'blob.key_invalid',
+  status: 500,
+  zh: '数据密钥与文件内容（{sha256}）不匹配，无法解密。',
+  en: 'The data key does not belong to the stored content {sha256}; it cannot be decrypted.',
+});

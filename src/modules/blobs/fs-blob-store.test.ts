@@ -1,108 +1,27 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { indexEntry, readLayout } from './blob-container.ts';
-import type { ContainerLayout } from './blob-container.ts';
+import { indexEntry } from './blob-container.ts';
 import { compressible, listAll, pieces, readAll, runBlobStoreContract } from './blob-store.contract.ts';
-import type { BlobStoreHarness, DamageKind } from './blob-store.contract.ts';
 import { blobUnreadable, storageFull } from './blobs.errors.ts';
 import { createFsBlobStore } from './fs-blob-store.ts';
+import { blobFile, flipBytes, layoutOf, makeFsHarness, namesIn } from './fs-blob-store.testing.ts';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
 
-function blobFile(volume: string, address: string): string {
-  return join(volume, 'blobs', address.slice(0, 2), address.slice(2, 4), address);
-}
-
-async function namesIn(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { recursive: true })).sort();
-  } catch {
-    return [];
-  }
-}
-
-/** Flips `count` bytes at `position` of a file. */
-async function flipBytes(path: string, position: number, count = 16): Promise<void> {
-  const fh = await open(path, 'r+');
-  try {
-    const buffer = Buffer.alloc(count);
-    const { bytesRead } = await fh.read(buffer, 0, count, position);
-    for (let i = 0; i < bytesRead; i++) buffer[i] = (buffer[i] as number) ^ 0xff;
-    await fh.write(buffer, 0, bytesRead, position);
-  } finally {
-    await fh.close();
-  }
-}
-
-async function layoutOf(path: string, address: string): Promise<ContainerLayout> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    return await readLayout(
-      async (position, length) => {
-        const buffer = Buffer.alloc(length);
-        const { bytesRead } = await fh.read(buffer, 0, length, position);
-        return buffer.subarray(0, bytesRead);
-      },
-      size,
-      address,
-    );
-  } finally {
-    await fh.close();
-  }
-}
-
-interface FsHarness extends BlobStoreHarness {
-  root: string;
-  volumes: string[];
-}
-
-async function makeFsHarness(volumeCount: number, chunkSize?: number): Promise<FsHarness> {
-  const root = await mkdtemp(join(tmpdir(), 'dangan-blobs-'));
-  const volumes = Array.from({ length: volumeCount }, (_, i) => join(root, `disk${i}`));
-  const store = createFsBlobStore({ volumes, chunkSize });
-  return {
-    root,
-    volumes,
-    store,
-    chunkSize,
-    async damage(address: string, replicaIndex: number, how: DamageKind) {
-      const path = blobFile(volumes[replicaIndex] as string, address);
-      const { size } = await stat(path);
-      switch (how) {
-        case 'delete':
-          await rm(path);
-          break;
-        case 'corrupt':
-          await flipBytes(path, Math.floor(size / 2));
-          break;
-        case 'truncate': {
-          const fh = await open(path, 'r+');
-          await fh.truncate(Math.floor(size / 2));
-          await fh.close();
-          break;
-        }
-      }
-    },
-    async stagingEntries() {
-      const all = await Promise.all(volumes.map((volume) => namesIn(join(volume, 'staging'))));
-      return all.flat();
-    },
-    async dispose() {
-      await rm(root, { recursive: true, force: true });
-    },
-  };
-}
-
 runBlobStoreContract('filesystem, 2 volumes, 1 MiB chunks', () => makeFsHarness(2));
 runBlobStoreContract('filesystem, 3 volumes, 64 KiB chunks', () => makeFsHarness(3, 64 * KiB));
+runBlobStoreContract('filesystem, 2 volumes, 1 MiB chunks', () => makeFsHarness(2), {
+  sealed: 'aes-256-gcm',
+});
+runBlobStoreContract('filesystem, 3 volumes, 64 KiB chunks', () => makeFsHarness(3, 64 * KiB), {
+  sealed: 'sm4-gcm',
+});
 
 describe('filesystem BlobStore', () => {
   it('lays blobs out as <volume>/blobs/<aa>/<bb>/<sha256> on every volume', async () => {

@@ -39,9 +39,21 @@ import {
   readLayout,
   writeIndexEntry,
 } from './blob-container.ts';
-import type { ContainerLayout, EncodedChunk } from './blob-container.ts';
+import type { ContainerHeader, ContainerLayout, EncodedChunk } from './blob-container.ts';
+import { CIPHERS } from './chunk-cipher.ts';
+import {
+  WrongBlobKey,
+  checkKey,
+  checkSealedChunk,
+  decodeSealedChunk,
+  encodeSealedChunk,
+  keyCheckOf,
+} from './blob-seal.ts';
+import type { BlobKey, BlobSeal } from './blob-seal.ts';
 import {
   blobAddressInvalid,
+  blobKeyInvalid,
+  blobKeyRequired,
   blobNotFound,
   blobNotStaged,
   blobRangeInvalid,
@@ -179,10 +191,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       sha256,
       sm3,
       size,
-      commit() {
+      commit(seal?: BlobSeal) {
         if (discarded) return Promise.reject(blobNotStaged());
+        if (seal) assertSeal(seal);
         // One commit at a time; a failed commit may be retried (the staged file is still there).
-        committing ??= commitStaged(path, sha256, sm3, size).catch((error: unknown) => {
+        committing ??= commitStaged(path, sha256, sm3, size, seal).catch((error: unknown) => {
           committing = undefined;
           throw error;
         });
@@ -203,8 +216,10 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     sha256: string,
     sm3: string,
     size: number,
+    seal: BlobSeal | undefined,
   ): Promise<CommittedBlob> {
-    const present = await Promise.all(volumes.map((_, volume) => probeComplete(volume, sha256)));
+    const address = seal?.address ?? sha256;
+    const present = await Promise.all(volumes.map((_, volume) => probeComplete(volume, address, seal)));
     const targets = present.flatMap((fileSize, volume) => (fileSize === undefined ? [volume] : []));
     let storedSize: number;
     if (targets.length === 0) {
@@ -220,23 +235,33 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       try {
         // A staged file that is shorter, longer or different shows up as a chunk of the wrong
         // length or a wrong whole-file digest inside writeContainer.
-        storedSize = await writeContainer(sha256, size, readStaged(fh, size), targets, {
+        storedSize = await writeContainer(address, size, readStaged(fh, size), targets, {
           mismatch: () => blobStagingCorrupt({ sha256 }),
           removeAfter: path,
+          contentSha256: sha256,
+          seal,
         });
       } finally {
         await fh.close().catch(noop);
       }
     }
     await unlink(path).catch(noop);
-    return { sha256, sm3, size, storedSize, existed: targets.length === 0 };
+    return { sha256, sm3, size, address, storedSize, existed: targets.length === 0 };
   }
 
-  /** The size of a structurally valid container on this volume, or undefined (absent or broken). */
-  async function probeComplete(volume: number, sha256: string): Promise<number | undefined> {
-    const probe = await openReplica(volume, sha256);
+  /**
+   * The size of a structurally valid container on this volume, or undefined (absent, broken, or not
+   * sealed with this seal's key — then it is replaced).
+   */
+  async function probeComplete(
+    volume: number,
+    address: string,
+    seal?: BlobSeal,
+  ): Promise<number | undefined> {
+    const probe = await openReplica(volume, address);
     if (probe.state !== 'ok') return undefined;
     await probe.fh.close().catch(noop);
+    if (seal ? !sealedWith(probe.layout, seal) : probe.layout.sealed !== undefined) return undefined;
     return probe.layout.fileSize;
   }
 
@@ -266,11 +291,28 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     size: number,
     rawChunks: AsyncIterable<Buffer>,
     targets: number[],
-    { mismatch, removeAfter }: { mismatch: () => AppError; removeAfter?: string },
+    {
+      mismatch,
+      removeAfter,
+      contentSha256 = sha256,
+      seal,
+    }: {
+      mismatch: () => AppError;
+      removeAfter?: string;
+      contentSha256?: string;
+      seal?: BlobSeal | undefined;
+    },
   ): Promise<number> {
     const count = chunkCountFor(size, chunkSize);
     const index = Buffer.alloc(count * INDEX_ENTRY_SIZE);
-    const layout = { chunkSize, size, sha256 };
+    const layout: ContainerHeader = seal
+      ? {
+          chunkSize,
+          size,
+          sha256,
+          sealed: { cipherCode: CIPHERS[seal.cipher].code, keyCheck: keyCheckOf(seal.key, sha256) },
+        }
+      : { chunkSize, size, sha256 };
     const outputs: TempFile[] = [];
     const queue: Promise<EncodedChunk>[] = [];
     try {
@@ -301,13 +343,15 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         // The whole-file digest is recomputed, not trusted: the staged file (or, for repair, the
         // chunks gathered from several replicas) must really be the bytes the address names.
         whole.update(raw);
-        const encoding = encodeChunk(raw, compressionLevel);
+        const encoding = seal
+          ? encodeSealedChunk(raw, compressionLevel, layout, seal, received - 1)
+          : encodeChunk(raw, compressionLevel);
         encoding.catch(noop);
         queue.push(encoding);
         if (queue.length >= concurrency) await emit(await (queue.shift() as Promise<EncodedChunk>));
       }
       while (queue.length > 0) await emit(await (queue.shift() as Promise<EncodedChunk>));
-      if (received !== count || whole.digest('hex') !== sha256) throw mismatch();
+      if (received !== count || whole.digest('hex') !== contentSha256) throw mismatch();
       const trailer = encodeTrailer(offset, count, index);
       await Promise.all(outputs.map((output) => output.finish([index, trailer])));
       await Promise.all(outputs.map((output) => output.placeAt(blobPath(output.volume, sha256))));
@@ -349,19 +393,25 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
   }
 
   /** Reads and verifies chunk j of one replica. Throws ContainerDamage or an I/O error. */
-  async function readChunk(replica: OpenReplica, j: number): Promise<Buffer> {
+  async function readChunk(replica: OpenReplica, j: number, key?: BlobKey): Promise<Buffer> {
     const entry = indexEntry(replica.layout, j);
     const stored = await readFully(replica.fh, entry.offset, entry.storedLength);
-    return decodeChunk(stored, entry);
+    if (!replica.layout.sealed) {
+      // Given a key the blob must be sealed: a container in the clear put in its place is damage.
+      if (key) throw new ContainerDamage('a sealed blob was replaced by one in the clear');
+      return decodeChunk(stored, entry);
+    }
+    if (!key) throw new ContainerDamage('sealed chunk read without a key');
+    return decodeSealedChunk(stored, entry, replica.layout, key, j);
   }
 
   /** Verified original bytes [from, to) out of one replica, whatever that replica's chunk size. */
-  async function readRange(replica: OpenReplica, from: number, to: number): Promise<Buffer> {
+  async function readRange(replica: OpenReplica, from: number, to: number, key?: BlobKey): Promise<Buffer> {
     const size = replica.layout.chunkSize;
     const first = Math.floor(from / size);
     const last = Math.floor((to - 1) / size);
     const parts: Buffer[] = [];
-    for (let j = first; j <= last; j++) parts.push(await readChunk(replica, j));
+    for (let j = first; j <= last; j++) parts.push(await readChunk(replica, j, key));
     const joined = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
     return joined.subarray(from - first * size, to - first * size);
   }
@@ -373,12 +423,26 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     close(): Promise<void>;
   }
 
-  /** Opens every replica of a blob; rejects with blob.not_found or blob.unreadable. */
-  async function openBlob(sha256: string): Promise<OpenBlob> {
+  /**
+   * Opens every replica of a blob; rejects with blob.not_found, blob.unreadable, or for a sealed
+   * blob blob.key_required (no key) and blob.key_invalid (every sealed replica has another key).
+   */
+  async function openBlob(sha256: string, key?: BlobKey): Promise<OpenBlob> {
     const probes = await Promise.all(volumes.map((_, volume) => openReplica(volume, sha256)));
-    const good = probes.filter((probe): probe is { state: 'ok' } & OpenReplica => probe.state === 'ok');
-    if (good.length === 0) {
+    const opened = probes.filter((probe): probe is { state: 'ok' } & OpenReplica => probe.state === 'ok');
+    const closeAll = () => Promise.all(opened.map((replica) => replica.fh.close().catch(noop)));
+    if (opened.length === 0) {
       if (probes.every((probe) => probe.state === 'missing')) throw blobNotFound({ sha256 });
+      throw blobUnreadable({ sha256 });
+    }
+    if (!key && opened.some((replica) => replica.layout.sealed)) {
+      await closeAll();
+      throw blobKeyRequired({ sha256 });
+    }
+    const good = key ? opened.filter((replica) => opensWith(replica.layout, key)) : opened;
+    if (good.length === 0) {
+      await closeAll();
+      if (opened.some((replica) => replica.layout.sealed)) throw blobKeyInvalid({ sha256 });
       throw blobUnreadable({ sha256 });
     }
     const reference = (good[0] as OpenReplica).layout;
@@ -387,8 +451,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     const usable = good.filter((replica) => replica.layout.size === reference.size);
     const byVolume = new Map(usable.map((replica) => [replica.volume, replica]));
     let closing: Promise<void> | undefined;
-    const close = () =>
-      (closing ??= Promise.all(good.map((replica) => replica.fh.close().catch(noop))).then(noop));
+    const close = () => (closing ??= closeAll().then(noop));
 
     /** Chunk i (of the reference layout) from replica i mod N first, then the following ones. */
     async function fetchChunk(i: number): Promise<Buffer> {
@@ -398,7 +461,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         const replica = byVolume.get((i + k) % volumes.length);
         if (!replica) continue;
         try {
-          return await readRange(replica, from, to);
+          return await readRange(replica, from, to, key);
         } catch {
           // damaged, truncated or unreadable here: try the next replica
         }
@@ -425,9 +488,13 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     };
   }
 
-  async function get(sha256: string, range?: { start: number; end: number }): Promise<Readable> {
+  async function get(
+    sha256: string,
+    range?: { start: number; end: number },
+    key?: BlobKey,
+  ): Promise<Readable> {
     assertAddress(sha256);
-    const blob = await openBlob(sha256);
+    const blob = await openBlob(sha256, key);
     let start = 0;
     let end = blob.size - 1;
     if (range) {
@@ -464,6 +531,16 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     const probe = await openReplica(volume, sha256);
     if (probe.state !== 'ok') return probe.state;
     try {
+      if (probe.layout.sealed) {
+        // Keyless: every stored chunk against its digest; the index digest covers the rest.
+        const layout = probe.layout;
+        const chunks = inOrder(0, layout.chunkCount, concurrency, async (j) => {
+          const entry = indexEntry(layout, j);
+          await checkSealedChunk(await readFully(probe.fh, entry.offset, entry.storedLength), entry);
+        });
+        for await (const _ of chunks);
+        return 'ok';
+      }
       const whole = createHash('sha256');
       const chunks = inOrder(0, probe.layout.chunkCount, concurrency, (j) => readChunk(probe, j));
       for await (const raw of chunks) whole.update(raw);
@@ -486,6 +563,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     const targets = reports.flatMap((report, volume) => (report.state === 'ok' ? [] : [volume]));
     if (targets.length === 0) return [];
     if (reports.every((report) => report.state === 'missing')) throw blobNotFound({ sha256 });
+    if (await repairSealed(sha256, targets)) return targets.map(volumeAt);
     // The new copies are built from the per-chunk verified read, so a blob whose replicas are each
     // damaged in different chunks is still repaired; writeContainer re-checks the whole digest.
     const blob = await openBlob(sha256);
@@ -497,6 +575,56 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       await blob.close();
     }
     return targets.map(volumeAt);
+  }
+
+  /**
+   * Repairs a sealed blob without its key: the stored (encrypted) chunks are copied, each checked
+   * against its digest, from the good replicas whose index equals the first good one's (replicas
+   * written together are identical byte for byte). False when the blob is not sealed.
+   */
+  async function repairSealed(sha256: string, targets: number[]): Promise<boolean> {
+    const probes = await Promise.all(volumes.map((_, volume) => openReplica(volume, sha256)));
+    const opened = probes.filter((probe): probe is { state: 'ok' } & OpenReplica => probe.state === 'ok');
+    try {
+      // A replica damaged in one chunk still lends its other chunks (as the unsealed repair does).
+      const reference = (opened.find((replica) => !targets.includes(replica.volume)) ?? opened[0])?.layout;
+      if (!reference?.sealed) return false;
+      const sources = opened.filter((replica) => replica.layout.index.equals(reference.index));
+      const outputs = targets.map(
+        (volume) => new TempFile(volume, join(stagingDir(volume), tempName('tmp')), volumeAt(volume)),
+      );
+      try {
+        await Promise.all(outputs.map((output) => output.open()));
+        const header = encodeHeader(reference);
+        await Promise.all(outputs.map((output) => output.append(header)));
+        const copy = inOrder(0, reference.chunkCount, concurrency, async (j) => {
+          const entry = indexEntry(reference, j);
+          for (const source of sources) {
+            try {
+              const stored = await readFully(source.fh, entry.offset, entry.storedLength);
+              await checkSealedChunk(stored, entry);
+              return stored;
+            } catch {
+              // damaged here: try the next replica
+            }
+          }
+          throw blobUnreadable({ sha256, chunk: j });
+        });
+        for await (const stored of copy) await Promise.all(outputs.map((output) => output.append(stored)));
+        const trailer = encodeTrailer(reference.indexOffset, reference.chunkCount, reference.index);
+        await Promise.all(outputs.map((output) => output.finish([reference.index, trailer])));
+        await Promise.all(outputs.map((output) => output.placeAt(blobPath(output.volume, sha256))));
+        await Promise.all(
+          targets.map((volume) => syncDir(dirname(blobPath(volume, sha256)), volumeAt(volume))),
+        );
+        return true;
+      } catch (error) {
+        await Promise.all(outputs.map((output) => output.discard()));
+        throw isAppError(error) ? error : storageError(error);
+      }
+    } finally {
+      await Promise.all(opened.map((replica) => replica.fh.close().catch(noop)));
+    }
   }
 
   // ---- listing and housekeeping -----------------------------------------------------------------
@@ -584,6 +712,29 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
 
 function assertAddress(sha256: string): void {
   if (typeof sha256 !== 'string' || !ADDRESS.test(sha256)) throw blobAddressInvalid();
+}
+
+function assertSeal(seal: BlobSeal): void {
+  assertAddress(seal.address);
+  if (!(seal.cipher in CIPHERS) || seal.key.length !== CIPHERS[seal.cipher].keyLength) {
+    throw new TypeError('commit: the seal has an unknown cipher or a key of the wrong length');
+  }
+}
+
+/** True when the container is sealed with exactly this seal's cipher and key. */
+function sealedWith(layout: ContainerLayout, seal: BlobSeal): boolean {
+  return opensWith(layout, seal);
+}
+
+/** True when `key` opens this container (sealed, same cipher, same key check value). */
+function opensWith(layout: ContainerLayout, key: BlobKey): boolean {
+  try {
+    checkKey(layout, key);
+    return true;
+  } catch (error) {
+    if (error instanceof WrongBlobKey || error instanceof ContainerDamage) return false;
+    throw error;
+  }
 }
 
 function tempName(extension: 'raw' | 'tmp'): string {

@@ -1,5 +1,5 @@
 /**
- * dangan ocr <file…>: reads scans (PNG, JPEG, TIFF) without touching the archive. The OCR engine
+ * dangan ocr <file…>: reads scans (PDF, PNG, JPEG, TIFF) without touching the archive. The OCR engine
  * and image libraries are imported only when the command runs, so the CLI starts fast.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ interface OcrOptions {
 export function registerOcrCommand(program: Command): void {
   program
     .command('ocr <files...>')
-    .description('识别扫描件中的文字（PNG、JPEG、TIFF）/ read the text of scanned pages')
+    .description('识别扫描件中的文字（PDF、PNG、JPEG、TIFF）/ read the text of scanned pages')
     .option('--json', '输出版面 JSON（行、坐标、置信度、印章）/ print the layout as JSON')
     .option('--out <dir>', '写入 <名称>.txt 与 <名称>.json / write <name>.txt and <name>.json')
     .addOption(

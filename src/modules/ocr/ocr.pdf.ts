@@ -201,13 +201,8 @@ async function renderScan(
   const context = canvas.getContext('2d');
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, width, height);
-  // pdfjs types its canvas as the DOM's; @napi-rs/canvas implements the same 2D API in Node.
-  type RenderParameters = Parameters<PdfJsModule.PDFPageProxy['render']>[0];
-  await page.render({
-    canvas: canvas,
-    canvasContext: context,
-    viewport,
-  }).promise;
+  // @napi-rs/canvas implements the DOM's 2D canvas API in Node, as pdfjs expects.
+  await page.render({ canvas, canvasContext: context, viewport }).promise;
   const rgba = context.getImageData(0, 0, width, height).data;
   const { gray, seals } = separateRed(rgba as unknown as Uint8Array, width, height, 4);
   return {

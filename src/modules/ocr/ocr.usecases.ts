@@ -11,6 +11,8 @@ import type { GrayPage, OcrEngine, OcrPage } from './ocr.port.ts';
 
 export interface OcrDocument {
   engine: string;
+  /** the input's format, found from its content */
+  format: 'pdf' | 'png' | 'jpeg' | 'tiff';
   pages: OcrPage[];
   text: string;
 }
@@ -97,7 +99,7 @@ export async function ocrFile(
       );
       options.onPage?.(index, source.pageCount);
     }
-    return { engine: engine.name, pages, text: documentText(pages) };
+    return { engine: engine.name, format: source.format, pages, text: documentText(pages) };
   } finally {
     await source.close();
   }

@@ -1,5 +1,5 @@
 /**
- * dangan ocr <file…>: reads scans (PNG, JPEG, TIFF) without touching the archive. The OCR engine
+ * dangan ocr <file…>: reads scans (PDF, PNG, JPEG, TIFF) without touching the archive. The OCR engine
  * and image libraries are imported only when the command runs, so the CLI starts fast.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,9 +18,12 @@ interface OcrOptions {
 export function registerOcrCommand(program: Command): void {
   program
     .command('ocr <files...>')
-    .description('识别扫描件中的文字（PNG、JPEG、TIFF）/ read the text of scanned pages')
+    .description('识别扫描件中的文字（PDF、PNG、JPEG、TIFF）/ read the text of scanned pages')
     .option('--json', '输出版面 JSON（行、坐标、置信度、印章）/ print the layout as JSON')
-    .option('--out <dir>', '写入 <名称>.txt 与 <名称>.json / write <name>.txt and <name>.json')
+    .option(
+      '--out <dir>',
+      '写入 <名称>.txt、.pdf（可检索）、-table-N.xlsx 与 .json / write <name>.txt, .pdf (searchable), -table-N.xlsx and .json',
+    )
     .addOption(
       new Option('--lang <lang>', '语言，目前仅 zh / language (zh only for now)')
         .choices(['zh'])
@@ -29,9 +32,10 @@ export function registerOcrCommand(program: Command): void {
     .option('--det-max-side <px>', '检测时页面最长边 / longest page side for text detection')
     .action(
       action(async (files: string[], options: OcrOptions) => {
-        const [{ createPpOcrEngine }, { ocrFile }] = await Promise.all([
+        const [{ createPpOcrEngine }, { ocrFile }, { ocrOutputs }] = await Promise.all([
           import('../modules/ocr/ppocr.adapter.ts'),
           import('../modules/ocr/ocr.usecases.ts'),
+          import('../modules/ocr/ocr.outputs.ts'),
         ]);
         const engine = await createPpOcrEngine(
           options.detMaxSide ? { detMaxSide: Number(options.detMaxSide) } : {},
@@ -44,8 +48,8 @@ export function registerOcrCommand(program: Command): void {
               const document = await ocrFile(engine, file, basename(file));
               if (options.out) {
                 const stem = basename(file).replace(/\.[^.]{1,10}$/, '');
-                await writeFile(join(options.out, `${stem}.txt`), `${document.text}\n`);
-                await writeFile(join(options.out, `${stem}.json`), `${JSON.stringify(document)}\n`);
+                for (const output of await ocrOutputs(file, stem, document))
+                  await writeFile(join(options.out, output.name), output.bytes);
               }
               if (options.json) printJson({ file, ...document });
               else if (!options.out) process.stdout.write(`${document.text}\n`);

@@ -18,8 +18,8 @@ export const ocrImageTooLarge = createErrorFactory({
 export const ocrUnsupportedFile = createErrorFactory({
   code: 'ocr.unsupported_file',
   status: 415,
-  zh: '文件“{name}”不是可识别的图像（支持 PNG、JPEG、TIFF）。',
-  en: 'File "{name}" is not an image that can be read (PNG, JPEG, TIFF are supported).',
+  zh: '文件“{name}”不是可识别的扫描件（支持 PDF、PNG、JPEG、TIFF）。',
+  en: 'File "{name}" is not a scan that can be read (PDF, PNG, JPEG, TIFF are supported).',
 });
 
 export const ocrModelMissing = createErrorFactory({
@@ -34,4 +34,25 @@ export const ocrAborted = createErrorFactory({
   status: 503,
   zh: '识别已中止（超时或服务停止）。',
   en: 'Recognition was aborted (time limit or shutdown).',
+});
+
+export const ocrPdfEncrypted = createErrorFactory({
+  code: 'ocr.pdf_encrypted',
+  status: 422,
+  zh: 'PDF 文件“{name}”已加密（需要密码），无法识别。',
+  en: 'PDF "{name}" is encrypted (a password is needed) and cannot be read.',
+});
+
+export const ocrUnreadablePdf = createErrorFactory({
+  code: 'ocr.unreadable_pdf',
+  status: 422,
+  zh: 'PDF 文件“{name}”已损坏或不完整，无法识别。',
+  en: 'PDF "{name}" is corrupt or truncated: {reason}.',
+});
+
+export const ocrFontMissing = createErrorFactory({
+  code: 'ocr.font_missing',
+  status: 500,
+  zh: '找不到可嵌入可检索 PDF 的中文字体，请安装 fonts-droid-fallback 或 fonts-wqy-microhei 等 TrueType 中文字体。',
+  en: 'No Chinese TrueType font to embed in the searchable PDF; install fonts-droid-fallback (or another CJK TrueType font).',
 });

@@ -3,12 +3,16 @@
  * stays bounded, with a time limit per page. The document text joins the pages' lines in reading
  * order (no spaces added between Chinese characters).
  */
-import { ocrAborted } from './ocr.errors.ts';
+import { open } from 'node:fs/promises';
+import { ocrAborted, ocrUnreadableImage } from './ocr.errors.ts';
 import { DEFAULT_DECODE_LIMITS, openImage, type DecodeLimits } from './ocr.image.ts';
-import type { OcrEngine, OcrPage } from './ocr.port.ts';
+import { looksLikePdf, openPdf } from './ocr.pdf.ts';
+import type { GrayPage, OcrEngine, OcrPage } from './ocr.port.ts';
 
 export interface OcrDocument {
   engine: string;
+  /** the input's format, found from its content */
+  format: 'pdf' | 'png' | 'jpeg' | 'tiff';
   pages: OcrPage[];
   text: string;
 }
@@ -24,24 +28,81 @@ export interface OcrFileOptions {
 
 export const DEFAULT_PAGE_TIMEOUT_MS = 120_000;
 
-/** Reads every page of an image file (PNG, JPEG, multi-page TIFF) given as a path or its bytes. */
+/** One page to read: a decoded image, or a born-digital PDF page already read from its text. */
+export type SourcePage = { kind: 'scan'; gray: GrayPage } | { kind: 'text'; page: OcrPage };
+
+/** The pages of a scan file, decoded one at a time. */
+export interface PageSource {
+  format: 'pdf' | 'png' | 'jpeg' | 'tiff';
+  pageCount: number;
+  page(index: number): Promise<SourcePage>;
+  close(): Promise<void>;
+}
+
+/** Opens a PDF or an image (PNG, JPEG, TIFF) by its content, not its name. */
+export async function openPages(
+  input: string | Buffer,
+  name: string,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): Promise<PageSource> {
+  if (looksLikePdf(await head(input, name))) {
+    const pdf = await openPdf(input, name, limits);
+    return { format: 'pdf', ...pdf };
+  }
+  const image = await openImage(input, name, limits);
+  return {
+    format: image.format,
+    pageCount: image.pageCount,
+    page: async (index) => ({ kind: 'scan', gray: await image.page(index) }),
+    close: async () => {},
+  };
+}
+
+async function head(input: string | Buffer, name: string): Promise<Uint8Array> {
+  if (typeof input !== 'string') return input.subarray(0, 1024);
+  try {
+    const file = await open(input, 'r');
+    try {
+      const buffer = Buffer.alloc(1024);
+      const { bytesRead } = await file.read(buffer, 0, 1024, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw ocrUnreadableImage({ name, reason: (error as Error).message }, { cause: error });
+  }
+}
+
+/**
+ * Reads every page of a scan file (PDF, PNG, JPEG, multi-page TIFF) given as a path or its bytes.
+ * PDF pages with a real text layer keep their text; every other page goes through the engine.
+ */
 export async function ocrFile(
   engine: OcrEngine,
   input: string | Buffer,
   name: string,
   options: OcrFileOptions = {},
 ): Promise<OcrDocument> {
-  const source = await openImage(input, name, options.limits ?? DEFAULT_DECODE_LIMITS);
-  const pages: OcrPage[] = [];
-  for (let index = 0; index < source.pageCount; index++) {
-    const timeout = AbortSignal.timeout(options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    if (signal.aborted) throw ocrAborted({}, { cause: signal.reason });
-    const page = await source.page(index);
-    pages.push(await engine.recognize(page, { signal }));
-    options.onPage?.(index, source.pageCount);
+  const source = await openPages(input, name, options.limits ?? DEFAULT_DECODE_LIMITS);
+  try {
+    const pages: OcrPage[] = [];
+    for (let index = 0; index < source.pageCount; index++) {
+      const timeout = AbortSignal.timeout(options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS);
+      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+      if (signal.aborted) throw ocrAborted({}, { cause: signal.reason });
+      const page = await source.page(index);
+      pages.push(
+        page.kind === 'text'
+          ? page.page
+          : { ...(await engine.recognize(page.gray, { signal })), source: 'ocr' },
+      );
+      options.onPage?.(index, source.pageCount);
+    }
+    return { engine: engine.name, format: source.format, pages, text: documentText(pages) };
+  } finally {
+    await source.close();
   }
-  return { engine: engine.name, pages, text: documentText(pages) };
 }
 
 /** Lines joined by newlines, pages separated by a form feed (as pdftotext does). */

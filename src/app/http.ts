@@ -68,6 +68,8 @@ export function installAuth(app: FastifyInstance, db: Database): void {
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public) return;
+    // An unknown path outside the API is the web UI's (client-side route or missing file).
+    if (request.is404 && !request.url.startsWith('/api/')) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const secret = bearer ?? readCookie(request, SESSION_COOKIE);
     if (!secret) throw unauthenticated();
@@ -84,12 +86,23 @@ export function installAuth(app: FastifyInstance, db: Database): void {
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => {
-    const error = routeNotFound({ method: request.method, url: request.url.split('?')[0] });
-    void sendError(request, reply, error);
-  });
   app.setErrorHandler((raw: FastifyError | AppError | Error, request, reply) => {
     return sendError(request, reply, toAppError(raw, request));
+  });
+}
+
+/**
+ * Unknown paths: `fallback` may answer them (the web UI's client-side routes); otherwise, and always
+ * under /api, a JSON `request.not_found`.
+ */
+export function installNotFound(
+  app: FastifyInstance,
+  fallback: (request: FastifyRequest, reply: FastifyReply) => boolean = () => false,
+): void {
+  app.setNotFoundHandler((request, reply) => {
+    if (fallback(request, reply)) return;
+    const error = routeNotFound({ method: request.method, url: request.url.split('?')[0] });
+    void sendError(request, reply, error);
   });
 }
 

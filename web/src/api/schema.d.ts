@@ -1078,6 +1078,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/records/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 档案的事件记录（版本、归档、查看、下载），最新在前；只对有权查看该档案的用户开放 */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          /** @description 档案 id 或档号 */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description 如 record.create、record.update、record.file、record.view */
+                action: string;
+                /** @description 操作者，如 user:zhangsan */
+                actor: string;
+                at: string;
+                details: {
+                  [key: string]: unknown;
+                };
+                outcome: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/records/{id}/file': {
     parameters: {
       query?: never;

@@ -1,12 +1,16 @@
 // Runs the test files of one kind with node's test runner: `unit` (default) excludes the
-// integration tests (*.int.test.ts), which need servers that .ci/run starts; `int` runs only those.
+// integration tests (*.int.test.ts), which need servers that .ci/run starts, and the browser tests
+// (*.e2e.test.ts), which need Debian's Chromium; `int` and `e2e` run only those.
 import { spawnSync } from 'node:child_process';
 import { globSync } from 'node:fs';
 
-const kind = process.argv[2] === 'int' ? 'int' : 'unit';
+const kinds = ['unit', 'int', 'e2e'] as const;
+const kind = kinds.find((k) => k === process.argv[2]) ?? 'unit';
+const kindOf = (file: string) =>
+  file.endsWith('.int.test.ts') ? 'int' : file.endsWith('.e2e.test.ts') ? 'e2e' : 'unit';
 const extra = process.argv.slice(3);
 const files = globSync(['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'])
-  .filter((file) => (kind === 'int') === file.endsWith('.int.test.ts'))
+  .filter((file) => kindOf(file) === kind)
   .sort();
 if (files.length === 0) {
   console.error(`no ${kind} test files found`);
@@ -17,7 +21,7 @@ const result = spawnSync(
   [
     '--liftoff-only',
     '--test',
-    `--test-concurrency=${kind === 'int' ? 1 : 2}`,
+    `--test-concurrency=${kind === 'unit' ? 2 : 1}`,
     '--test-timeout=600000',
     ...extra,
     ...files,

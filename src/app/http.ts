@@ -101,6 +101,8 @@ export function installAuth(
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public) return;
+    // An unknown path outside the API is the web UI's (client-side route or missing file).
+    if (request.is404 && !request.url.startsWith('/api/')) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const secret = bearer ?? readCookie(request, SESSION_COOKIE);
     if (!secret) throw unauthenticated();
@@ -137,16 +139,27 @@ function safeHost(origin: string): string | null {
   }
 }
 
-export function installErrorHandler(
-  app: FastifyInstance,
-  audit?: (request: FastifyRequest, error: AppError) => Promise<void>,
-): void {
-  app.setNotFoundHandler((request, reply) => {
-    const error = routeNotFound({ method: request.method, url: request.url.split('?')[0] });
-    void sendError(request, reply, error, audit);
-  });
+type AuditRefusal = (request: FastifyRequest, error: AppError) => Promise<void>;
+
+export function installErrorHandler(app: FastifyInstance, audit?: AuditRefusal): void {
   app.setErrorHandler((raw: FastifyError | AppError | Error, request, reply) => {
     return sendError(request, reply, toAppError(raw, request), audit);
+  });
+}
+
+/**
+ * Unknown paths: `fallback` may answer them (the web UI's client-side routes); otherwise, and always
+ * under /api, a JSON `request.not_found`.
+ */
+export function installNotFound(
+  app: FastifyInstance,
+  fallback: (request: FastifyRequest, reply: FastifyReply) => boolean = () => false,
+  audit?: AuditRefusal,
+): void {
+  app.setNotFoundHandler((request, reply) => {
+    if (fallback(request, reply)) return;
+    const error = routeNotFound({ method: request.method, url: request.url.split('?')[0] });
+    void sendError(request, reply, error, audit);
   });
 }
 

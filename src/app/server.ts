@@ -1,6 +1,6 @@
 /**
  * The HTTP server: REST API under /api/v1, its OpenAPI 3.1 document generated from the same zod
- * schemas that validate requests, health checks, and the (placeholder) web page.
+ * schemas that validate requests, health checks, and the web UI (src/app/web-ui.ts).
  */
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
@@ -23,10 +23,10 @@ import { searchRoutes } from '../modules/search/search.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { usersRoutes } from '../modules/users/users.routes.ts';
-import { installAuth, installErrorHandler, rateLimited } from './http.ts';
+import { installAuth, installErrorHandler, installNotFound, rateLimited } from './http.ts';
 import type { Services } from './services.ts';
 import { systemRoutes } from './system.routes.ts';
-import { homePage } from './home-page.ts';
+import { registerWebUi } from './web-ui.ts';
 
 export type App = FastifyInstance;
 
@@ -107,9 +107,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   api.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  api.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(homePage()),
-  );
+  const webUi = await registerWebUi(app);
+  installNotFound(app, webUi.fallback, denialRecorder(services.db));
   await app.register(systemRoutes(services));
   await app.register(usersRoutes(services), { prefix: '/api/v1' });
   await app.register(accessRoutes(services), { prefix: '/api/v1' });

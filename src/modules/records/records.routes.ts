@@ -6,7 +6,14 @@ import type { Services } from '../../app/services.ts';
 import { createErrorFactory } from '../../app/errors.ts';
 import { recordMetadataPatchSchema } from './records.models.ts';
 import { recordViewSchema } from './records.schemas.ts';
-import { fileRecord, getRecord, listRecords, openComponent, updateRecord } from './records.usecases.ts';
+import {
+  fileRecord,
+  getRecord,
+  listRecords,
+  openComponent,
+  recordHistory,
+  updateRecord,
+} from './records.usecases.ts';
 
 export const rangeNotSatisfiable = createErrorFactory({
   code: 'request.range_not_satisfiable',
@@ -62,6 +69,33 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => getRecord(db, request.actor, request.params.id),
+    );
+    api.get(
+      '/records/:id/events',
+      {
+        schema: {
+          tags: ['records'],
+          summary: '档案的事件记录（版本、归档、查看、下载），最新在前；只对有权查看该档案的用户开放',
+          params: idParams,
+          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  at: z.string(),
+                  actor: z.string().describe('操作者，如 user:zhangsan'),
+                  action: z.string().describe('如 record.create、record.update、record.file、record.view'),
+                  outcome: z.string(),
+                  details: z.record(z.string(), z.unknown()),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (request) => ({
+        items: await recordHistory(db, request.actor, request.params.id, request.query.limit),
+      }),
     );
     api.patch(
       '/records/:id',

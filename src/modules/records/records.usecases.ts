@@ -139,6 +139,46 @@ export async function getRecord(db: Database, actor: Actor, idOrArchiveNo: strin
   return toRecordView(row, components);
 }
 
+export interface RecordEventView {
+  at: string;
+  actor: string;
+  action: string;
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The event trail of one record, newest first (history of versions, filing, views, downloads), for
+ * whoever may read the record. Reading it is itself recorded.
+ */
+export async function recordHistory(
+  db: Database,
+  actor: Actor,
+  idOrArchiveNo: string,
+  limit: number,
+): Promise<RecordEventView[]> {
+  authorize(actor, 'record.read');
+  const row = await requireRecord(db, actor, idOrArchiveNo);
+  const { rows } = await db.query<{
+    at: Date | string;
+    actor: string;
+    action: string;
+    outcome: string;
+    details: Record<string, unknown>;
+  }>(
+    'SELECT at, actor, action, outcome, details FROM events WHERE record_id = $1 ORDER BY id DESC LIMIT $2',
+    [row.id, limit],
+  );
+  await recordEvent(db, actor, 'record.history', { recordId: row.id });
+  return rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    action: r.action,
+    outcome: r.outcome,
+    details: r.details ?? {},
+  }));
+}
+
 /** A record with its files as the actor sees it, without recording a view (for replies to a write). */
 export async function readRecordView(db: Database, actor: Actor, id: string): Promise<RecordView> {
   const row = await requireRecord(db, actor, id);

@@ -1,0 +1,43 @@
+/** Small display helpers shared by the pages. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  const pad = (x: number) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+
+/**
+ * The search snippet is HTML-escaped text with <mark> around the hits. It is split into text pieces
+ * instead of being inserted as HTML, so nothing in a document can ever run as markup in the page.
+ */
+export function snippetParts(snippet: string): { text: string; hit: boolean }[] {
+  const parts: { text: string; hit: boolean }[] = [];
+  let hit = false;
+  for (const piece of snippet.split(/(<\/?mark>)/)) {
+    if (piece === '<mark>') hit = true;
+    else if (piece === '</mark>') hit = false;
+    else if (piece)
+      parts.push({ text: piece.replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m] ?? m), hit });
+  }
+  return parts;
+}

@@ -329,7 +329,7 @@ describe('authorisation matrix', () => {
         ])
       ).rows[0]!.l;
     let before = await denials();
-    // An officer who can see the record may not change its level.
+    // An officer who can see the record may not lower its level (raising it is allowed).
     await refused(
       'officer downgrade',
       await patch(who('m-off-xc-s'), find('XC', 'sensitive'), 'public'),

@@ -112,6 +112,8 @@ export function installAuth(
     request.actor = actor;
     request.user = user;
     request.credentialId = credentialId;
+    // An API token is for machine clients in the Authorization header, never a browser cookie.
+    if (credentialKind === 'token' && !bearer) throw unauthenticated();
     // Cookie sessions are for the browser: a state-changing request must come from our own pages
     // and carry the session's CSRF token (OWASP: signed double-submit, plus Origin check).
     if (!bearer && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
@@ -126,7 +128,6 @@ export function installAuth(
       )
         throw csrfRefused();
     }
-    if (credentialKind === 'token' && !bearer) throw unauthenticated();
     if (!config.allowPasswordChange) requirePasswordChanged(user);
   });
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
+import { recordEvent } from '../modules/events/events.ts';
 import { createErrorFactory } from '../app/errors.ts';
 import type { Services } from '../app/services.ts';
 import { safeFileName } from '../modules/records/records.models.ts';
@@ -167,5 +168,11 @@ export async function exportRecord(
     join(dir, 'metadata.json'),
     `${JSON.stringify({ record, files, exportedAt: new Date().toISOString() }, null, 2)}\n`,
   );
+  // The export as a whole is one audit entry beside the downloads of its files: where the copy went.
+  await recordEvent(services.db, services.local, 'record.export', {
+    recordId: record.id,
+    out: dir,
+    files: files.length,
+  });
   return dir;
 }

@@ -245,11 +245,13 @@ export async function updateRecord(
       if (!inScope(actor, target.path)) throw forbidden({ organisation: target.code });
     }
     if (patch.level !== undefined && patch.level !== current.secrecy_level) {
-      // Changing a secrecy level (定密、解密、降密) is an archivist's decision, not an officer's.
-      authorize(actor, 'record.classify');
-      // Nobody may lift a record to a level above their own clearance and so lock themselves out of it.
       const level = await findLevel(tx, patch.level);
+      // Nobody may lift a record to a level above their own clearance and so lock themselves out of it.
       if (level.rank > actor.clearanceRank) throw recordNotFound({ record: idOrArchiveNo });
+      // Anyone handling a record may mark it more sensitive; lowering it (降密、解密) releases it to
+      // more people and is an archivist's decision (record.classify).
+      const currentRank = (await findLevel(tx, current.secrecy_level)).rank;
+      if (level.rank < currentRank) authorize(actor, 'record.classify');
     }
     const extra = patch.extra === undefined ? current.extra : { ...current.extra, ...patch.extra };
     checkExtraFields(extra, resolved.category.extra_fields);

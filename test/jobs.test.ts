@@ -55,7 +55,11 @@ describe('background jobs', () => {
 
     const expected = ['呼和浩特市行政审批局', '关于同意建设项目用地预审的批复', 'No. 2024-17'];
     for (const [i, id] of ids.entries()) {
-      assert.deepEqual(await jobStates(ctx, id), [{ kind: 'extract_text', state: 'done', attempts: 1 }]);
+      // The extracted text queues the next step, classification (migration 0004's trigger).
+      assert.deepEqual(await jobStates(ctx, id), [
+        { kind: 'extract_text', state: 'done', attempts: 1 },
+        { kind: 'classify', state: 'done', attempts: 1 },
+      ]);
       const { rows } = await ctx.services.db.query<{
         role: string;
         blob_sha256: string;
@@ -125,10 +129,10 @@ describe('background jobs', () => {
       const workers = second.startJobWorkers(1);
       await workers.idle();
       const afterRows = await second.db.query<{ state: string }>(
-        'SELECT state FROM jobs WHERE record_id = $1',
+        'SELECT state FROM jobs WHERE record_id = $1 ORDER BY id',
         [recordId],
       );
-      assert.deepEqual(afterRows.rows, [{ state: 'done' }]);
+      assert.deepEqual(afterRows.rows, [{ state: 'done' }, { state: 'done' }]); // extract_text, classify
     } finally {
       await second.close();
     }

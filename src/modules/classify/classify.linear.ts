@@ -24,7 +24,7 @@ export interface TrainParams {
   balanceClasses: boolean;
 }
 
-export const DEFAULT_TRAIN: TrainParams = { epochs: 12, learningRate: 0.4, seed: 42, balanceClasses: true };
+export const DEFAULT_TRAIN: TrainParams = { epochs: 8, learningRate: 0.8, seed: 42, balanceClasses: true };
 
 /** mulberry32: small, seeded, identical on every platform. */
 export function seededRandom(seed: number): () => number {

@@ -13,6 +13,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
+import { keysRoutes } from '../modules/keys/keys.routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger.routes.ts';
 import { searchRoutes } from '../modules/search/search.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
@@ -86,5 +87,6 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   await app.register(ingestRoutes(services), { prefix: '/api/v1' });
   await app.register(ledgerRoutes(services), { prefix: '/api/v1' });
   await app.register(searchRoutes(services), { prefix: '/api/v1' });
+  await app.register(keysRoutes(services), { prefix: '/api/v1' });
   return app;
 }

@@ -26,12 +26,14 @@ export type Action =
   | 'reference.manage'
   | 'user.manage'
   | 'system.read'
-  | 'system.manage';
+  | 'system.manage'
+  // encryption keys: status, rotation, crypto-shredding (the security officer's, at merge)
+  | 'key.manage';
 
 // The system administrator manages accounts, organisations and configuration but reads no content:
 // the first step of separation of duties (三员分立), completed by the security issue.
 const GRANTS: Record<Role, readonly Action[]> = {
-  admin: ['reference.read', 'reference.manage', 'user.manage', 'system.read', 'system.manage'],
+  admin: ['reference.read', 'reference.manage', 'user.manage', 'system.read', 'system.manage', 'key.manage'],
   archivist: [
     'record.read',
     'record.download',

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerArchiveCommands } from './archive.commands.ts';
 import { registerIngestCommand } from './ingest.command.ts';
+import { registerKeysCommands } from './keys.commands.ts';
 import { registerOcrCommand } from './ocr.command.ts';
 import { registerLedgerCommands } from './ledger.commands.ts';
 import { registerSearchCommands } from './search.commands.ts';
@@ -24,5 +25,6 @@ registerArchiveCommands(program);
 registerOcrCommand(program);
 registerLedgerCommands(program);
 registerSearchCommands(program);
+registerKeysCommands(program);
 
 await program.parseAsync(process.argv);

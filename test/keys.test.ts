@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { verifyStorage } from '../src/modules/storage/verify.usecases.ts';
 import { CHINESE_TEXT } from './fixtures.ts';
 import { createSignedInUser, createTestContext, signIn, uploadRecord, type TestContext } from './helpers.ts';
 
@@ -163,6 +164,11 @@ describe('encryption at rest by secrecy level', () => {
     const error = gone.json<{ error: { code: string; message: string } }>().error;
     assert.equal(error.code, 'key.content_destroyed');
     assert.match(error.message, /销毁|destroyed/);
+    // the storage scrub does not count shredded content as missing, and removes restored bytes of it
+    const scrub = await verifyStorage(ctx.services, ctx.services.local, { repair: true });
+    assert.equal(scrub.missing, 0);
+    assert.equal(scrub.orphans, 1, 'the restored copy is an orphan');
+    for (const path of blobPaths(record.address)) await assert.rejects(readFile(path));
     // uploading the same content again makes a new, readable record and does not revive the old one
     const fresh = await upload(content, 'sensitive', 'again.txt');
     assert.notEqual(fresh.address, record.address);

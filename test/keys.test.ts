@@ -142,8 +142,19 @@ describe('encryption at rest by secrecy level', () => {
   });
 
   it('crypto-shreds a record: its content can never be read again, even from a copy of the bytes', async () => {
-    const content = `${CHINESE_TEXT}待销毁的个人信息 身份证号 110101199003071234\n`;
+    const content = `${CHINESE_TEXT}待销毁的个人信息 身份证号 110101199003071234 销毁标记甲乙丙\n`;
     const record = await upload(content, 'sensitive');
+    await ctx.services.startJobWorkers().idle();
+    const hits = async () => {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/v1/search?${new URLSearchParams({ q: '销毁标记甲乙丙' }).toString()}`,
+        headers: { authorization: archivist },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<{ hits: { id: string }[] }>().hits.filter((hit) => hit.id === record.id).length;
+    };
+    assert.equal(await hits(), 1, 'found by its text before disposal');
     const copies = await Promise.all(blobPaths(record.address).map((path) => readFile(path)));
     const res = await ctx.app.inject({
       method: 'POST',
@@ -164,6 +175,8 @@ describe('encryption at rest by secrecy level', () => {
     const error = gone.json<{ error: { code: string; message: string } }>().error;
     assert.equal(error.code, 'key.content_destroyed');
     assert.match(error.message, /销毁|destroyed/);
+    await ctx.services.workers!.idle();
+    assert.equal(await hits(), 0, 'its text has left the search index');
     // the storage scrub does not count shredded content as missing, and removes restored bytes of it
     const scrub = await verifyStorage(ctx.services, ctx.services.local, { repair: true });
     assert.equal(scrub.missing, 0);

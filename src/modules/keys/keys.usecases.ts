@@ -244,6 +244,8 @@ export async function shredRecord(deps: KeysDeps, actor: Actor, idOrArchiveNo: s
         [result.destroyed],
       );
     }
+    // The search index holds the record's text: have it indexed again, now without it.
+    await tx.query('SELECT search_note($1)', [recordId]);
     await recordEvent(tx, actor, 'key.shred', {
       recordId,
       destroyed: result.destroyed.length,

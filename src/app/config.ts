@@ -94,6 +94,15 @@ export const configSchema = z
         sessionIdleMinutes: 30,
         totpIssuer: 'dangan',
       }),
+    // Encryption at rest (docs/SECURITY-KEYS.md). Secrets never come from here but from the
+    // environment only: DANGAN_MASTER_KEY or DANGAN_MASTER_PASSPHRASE, DANGAN_PKCS11_PIN.
+    encryption: z
+        enabled: z.boolean().default(true),
+        cipher: z.enum(['aes-256-gcm', 'sm4-gcm']).default('aes-256-gcm'),
+        keyStore: z.enum(['file', 'pkcs11']).default('file'),
+        pkcs11Library: z.string().min(1).optional(),
+        pkcs11Token: z.string().min(1).optional(),
+      .default({ enabled: true, cipher: 'aes-256-gcm', keyStore: 'file' }),
     secrecyLevels: z
       .array(secrecyLevel)
       .min(1)
@@ -228,6 +237,16 @@ export const settings: Setting[] = [
   },
   { path: 'log.level', env: 'DANGAN_LOG_LEVEL', flag: 'log-level', kind: 'string', doc: '日志级别' },
   { path: 'secrecyLevels', env: 'DANGAN_SECRECY_LEVELS', kind: 'json', doc: '密级列表（JSON）' },
+  {
+    path: 'encryption.enabled',
+    env: 'DANGAN_ENCRYPTION',
+    kind: 'json',
+    doc: '静态加密新存文件（true/false）',
+  },
+  { path: 'encryption.cipher', env: 'DANGAN_CIPHER', kind: 'string', doc: '加密算法 aes-256-gcm 或 sm4-gcm' },
+  { path: 'encryption.keyStore', env: 'DANGAN_KEY_STORE', kind: 'string', doc: '密钥库 file 或 pkcs11' },
+  { path: 'encryption.pkcs11Library', env: 'DANGAN_PKCS11_LIBRARY', kind: 'string', doc: 'PKCS#11 模块路径' },
+  { path: 'encryption.pkcs11Token', env: 'DANGAN_PKCS11_TOKEN', kind: 'string', doc: 'PKCS#11 令牌标签' },
 ];
 
 export interface LoadConfigOptions {

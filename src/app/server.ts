@@ -18,6 +18,7 @@ import { accessRoutes } from '../modules/access/access.routes.ts';
 import { auditRoutes, denialRecorder } from '../modules/audit/audit.routes.ts';
 import { classifyRoutes } from '../modules/classify/classify.routes.ts';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
+import { keysRoutes } from '../modules/keys/keys.routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger.routes.ts';
 import { searchRoutes } from '../modules/search/search.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
@@ -119,5 +120,6 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   await app.register(ledgerRoutes(services), { prefix: '/api/v1' });
   await app.register(searchRoutes(services), { prefix: '/api/v1' });
   await app.register(classifyRoutes(services), { prefix: '/api/v1' });
+  await app.register(keysRoutes(services), { prefix: '/api/v1' });
   return app;
 }

@@ -14,6 +14,9 @@ import { createFsBlobStore } from '../modules/blobs/fs-blob-store.ts';
 import { classifyConfig } from '../modules/classify/classify.config.ts';
 import { classifyJob, trainJob, type ClassifyDeps } from '../modules/classify/classify.job.ts';
 import { createModelCache } from '../modules/classify/classify.versions.ts';
+import type { Keyring } from '../modules/keys/keyring.ts';
+import { openKeyring } from '../modules/keys/keys.setup.ts';
+import { createKeyedBlobStore } from '../modules/keys/keyed-blob-store.ts';
 import { extractTextJob } from '../modules/ingest/extract-text.job.ts';
 import type { IngestDeps } from '../modules/ingest/ingest.usecases.ts';
 import { releaseDead } from '../modules/jobs/jobs.queue.ts';
@@ -32,6 +35,8 @@ export interface Services {
   config: Config;
   db: Database;
   blobs: BlobStore;
+  /** the key hierarchy (always open: sealed blobs stay readable when encryption is turned off) */
+  keyring: Keyring;
   log: Logger;
   owner: string;
   tmpDir: string;
@@ -65,7 +70,11 @@ export async function buildServices(
     const { applied } = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     const firstStart = await bootstrap(db, config);
-    const blobs = createFsBlobStore({ volumes: config.volumes });
+    // The keyring is always open, so blobs sealed while encryption was on stay readable after it is
+    // turned off; `sealing` (encryption.enabled) decides whether new blobs are sealed.
+    const keyring = await openKeyring(config, log);
+    const sealing = config.encryption.enabled ? keyring : undefined;
+    const blobs = createKeyedBlobStore(createFsBlobStore({ volumes: config.volumes }), keyring, db);
     const owner = processOwner();
     const exclusive = db.kind === 'pglite';
     const recovered = await recoverIntents({ db, blobs, owner }, exclusive);
@@ -99,6 +108,7 @@ export async function buildServices(
       config,
       db,
       blobs,
+      keyring,
       log,
       owner,
       tmpDir,
@@ -109,17 +119,19 @@ export async function buildServices(
         blobs,
         config,
         owner,
+        keyring: sealing,
         reference: createReferenceCache(db),
         notify: () => services.workers?.notify(),
       },
       jobHandlers: {
-        extract_text: extractTextJob({ db, blobs, owner, tmpDir }),
+        extract_text: extractTextJob({ db, blobs, owner, tmpDir, keyring: sealing }),
         // The OCR engine (onnxruntime, sharp) is imported on the first scan, not at start-up.
         ocr: ocrJob({
           db,
           blobs,
           owner,
           tmpDir,
+          keyring: sealing,
           openEngine: async () => (await import('../modules/ocr/ppocr.adapter.ts')).createPpOcrEngine(),
         }),
         search_sync: searchSyncJob(searchDeps),
@@ -150,6 +162,7 @@ export async function buildServices(
         }
         await ledger.stop();
         await search.close();
+        await keyring.close();
         await db.close();
       },
     };

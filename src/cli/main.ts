@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerArchiveCommands } from './archive.commands.ts';
 import { registerClassifyCommands } from './classify.commands.ts';
 import { registerIngestCommand } from './ingest.command.ts';
+import { registerKeysCommands } from './keys.commands.ts';
 import { registerOcrCommand } from './ocr.command.ts';
 import { registerLedgerCommands } from './ledger.commands.ts';
 import { registerSearchCommands } from './search.commands.ts';
@@ -28,5 +29,6 @@ registerLedgerCommands(program);
 registerSearchCommands(program);
 registerSecurityCommands(program);
 registerClassifyCommands(program);
+registerKeysCommands(program);
 
 await program.parseAsync(process.argv);

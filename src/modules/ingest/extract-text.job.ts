@@ -14,13 +14,15 @@ import type { BlobStore } from '../blobs/blobs.port.ts';
 import { extractText } from '../content/extract.ts';
 import { inspectFile } from '../content/sniff.ts';
 import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
-import { persistStaged } from '../storage/intents.ts';
+import type { Keyring } from '../keys/keyring.ts';
+import { persistStaged, sealFor } from '../storage/intents.ts';
 
 export function extractTextJob(deps: {
   db: Database;
   blobs: BlobStore;
   owner: string;
   tmpDir: string;
+  keyring?: Keyring | undefined;
 }): JobHandler {
   return async (job, { signal }) => {
     const { db, blobs } = deps;
@@ -29,8 +31,11 @@ export function extractTextJob(deps: {
       blob_sha256: string;
       file_name: string;
       page_count: number | null;
+      secrecy_level: string;
     }>(
-      `SELECT id, blob_sha256, file_name, page_count FROM components WHERE record_id = $1 AND role = 'original' ORDER BY created_at LIMIT 1`,
+      `SELECT cp.id, cp.blob_sha256, cp.file_name, cp.page_count, r.secrecy_level
+         FROM components cp JOIN records r ON r.id = cp.record_id
+        WHERE cp.record_id = $1 AND cp.role = 'original' ORDER BY cp.created_at LIMIT 1`,
       [job.record_id],
     );
     const original = rows[0];
@@ -55,7 +60,11 @@ export function extractTextJob(deps: {
       if (!result || result.text.trim() === '') return;
       const staged = await blobs.stage(Readable.from([Buffer.from(result.text, 'utf8')]));
       const stem = original.file_name.replace(/\.[^.]{1,10}$/, '');
-      await persistStaged(deps, staged, async (tx, blob) => {
+      const seal = await sealFor(deps, original.secrecy_level, staged);
+      await persistStaged(
+        deps,
+        staged,
+        async (tx, blob) => {
         await tx.query(
           `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
            VALUES ($1, $2, 'text', $3, $4, $5, 'text/plain; charset=utf-8', 'txt', $6, $7)`,
@@ -63,7 +72,7 @@ export function extractTextJob(deps: {
             randomUUID(),
             job.record_id,
             original.id,
-            blob.sha256,
+            blob.address,
             `${stem}.txt`,
             blob.size,
             result.pages?.length ?? null,
@@ -75,7 +84,9 @@ export function extractTextJob(deps: {
             result.pages.length,
           ]);
         }
-      });
+        },
+        seal,
+      );
     } finally {
       await rm(path, { force: true });
     }

@@ -21,7 +21,8 @@ import {
   resolvePlacement,
   type RecordView,
 } from '../records/records.usecases.ts';
-import { persistStaged } from '../storage/intents.ts';
+import type { Keyring } from '../keys/keyring.ts';
+import { persistStaged, sealFor } from '../storage/intents.ts';
 import { uploadTooLarge } from './ingest.errors.ts';
 
 export interface IngestDeps {
@@ -29,6 +30,8 @@ export interface IngestDeps {
   blobs: BlobStore;
   config: Config;
   owner: string;
+  /** present when encryption at rest is on */
+  keyring?: Keyring | undefined;
   /** reference lookups, remembered briefly (createReferenceCache); straight to the database when absent */
   reference?: ReferenceLookups;
   /** wakes the job workers after a job was queued */
@@ -124,8 +127,17 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
     throw error;
   }
 
+  // The storage address depends on the level (keyring.ts), so a duplicate is found only among
+  // records of the same level: nothing reveals that a file equals one at another level.
+  let seal;
+  try {
+    seal = await sealFor({ db, blobs, owner: deps.owner, keyring: deps.keyring }, level.code, staged);
+  } catch (error) {
+    await staged.discard();
+    throw error;
+  }
   // Early check to avoid storing the bytes again and creating a second record for the same file.
-  const existing = await findOriginalBySha(db, actor, staged.sha256);
+  const existing = await findOriginalBySha(db, actor, seal?.address ?? staged.sha256);
   if (existing) {
     await staged.discard();
     return {
@@ -136,7 +148,7 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
 
   const recordId = randomUUID();
   const title = meta.title ?? titleFromName(input.originalName);
-  await persistStaged({ db, blobs, owner: deps.owner }, staged, async (tx, blob) => {
+  await persistStaged({ db, blobs, owner: deps.owner, keyring: deps.keyring }, staged, async (tx, blob) => {
     // The record, its original and its jobs in one statement: on the embedded database every
     // statement is a round trip through one worker thread, and batch ingest is bound by them.
     // The foreign keys of components and jobs are checked at the end of the statement.
@@ -170,7 +182,7 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
         JSON.stringify(meta.extra ?? {}),
         actor.label,
         randomUUID(),
-        blob.sha256,
+        blob.address,
         input.originalName.normalize('NFC').slice(0, 1000),
         inspected.mime,
         inspected.kind,
@@ -186,7 +198,7 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
       size: blob.size,
       format: inspected.kind,
     });
-  });
+  }, seal);
   deps.notify?.();
 
   const nameMismatch = inspected.nameMismatch ?? false;

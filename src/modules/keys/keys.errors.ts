@@ -61,3 +61,10 @@ export const keyStoreConfigInvalid = createErrorFactory({
   zh: '密钥库配置无效：{reason}。',
   en: 'Invalid key store configuration: {reason}.',
 });
+
+export const recordNotFoundForKeys = createErrorFactory({
+  code: 'key.record_not_found',
+  status: 404,
+  zh: '找不到档案 {record}。',
+  en: 'Record {record} not found.',
+});

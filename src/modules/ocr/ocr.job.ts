@@ -14,7 +14,8 @@ import { isAppError } from '../../app/errors.ts';
 import type { Database } from '../../db/database.port.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
-import { persistStaged } from '../storage/intents.ts';
+import type { Keyring } from '../keys/keyring.ts';
+import { persistStaged, sealFor } from '../storage/intents.ts';
 import type { OcrEngine } from './ocr.port.ts';
 
 export const OCR_REVIEW_THRESHOLD = 0.85;
@@ -24,6 +25,7 @@ export interface OcrJobDeps {
   blobs: BlobStore;
   owner: string;
   tmpDir: string;
+  keyring?: Keyring | undefined;
   /** opens the engine on first use; the models take a second and ~200 MB, so only when needed */
   openEngine: () => Promise<OcrEngine>;
 }
@@ -32,8 +34,16 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
   let engine: Promise<OcrEngine> | undefined;
   return async (job, { signal }) => {
     const { db, blobs } = deps;
-    const { rows } = await db.query<{ id: string; blob_sha256: string; file_name: string; format: string }>(
-      `SELECT id, blob_sha256, file_name, format FROM components WHERE record_id = $1 AND role = 'original' ORDER BY created_at LIMIT 1`,
+    const { rows } = await db.query<{
+      id: string;
+      blob_sha256: string;
+      file_name: string;
+      format: string;
+      secrecy_level: string;
+    }>(
+      `SELECT cp.id, cp.blob_sha256, cp.file_name, cp.format, r.secrecy_level
+         FROM components cp JOIN records r ON r.id = cp.record_id
+        WHERE cp.record_id = $1 AND cp.role = 'original' ORDER BY cp.created_at LIMIT 1`,
       [job.record_id],
     );
     const original = rows[0];
@@ -82,6 +92,7 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
       for (const output of outputs) {
         if (have.has(output.role)) continue;
         const staged = await blobs.stage(Readable.from([Buffer.from(output.bytes, 'utf8')]));
+        const seal = await sealFor(deps, original.secrecy_level, staged);
         await persistStaged(deps, staged, async (tx, blob) => {
           await tx.query(
             `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
@@ -91,7 +102,7 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
               job.record_id,
               output.role,
               original.id,
-              blob.sha256,
+              blob.address,
               output.name,
               output.media,
               output.format,
@@ -103,7 +114,7 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
             job.record_id,
             document.pages.length,
           ]);
-        });
+        }, seal);
       }
     } finally {
       await rm(path, { force: true });

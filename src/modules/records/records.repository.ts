@@ -42,7 +42,10 @@ export interface ComponentRow {
   record_id: string;
   role: string;
   source_id: string | null;
+  /** the storage address (a keyed digest for sealed blobs, see 0006_keys.sql) */
   blob_sha256: string;
+  /** the content's own SHA-256 */
+  content_sha256: string;
   sm3: string;
   file_name: string;
   media_type: string;
@@ -82,7 +85,8 @@ export async function findVisibleRecord(
 
 export async function findComponents(db: Queryable, recordId: string): Promise<ComponentRow[]> {
   const { rows } = await db.query<ComponentRow>(
-    `SELECT cp.*, b.sm3 FROM components cp JOIN blobs b ON b.sha256 = cp.blob_sha256
+    `SELECT cp.*, b.sm3, coalesce(b.content_sha256, b.sha256) AS content_sha256
+       FROM components cp JOIN blobs b ON b.sha256 = cp.blob_sha256
       WHERE cp.record_id = $1 ORDER BY cp.created_at, cp.id`,
     [recordId],
   );

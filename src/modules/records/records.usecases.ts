@@ -117,7 +117,7 @@ function toComponentView(c: ComponentRow): ComponentView {
     mediaType: c.media_type,
     format: c.format,
     size: Number(c.size),
-    sha256: c.blob_sha256,
+    sha256: c.content_sha256,
     sm3: c.sm3,
     pageCount: c.page_count,
     createdAt: c.created_at.toISOString(),

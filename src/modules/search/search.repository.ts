@@ -1,6 +1,7 @@
 /** Database access for search: what the index keeps of a record, the outbox, and look-ups. */
 import type { Database, Queryable } from '../../db/database.port.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
+import { contentDestroyed } from '../keys/keys.errors.ts';
 import { MAX_BODY_CHARS, type SearchDocument } from './search.port.ts';
 
 interface DocumentRow {
@@ -95,7 +96,14 @@ export async function loadSearchDocuments(
 async function readText(blobs: BlobStore, sha: string, maxChars: number): Promise<string> {
   const chunks: Buffer[] = [];
   let bytes = 0;
-  const stream = await blobs.get(sha);
+  let stream;
+  try {
+    stream = await blobs.get(sha);
+  } catch (error) {
+    // Crypto-shredded on disposal: the text is gone on purpose, and must leave the index too.
+    if (contentDestroyed.is(error)) return '';
+    throw error;
+  }
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     chunks.push(chunk);
     bytes += chunk.length;

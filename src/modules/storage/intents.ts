@@ -7,7 +7,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.port.ts';
-import type { BlobStore, CommittedBlob, StagedBlob } from '../blobs/blobs.port.ts';
+import type { BlobSeal, BlobStore, CommittedBlob, StagedBlob } from '../blobs/blobs.port.ts';
+import type { Keyring } from '../keys/keyring.ts';
 
 /** Identifies this process in intents and job locks: host, pid and a random tag. */
 export function processOwner(): string {
@@ -34,30 +35,44 @@ export interface StorageDeps {
   db: Database;
   blobs: BlobStore;
   owner: string;
+  /** present when encryption at rest is on: new blobs are sealed at their record's level */
+  keyring?: Keyring | undefined;
+}
+
+/**
+ * The seal for a staged blob of a record at `level`, or undefined when encryption is off. Its
+ * address is what components.blob_sha256 and blobs.sha256 hold (see 0006_keys.sql).
+ */
+export async function sealFor(deps: StorageDeps, level: string, staged: StagedBlob): Promise<BlobSeal | undefined> {
+  return deps.keyring?.sealFor(deps.db, level, staged.sha256);
 }
 
 /**
  * Makes a staged blob durable and runs `write` in the transaction that records it. If anything fails,
  * the staged bytes are dropped, and bytes written for this blob are removed unless a row (or another
- * writer's intent) needs them.
+ * writer's intent) needs them. With a seal (sealFor), the blob is stored encrypted under the seal's
+ * address; `write` must refer to it by `blob.address`.
  */
 export async function persistStaged<T>(
   deps: StorageDeps,
   staged: StagedBlob,
   write: (tx: Queryable, blob: CommittedBlob) => Promise<T>,
+  seal?: BlobSeal,
 ): Promise<T> {
   const { db, blobs, owner } = deps;
+  const address = seal?.address ?? staged.sha256;
   const { rows } = await db.query<{ id: string }>(
     'INSERT INTO blob_intents (sha256, owner) VALUES ($1, $2) RETURNING id::text',
-    [staged.sha256, owner],
+    [address, owner],
   );
   const intentId = rows[0]!.id;
   try {
-    const committed = await staged.commit();
+    const committed = await staged.commit(seal);
     return await db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO blobs (sha256, sm3, size, stored_size) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING`,
-        [committed.sha256, committed.sm3, committed.size, committed.storedSize],
+        `INSERT INTO blobs (sha256, sm3, size, stored_size, content_sha256) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (sha256) DO NOTHING`,
+        [committed.address, committed.sm3, committed.size, committed.storedSize, seal ? committed.sha256 : null],
       );
       const result = await write(tx, committed);
       await tx.query('DELETE FROM blob_intents WHERE id = $1', [intentId]);
@@ -65,7 +80,7 @@ export async function persistStaged<T>(
     });
   } catch (error) {
     await staged.discard().catch(() => undefined);
-    await abandonIntent(db, blobs, intentId, staged.sha256).catch(() => undefined);
+    await abandonIntent(db, blobs, intentId, address).catch(() => undefined);
     throw error;
   }
 }

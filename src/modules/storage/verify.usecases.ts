@@ -52,12 +52,16 @@ export async function verifyStorage(
     mbPerSecond: 0,
     problems: [],
   };
-  const total = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM blobs')).rows[0]!.n;
+  // Crypto-shredded blobs (blob_keys.wrapped_key cleared) are meant to be gone: not scanned, and
+  // bytes of theirs found on a replica (say, restored from a backup) are orphans.
+  const live = `NOT EXISTS (SELECT 1 FROM blob_keys bk WHERE bk.address = b.sha256 AND bk.wrapped_key IS NULL)`;
+  const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM blobs b WHERE ${live}`))
+    .rows[0]!.n;
   let after = '';
   const concurrency = options.concurrency ?? 2;
   for (;;) {
     const { rows } = await db.query<{ sha256: string; size: string }>(
-      'SELECT sha256, size::text FROM blobs WHERE sha256 > $1 ORDER BY sha256 LIMIT 500',
+      `SELECT b.sha256, b.size::text FROM blobs b WHERE b.sha256 > $1 AND ${live} ORDER BY b.sha256 LIMIT 500`,
       [after],
     );
     if (rows.length === 0) break;
@@ -104,7 +108,7 @@ export async function verifyStorage(
     if (batch.length === 0) return;
     const { rows } = await db.query<{ sha256: string }>(
       `SELECT x AS sha256 FROM unnest($1::text[]) x
-        WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = x)
+        WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = x AND ${live})
           AND NOT EXISTS (SELECT 1 FROM blob_intents i WHERE i.sha256 = x)`,
       [batch.splice(0)],
     );

@@ -1,0 +1,177 @@
+/**
+ * The keyring: the key hierarchy in use (docs/SECURITY-KEYS.md).
+ *
+ *   master key (env / passphrase) or PKCS#11 token
+ *     └─ KEK per secrecy level and version (in the KeyStore, never leaves it)
+ *          ├─ the level's address secret (wrapped in level_keys)
+ *          └─ one data key per blob (wrapped in blob_keys)
+ *                └─ the blob's chunks (AES-256-GCM or SM4-GCM, blob-seal.ts)
+ *
+ * A blob's storage address is HMAC-SHA256(level address secret, content SHA-256): equal files at
+ * the same level are stored once (one data key), equal files at different levels get unrelated
+ * addresses, so neither the disks nor the API show that they are equal.
+ */
+import { createHmac } from 'node:crypto';
+
+import type { Queryable } from '../../db/database.port.ts';
+import { newDataKey } from '../blobs/blob-seal.ts';
+import type { BlobKey, BlobSeal } from '../blobs/blob-seal.ts';
+import type { CipherName } from '../blobs/chunk-cipher.ts';
+import { contentDestroyed, keyNotFound, levelUnknown } from './keys.errors.ts';
+import type { KeyStore } from './keys.port.ts';
+
+export interface Keyring {
+  readonly cipher: CipherName;
+  readonly store: KeyStore;
+  /**
+   * The seal for storing content `sha256` at `level`: its address and its data key — the existing
+   * one when the same content is already stored at that level, otherwise a new one whose wrapped
+   * form is recorded first (so that concurrent writers of the same content share one key).
+   */
+  sealFor(db: Queryable, level: string, sha256: string): Promise<BlobSeal>;
+  /** The data key of a stored blob; undefined for a blob stored in the clear; key.content_destroyed when shredded. */
+  keyFor(db: Queryable, address: string): Promise<BlobKey | undefined>;
+  /** The level's active KEK (created on first use). */
+  activeLevelKey(db: Queryable, level: string): Promise<LevelKey>;
+  /** Forgets unwrapped secrets (after rotation or destruction). */
+  forget(): void;
+  close(): Promise<void>;
+}
+
+export interface LevelKey {
+  level: string;
+  version: number;
+  keyRef: string;
+  addressSecret: Buffer;
+}
+
+/** What a data key is wrapped with: binds it to its blob's address and cipher. */
+export function dataKeyContext(address: string, cipher: string): Buffer {
+  return Buffer.from(`dangan.dek\0${address}\0${cipher}`);
+}
+
+export function addressSecretContext(level: string): Buffer {
+  return Buffer.from(`dangan.address-secret\0${level}`);
+}
+
+export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
+  const levels = new Map<string, LevelKey>();
+
+  async function activeLevelKey(db: Queryable, level: string): Promise<LevelKey> {
+    const cached = levels.get(level);
+    if (cached) return cached;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { rows } = await db.query<{ version: number; key_ref: string; wrapped_address_secret: Buffer }>(
+        `SELECT version, key_ref, wrapped_address_secret FROM level_keys WHERE level = $1 AND state = 'active'`,
+        [level],
+      );
+      const row = rows[0];
+      if (row) {
+        const addressSecret = await store.unwrap(
+          row.key_ref,
+          Buffer.from(row.wrapped_address_secret),
+          addressSecretContext(level),
+        );
+        const key = { level, version: row.version, keyRef: row.key_ref, addressSecret };
+        levels.set(level, key);
+        return key;
+      }
+      const known = await db.query('SELECT 1 FROM secrecy_levels WHERE code = $1', [level]);
+      if (known.rows.length === 0) throw levelUnknown({ level });
+      // First use of the level: a KEK and an address secret. Two processes may race: the loser's
+      // KEK is destroyed again and it reads the winner's.
+      const keyRef = await store.createKey();
+      const secret = newDataKey('aes-256-gcm');
+      const wrapped = await store.wrap(keyRef, secret, addressSecretContext(level));
+      const inserted = await db.query(
+        `INSERT INTO level_keys (level, version, store, key_ref, wrapped_address_secret, state)
+         VALUES ($1, 1, $2, $3, $4, 'active') ON CONFLICT DO NOTHING RETURNING version`,
+        [level, store.kind, keyRef, wrapped],
+      );
+      if (inserted.rows.length === 0) await store.destroyKey(keyRef);
+    }
+    throw new Error(`could not create the key of level ${level}`);
+  }
+
+  function addressOf(levelKey: LevelKey, sha256: string, generation: number): string {
+    const mac = createHmac('sha256', levelKey.addressSecret).update('dangan.blob.address\0').update(sha256);
+    if (generation > 0) mac.update(`\0${generation}`);
+    return mac.digest('hex');
+  }
+
+  async function sealFor(db: Queryable, level: string, sha256: string): Promise<BlobSeal> {
+    try {
+      return await sealWith(db, level, sha256);
+    } catch (error) {
+      // Another process rotated the level's key and destroyed the one remembered here.
+      if (!keyNotFound.is(error)) throw error;
+      levels.delete(level);
+      return sealWith(db, level, sha256);
+    }
+  }
+
+  async function sealWith(db: Queryable, level: string, sha256: string): Promise<BlobSeal> {
+    const levelKey = await activeLevelKey(db, level);
+    for (let generation = 0; generation < 1000; generation++) {
+      const address = addressOf(levelKey, sha256, generation);
+      const existing = await keyRow(db, address);
+      if (existing?.destroyed) continue; // shredded content is never brought back to life
+      if (existing) return { address, ...(await unwrapRow(existing, address)) };
+      const key = newDataKey(cipher);
+      const wrapped = await store.wrap(levelKey.keyRef, key, dataKeyContext(address, cipher));
+      const inserted = await db.query(
+        `INSERT INTO blob_keys (address, level, kek_version, cipher, wrapped_key)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (address) DO NOTHING RETURNING address`,
+        [address, level, levelKey.version, cipher, wrapped],
+      );
+      if (inserted.rows.length > 0) return { address, cipher, key };
+      generation--; // another writer recorded this address first: read its key
+    }
+    throw new Error('too many generations of one content');
+  }
+
+  interface KeyRow {
+    cipher: CipherName;
+    wrapped: Buffer | null;
+    keyRef: string;
+    destroyed: boolean;
+  }
+
+  async function keyRow(db: Queryable, address: string): Promise<KeyRow | undefined> {
+    const { rows } = await db.query<{ cipher: CipherName; wrapped_key: Buffer | null; key_ref: string }>(
+      `SELECT bk.cipher, bk.wrapped_key, lk.key_ref FROM blob_keys bk
+         JOIN level_keys lk ON lk.level = bk.level AND lk.version = bk.kek_version
+        WHERE bk.address = $1`,
+      [address],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const wrapped = row.wrapped_key === null ? null : Buffer.from(row.wrapped_key);
+    return { cipher: row.cipher, wrapped, keyRef: row.key_ref, destroyed: wrapped === null };
+  }
+
+  async function unwrapRow(row: KeyRow, address: string): Promise<BlobKey> {
+    if (!row.wrapped) throw contentDestroyed({ address });
+    const key = await store.unwrap(row.keyRef, row.wrapped, dataKeyContext(address, row.cipher));
+    return { cipher: row.cipher, key };
+  }
+
+  return {
+    cipher,
+    store,
+    sealFor,
+    async keyFor(db, address) {
+      const row = await keyRow(db, address);
+      return row ? unwrapRow(row, address) : undefined;
+    },
+    activeLevelKey,
+    forget() {
+      for (const key of levels.values()) key.addressSecret.fill(0);
+      levels.clear();
+    },
+    async close() {
+      this.forget();
+      await store.close();
+    },
+  };
+}

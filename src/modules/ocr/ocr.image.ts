@@ -203,7 +203,8 @@ function mergeOverlapping(boxes: Box[]): Box[] {
  */
 export function stretchContrast(data: Uint8Array): Uint8Array {
   const histogram = new Uint32Array(256);
-  for (const value of data) histogram[value]!++;
+  // An indexed loop: the array iterator was ~10 × slower on a 9-megapixel page.
+  for (let i = 0; i < data.length; i++) histogram[data[i]!]!++;
   const cut = data.length * 0.005;
   let low = 0;
   for (let seen = 0; low < 255 && seen + histogram[low]! <= cut; low++) seen += histogram[low]!;

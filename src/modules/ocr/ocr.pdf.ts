@@ -223,5 +223,5 @@ function clamp(value: number, low: number, high: number): number {
 
 function reasonOf(error: unknown): string {
   const message = (error as Error)?.message ?? String(error);
-  return message.split('\n')[0]!.slice(0, 200);
+  return message.split('\n')[0]!.slice(0, 200).replace(/\.$/, '');
 }

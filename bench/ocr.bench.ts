@@ -35,14 +35,19 @@ await mkdir(dir, { recursive: true });
 
 const laws = await loadLawParagraphs(values.laws);
 const plan = planPages(laws, perCategory);
-const references = new Map<string, { category: Category; text: string; path: string }>();
+const references = new Map<string, { category: Category; text: string; cells?: string; path: string }>();
 const renderStart = performance.now();
 for (const page of plan) {
   const rendered = await renderTestPage(page);
   const path = join(dir, `${page.id}.${rendered.format === 'jpeg' ? 'jpg' : 'png'}`);
   await writeFile(path, rendered.image);
   await writeFile(join(dir, `${page.id}.txt`), rendered.text);
-  references.set(page.id, { category: page.category, text: rendered.text, path });
+  references.set(page.id, {
+    category: page.category,
+    text: rendered.text,
+    ...(rendered.cells ? { cells: rendered.cells.flat().join('\n') } : {}),
+    path,
+  });
 }
 console.error(
   `rendered ${plan.length} pages in ${((performance.now() - renderStart) / 1000).toFixed(1)} s → ${dir}`,
@@ -51,6 +56,8 @@ console.error(
 interface Result {
   id: string;
   text?: string;
+  /** the cells of the tables found, row by row */
+  cells?: string;
   seconds: number;
   cpuSeconds?: number;
   worker?: number;
@@ -77,6 +84,9 @@ async function runPass(label: string, engine: Partial<PpOcrOptions>) {
         results.push({
           id,
           text: result.document.text,
+          cells: result.document.pages
+            .flatMap((p) => p.tables.flatMap((t) => t.rows.flatMap((row) => row.map((c) => c.text))))
+            .join('\n'),
           seconds: (performance.now() - t) / 1000,
           cpuSeconds: result.cpuSeconds,
           worker: result.worker,
@@ -116,6 +126,16 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
     totalLength += length;
     rows.push([category, pages, length, errors / Math.max(1, length)]);
   }
+  // Table cell text: the cells found against the cells printed (a missed table counts in full).
+  let cellErrors = 0;
+  let cellLength = 0;
+  for (const result of results) {
+    const ref = references.get(result.id)!;
+    if (ref.cells === undefined) continue;
+    const cer = characterErrorRate(ref.cells, result.cells ?? '');
+    cellErrors += cer.errors;
+    cellLength += cer.length;
+  }
   const cpu = results.map((r) => r.cpuSeconds ?? 0);
   console.log(
     `\n${label}: ${JSON.stringify(engine)} — ${results.length} pages, ${totalLength} characters, ${workerCount} worker(s)`,
@@ -127,6 +147,9 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
     );
   console.log(
     `${'overall'.padEnd(10)} ${String(results.length).padStart(5)} ${String(totalLength).padStart(7)} ${((100 * totalErrors) / Math.max(1, totalLength)).toFixed(2).padStart(6)} %`,
+  );
+  console.log(
+    `${'table cells'.padEnd(10)} ${''.padStart(5)} ${String(cellLength).padStart(7)} ${((100 * cellErrors) / Math.max(1, cellLength)).toFixed(2).padStart(6)} %`,
   );
   const cpuMedian = median(cpu);
   console.log(

@@ -41,6 +41,39 @@ describe('PP-OCRv4 adapter', () => {
     assert.ok(characterErrorRate(text, read).errors / text.length < 0.05, read);
   });
 
+  it('finds a ruled table with its cells, a header spanning every column, and no table elsewhere', async () => {
+    const table = [
+      ['建设项目审批信息表'],
+      ['项目名称', '项目代码', '金额（万元）'],
+      ['食品经营许可', '2024-330102-47-01-123456', '1250.00'],
+    ];
+    const { page } = await renderGray({ maxLines: 3, table });
+    const result = await engine.recognize(page);
+    assert.equal(result.tables.length, 1);
+    const rows = result.tables[0]!.rows;
+    assert.deepEqual(
+      rows.map((row) => row.map((cell) => [cell.rowSpan, cell.colSpan])),
+      [
+        [[1, 3]],
+        [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+      ],
+    );
+    const found = rows.flatMap((row) => row.map((cell) => cell.text)).join('\n');
+    const { errors, length } = characterErrorRate(table.flat().join('\n'), found);
+    assert.ok(errors / length <= 0.02, `cell CER ${errors}/${length}\n${found}`);
+    const plain = await engine.recognize((await renderGray({ maxLines: 6 })).page);
+    assert.deepEqual(plain.tables, []);
+  });
+
   it('turns boxes with the page', () => {
     assert.deepEqual(rotateBox([10, 20, 30, 40], 100, 200, 90), [160, 10, 180, 30]);
     assert.deepEqual(rotateBox([10, 20, 30, 40], 100, 200, 180), [70, 160, 90, 180]);

@@ -21,6 +21,7 @@ import {
   type Box,
   type TextRegion,
 } from './ocr.models.ts';
+import { findTables } from './ocr.tables.ts';
 import type { GrayPage, OcrEngine, OcrLine, OcrPage, RecognizeOptions } from './ocr.port.ts';
 
 export interface PpOcrOptions {
@@ -132,7 +133,7 @@ async function readPage(models: Models, input: GrayPage, { signal }: RecognizeOp
     rotation,
     confidence: characters > 0 ? weighted / characters : 1,
     lines: ordered,
-    tables: [],
+    tables: findTables(page, ordered),
     seals: (input.seals ?? []).map((seal) => ({
       ...seal,
       box: rotateBox(seal.box, input.width, input.height, rotation),

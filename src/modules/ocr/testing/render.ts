@@ -39,6 +39,8 @@ export interface RenderedPage {
   format: 'png' | 'jpeg';
   /** the text printed on the page, line by line (table cells row by row), without seal text */
   text: string;
+  /** the table's cell texts, row by row (a short row's last cell spans the remaining columns) */
+  cells?: string[][];
   width: number;
   height: number;
 }
@@ -87,15 +89,30 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     y += px;
     const rowHeight = px * 2;
     const columns = Math.max(...options.table.map((row) => row.length));
-    const cellWidth = usable / columns;
+    // Columns as wide as their longest text (at least an even share), so no text crosses a rule.
+    const textWidth = (text: string) =>
+      [...text].reduce((w, ch) => w + (ch.charCodeAt(0) < 0x100 ? 0.6 : 1), 0) * px * 0.85 + px;
+    const wanted = Array.from({ length: columns }, (_, c) =>
+      Math.max(
+        usable / columns / 2,
+        ...options.table!.filter((row) => row.length === columns).map((row) => textWidth(row[c]!)),
+      ),
+    );
+    const total = wanted.reduce((a, b) => a + b, 0);
+    const widths = wanted.map((w) => (w * usable) / total);
+    const fontScale = total > usable ? usable / total : 1;
     for (const [r, row] of options.table.entries()) {
       const top = y + r * rowHeight;
+      let left = margin;
       for (const [c, cell] of row.entries()) {
-        const left = margin + c * cellWidth;
+        // A row with fewer cells: its last cell spans the remaining columns.
+        const span = c === row.length - 1 ? columns - c : 1;
+        const cellWidth = widths.slice(c, c + span).reduce((a, b) => a + b, 0);
         svg.push(
           `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${cellWidth.toFixed(1)}" height="${rowHeight.toFixed(1)}" fill="none" stroke="#000" stroke-width="${Math.max(1, px / 16).toFixed(1)}"/>`,
-          `<text x="${(left + px * 0.4).toFixed(1)}" y="${(top + rowHeight * 0.68).toFixed(1)}" font-family="${options.font}" font-size="${(px * 0.85).toFixed(1)}">${escapeXml(cell)}</text>`,
+          `<text x="${(left + px * 0.4).toFixed(1)}" y="${(top + rowHeight * 0.68).toFixed(1)}" font-family="${options.font}" font-size="${(px * 0.85 * fontScale).toFixed(1)}">${escapeXml(cell)}</text>`,
         );
+        left += cellWidth;
       }
       printed.push(row.join(''));
     }
@@ -136,6 +153,7 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     image: out,
     format: options.jpegQuality ? 'jpeg' : 'png',
     text: printed.join('\n'),
+    ...(options.table ? { cells: options.table } : {}),
     width: info.width,
     height: info.height,
   };

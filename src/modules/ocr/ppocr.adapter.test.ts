@@ -23,6 +23,10 @@ describe('PP-OCRv4 adapter', () => {
     assert.ok(errors / length < 0.02, `CER ${errors}/${length}\n${read}`);
     assert.doesNotMatch(read, /专用章|审批服务局/);
     assert.equal(result.seals.length, 2);
+    assert.deepEqual(
+      result.seals.map((s) => s.shape),
+      ['round', 'round'],
+    );
   });
 
   it('reads a page skewed by 3° with noise in reading order', async () => {
@@ -72,6 +76,24 @@ describe('PP-OCRv4 adapter', () => {
     assert.ok(errors / length <= 0.02, `cell CER ${errors}/${length}\n${found}`);
     const plain = await engine.recognize((await renderGray({ maxLines: 6 })).page);
     assert.deepEqual(plain.tables, []);
+  });
+
+  it('marks a handwritten signature as a region and keeps it out of the text', async () => {
+    const { page, text } = await renderGray({ maxLines: 8, signature: true });
+    const result = await engine.recognize(page);
+    assert.equal(result.signatures.length, 1);
+    const [x0, y0, x1, y1] = result.signatures[0]!.box;
+    // renderPage puts it 2.2 inches left of the right margin, under the text (150 dpi here).
+    assert.ok(
+      x0 >= page.width - 0.9 * 150 - 2.2 * 150 - 20 && x1 <= page.width - 0.9 * 150 + 20,
+      `${x0}–${x1}`,
+    );
+    const textBottom = Math.max(...result.lines.filter((l) => l.text.length >= 5).map((l) => l.box[3]));
+    assert.ok(y1 > y0 && y0 >= textBottom, `${y0} below ${textBottom}`);
+    const read = result.lines.map((l) => l.text).join('\n');
+    const { errors, length } = characterErrorRate(text, read);
+    assert.ok(errors / length < 0.01, read);
+    assert.deepEqual((await engine.recognize((await renderGray({ maxLines: 8 })).page)).signatures, []);
   });
 
   it('turns boxes with the page', () => {

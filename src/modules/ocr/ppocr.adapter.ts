@@ -12,6 +12,7 @@ import {
   alphabetFromDictionary,
   ctcDecode,
   DEFAULT_REGION_OPTIONS,
+  implausibleLine,
   median,
   readingOrder,
   regionBox,
@@ -21,6 +22,7 @@ import {
   type Box,
   type TextRegion,
 } from './ocr.models.ts';
+import { findSignatures } from './ocr.marks.ts';
 import { findTables } from './ocr.tables.ts';
 import type { GrayPage, OcrEngine, OcrLine, OcrPage, RecognizeOptions } from './ocr.port.ts';
 
@@ -119,6 +121,11 @@ async function readPage(models: Models, input: GrayPage, { signal }: RecognizeOp
   }
   const lines = await recognizeRegions(models, page, regions, signal);
   const ordered = orderLines(lines);
+  const tables = findTables(page, ordered);
+  const seals = (input.seals ?? []).map((seal) => ({
+    ...seal,
+    box: rotateBox(seal.box, input.width, input.height, rotation),
+  }));
   let weighted = 0;
   let characters = 0;
   for (const line of ordered) {
@@ -133,12 +140,9 @@ async function readPage(models: Models, input: GrayPage, { signal }: RecognizeOp
     rotation,
     confidence: characters > 0 ? weighted / characters : 1,
     lines: ordered,
-    tables: findTables(page, ordered),
-    seals: (input.seals ?? []).map((seal) => ({
-      ...seal,
-      box: rotateBox(seal.box, input.width, input.height, rotation),
-    })),
-    signatures: [],
+    tables,
+    seals,
+    signatures: findSignatures(page, ordered, [...tables.map((t) => t.box), ...seals.map((s) => s.box)]),
   };
 }
 
@@ -273,9 +277,12 @@ async function recognizeRegions(
       const decoded = ctcDecode(probs, i * steps * classes, steps, classes, models.alphabet);
       const text = tidyLine(decoded.text);
       if (text === '' || decoded.confidence < models.options.dropBelow) continue;
+      const box = regionBox(batch[i]!.region, page.width, page.height);
+      // Left out of the text; the ink stays on the page for signature detection.
+      if (implausibleLine(text, box, decoded.confidence)) continue;
       lines.push({
         text,
-        box: regionBox(batch[i]!.region, page.width, page.height),
+        box,
         confidence: Math.round(decoded.confidence * 10_000) / 10_000,
         region: batch[i]!.region,
       });

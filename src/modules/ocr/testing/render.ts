@@ -17,6 +17,8 @@ export interface RenderOptions {
   title?: string;
   /** red seals printed over the text: number of seals */
   seals?: number;
+  /** a handwritten-looking signature (pen scribble in blue-black ink) under the text */
+  signature?: boolean;
   /** a ruled table under the text: rows of cells */
   table?: string[][];
   /** clockwise skew in degrees */
@@ -117,6 +119,11 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
       printed.push(row.join(''));
     }
   }
+  if (options.signature) {
+    const sx = width - margin - options.dpi * 2.2;
+    const sy = Math.min(bottom + px * 0.5, height - margin - options.dpi * 0.6);
+    svg.push(signature(sx, sy, options.dpi, random));
+  }
   for (let s = 0; s < (options.seals ?? 0); s++) {
     const radius = options.dpi * 0.8;
     const cx = margin + radius + random() * (usable - 2 * radius);
@@ -157,6 +164,24 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     width: info.width,
     height: info.height,
   };
+}
+
+/** A pen scribble: a few loops and a long flourish, about 1.8 × 0.5 inches. */
+function signature(x: number, y: number, dpi: number, random: () => number): string {
+  const w = dpi * 1.8;
+  const h = dpi * 0.5;
+  let d = `M ${x.toFixed(1)} ${(y + h * 0.6).toFixed(1)}`;
+  const loops = 5 + Math.floor(random() * 3);
+  for (let i = 1; i <= loops; i++) {
+    const px = x + (w * i) / loops;
+    const c1x = px - (w / loops) * (0.2 + random() * 0.6);
+    const c1y = y + h * (random() * 0.3);
+    const c2x = px - (w / loops) * random();
+    const c2y = y + h * (0.7 + random() * 0.3);
+    const py = y + h * (0.3 + random() * 0.5);
+    d += ` C ${c1x.toFixed(1)} ${c1y.toFixed(1)}, ${c2x.toFixed(1)} ${c2y.toFixed(1)}, ${px.toFixed(1)} ${py.toFixed(1)}`;
+  }
+  return `<path d="${d}" fill="none" stroke="#1a2a6c" stroke-width="${(dpi / 60).toFixed(1)}" stroke-linecap="round"/>`;
 }
 
 /** A round official seal: red ring, star and ring text, printed with multiply blending like ink. */

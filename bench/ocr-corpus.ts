@@ -81,6 +81,7 @@ export function approvalDocument(seed: number): { title: string; paragraphs: str
       `抄送：市自然资源和规划局，市住房和城乡建设局，市生态环境局。`,
     ],
     table: [
+      ['建设项目审批信息表'],
       ['项目名称', '项目代码', '金额（万元）'],
       [subject, project, amount],
       ['批准文号', docNo, date],

@@ -1,15 +1,19 @@
 /**
- * npm run bench:ocr [-- --per-category N --workers W --keep DIR]
- * Renders the test set, reads it with W worker processes (one ONNX thread each) and prints the
- * character error rate (edit distance / reference length, whitespace removed) overall and per
- * category, seconds per page, pages per minute and each worker's peak RSS.
+ * npm run bench:ocr [-- --per-category N --workers W --keep DIR --no-baseline]
+ * Renders the test set, reads it through the OCR worker pool (W processes, one ONNX thread each)
+ * and prints the character error rate (edit distance / reference length, whitespace removed)
+ * overall and per category, CPU and wall seconds per page (medians), pages per minute and each
+ * worker's peak RSS — first with the old settings as a same-run baseline, then the current ones.
+ * On a shared machine wall time depends on the other load; CPU seconds per page do not.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { characterErrorRate } from '../src/modules/ocr/ocr.models.ts';
+import sharp from 'sharp';
+import { characterErrorRate, median } from '../src/modules/ocr/ocr.models.ts';
+import { createOcrPool } from '../src/modules/ocr/ocr.pool.ts';
+import type { PpOcrOptions } from '../src/modules/ocr/ppocr.adapter.ts';
 import { CATEGORIES, loadLawParagraphs, planPages, renderTestPage, type Category } from './ocr-corpus.ts';
 
 const { values } = parseArgs({
@@ -18,8 +22,12 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     keep: { type: 'string' },
     laws: { type: 'string' },
+    // same run, the settings before the speed work: detection at 1280 px, six lines per batch
+    baseline: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
+const BASELINE: Partial<PpOcrOptions> = { detMaxSide: 1280, recBatch: 6 };
 const perCategory = Number(values['per-category']);
 const workerCount = Number(values.workers);
 const dir = values.keep ?? (await mkdtemp(join(tmpdir(), 'dangan-ocr-bench-')));
@@ -27,14 +35,19 @@ await mkdir(dir, { recursive: true });
 
 const laws = await loadLawParagraphs(values.laws);
 const plan = planPages(laws, perCategory);
-const references = new Map<string, { category: Category; text: string; path: string }>();
+const references = new Map<string, { category: Category; text: string; cells?: string; path: string }>();
 const renderStart = performance.now();
 for (const page of plan) {
   const rendered = await renderTestPage(page);
   const path = join(dir, `${page.id}.${rendered.format === 'jpeg' ? 'jpg' : 'png'}`);
   await writeFile(path, rendered.image);
   await writeFile(join(dir, `${page.id}.txt`), rendered.text);
-  references.set(page.id, { category: page.category, text: rendered.text, path });
+  references.set(page.id, {
+    category: page.category,
+    text: rendered.text,
+    ...(rendered.cells ? { cells: rendered.cells.flat().join('\n') } : {}),
+    path,
+  });
 }
 console.error(
   `rendered ${plan.length} pages in ${((performance.now() - renderStart) / 1000).toFixed(1)} s → ${dir}`,
@@ -43,80 +56,123 @@ console.error(
 interface Result {
   id: string;
   text?: string;
-  seconds?: number;
+  /** the cells of the tables found, row by row */
+  cells?: string;
+  seconds: number;
+  cpuSeconds?: number;
+  worker?: number;
   maxRss?: number;
   error?: string;
 }
 
-const workerScript = join(import.meta.dirname, 'ocr.worker.ts');
-const queue = [...references.keys()];
-const results: Result[] = [];
-const peakRss: number[] = [];
-const started = performance.now();
-await Promise.all(
-  Array.from({ length: workerCount }, (_, w) => {
-    const child: ChildProcess = fork(workerScript, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    peakRss[w] = 0;
-    return new Promise<void>((resolve, reject) => {
-      const next = () => {
-        const id = queue.shift();
-        if (id === undefined) child.send('stop');
-        else child.send({ id, path: references.get(id)!.path });
-      };
-      child.on('message', (message: Result | 'ready') => {
-        if (message !== 'ready') {
-          results.push(message);
-          peakRss[w] = Math.max(peakRss[w]!, message.maxRss ?? 0);
-          const ref = references.get(message.id)!;
-          const cer = message.text === undefined ? undefined : characterErrorRate(ref.text, message.text);
-          console.error(
-            `${message.id.padEnd(12)} ${message.error ?? `${(message.seconds ?? 0).toFixed(2)} s  CER ${((100 * cer!.errors) / cer!.length).toFixed(2)} %`}`,
-          );
-        }
-        next();
-      });
-      child.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`worker ${w} exited with ${code}`)),
+/** One pass over the test set through the production worker pool with the given engine settings. */
+async function runPass(label: string, engine: Partial<PpOcrOptions>) {
+  const pool = createOcrPool({ workers: workerCount, engine });
+  const results: Result[] = [];
+  const peakRss = Array.from({ length: workerCount }, () => 0);
+  // Warm-up is not measured: wait until every worker has loaded its models.
+  await Promise.all(
+    Array.from({ length: workerCount }, () => pool.read(warmup, 'warmup.png').catch(() => undefined)),
+  );
+  const started = performance.now();
+  await Promise.all(
+    [...references.entries()].map(async ([id, ref]) => {
+      const t = performance.now();
+      try {
+        const result = await pool.read(ref.path, id);
+        peakRss[result.worker] = Math.max(peakRss[result.worker]!, result.maxRss);
+        results.push({
+          id,
+          text: result.document.text,
+          cells: result.document.pages
+            .flatMap((p) => p.tables.flatMap((t) => t.rows.flatMap((row) => row.map((c) => c.text))))
+            .join('\n'),
+          seconds: (performance.now() - t) / 1000,
+          cpuSeconds: result.cpuSeconds,
+          worker: result.worker,
+        });
+      } catch (error) {
+        results.push({ id, seconds: (performance.now() - t) / 1000, error: String(error) });
+      }
+      const last = results.at(-1)!;
+      const cer = last.text === undefined ? undefined : characterErrorRate(ref.text, last.text);
+      console.error(
+        `${label.padEnd(9)} ${id.padEnd(12)} ${last.error ?? `${(last.cpuSeconds ?? 0).toFixed(2)} s CPU  CER ${((100 * cer!.errors) / cer!.length).toFixed(2)} %`}`,
       );
-    });
-  }),
-);
-const wall = (performance.now() - started) / 1000;
+    }),
+  );
+  const wall = (performance.now() - started) / 1000;
+  await pool.close();
+  return { label, engine, results, peakRss, wall };
+}
 
-const rows: [string, number, number, number][] = [];
-let totalErrors = 0;
-let totalLength = 0;
-for (const category of CATEGORIES) {
-  let errors = 0;
-  let length = 0;
-  let pages = 0;
+function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<typeof runPass>>) {
+  const rows: [string, number, number, number][] = [];
+  let totalErrors = 0;
+  let totalLength = 0;
+  for (const category of CATEGORIES) {
+    let errors = 0;
+    let length = 0;
+    let pages = 0;
+    for (const result of results) {
+      const ref = references.get(result.id)!;
+      if (ref.category !== category) continue;
+      const cer = characterErrorRate(ref.text, result.text ?? '');
+      errors += cer.errors;
+      length += cer.length;
+      pages++;
+    }
+    totalErrors += errors;
+    totalLength += length;
+    rows.push([category, pages, length, errors / Math.max(1, length)]);
+  }
+  // Table cell text: the cells found against the cells printed (a missed table counts in full).
+  let cellErrors = 0;
+  let cellLength = 0;
   for (const result of results) {
     const ref = references.get(result.id)!;
-    if (ref.category !== category) continue;
-    const cer = characterErrorRate(ref.text, result.text ?? '');
-    errors += cer.errors;
-    length += cer.length;
-    pages++;
+    if (ref.cells === undefined) continue;
+    const cer = characterErrorRate(ref.cells, result.cells ?? '');
+    cellErrors += cer.errors;
+    cellLength += cer.length;
   }
-  totalErrors += errors;
-  totalLength += length;
-  rows.push([category, pages, length, errors / Math.max(1, length)]);
-}
-const seconds = results.map((r) => r.seconds ?? 0);
-console.log(`\nOCR benchmark: ${results.length} pages, ${totalLength} characters, ${workerCount} worker(s)`);
-console.log('category   pages   chars    CER');
-for (const [category, pages, length, cer] of rows)
+  const cpu = results.map((r) => r.cpuSeconds ?? 0);
   console.log(
-    `${category.padEnd(10)} ${String(pages).padStart(5)} ${String(length).padStart(7)} ${(cer * 100).toFixed(2).padStart(6)} %`,
+    `\n${label}: ${JSON.stringify(engine)} — ${results.length} pages, ${totalLength} characters, ${workerCount} worker(s)`,
   );
-console.log(
-  `${'overall'.padEnd(10)} ${String(results.length).padStart(5)} ${String(totalLength).padStart(7)} ${((100 * totalErrors) / Math.max(1, totalLength)).toFixed(2).padStart(6)} %`,
+  console.log('category   pages   chars    CER');
+  for (const [category, pages, length, cer] of rows)
+    console.log(
+      `${category.padEnd(10)} ${String(pages).padStart(5)} ${String(length).padStart(7)} ${(cer * 100).toFixed(2).padStart(6)} %`,
+    );
+  console.log(
+    `${'overall'.padEnd(10)} ${String(results.length).padStart(5)} ${String(totalLength).padStart(7)} ${((100 * totalErrors) / Math.max(1, totalLength)).toFixed(2).padStart(6)} %`,
+  );
+  console.log(
+    `${'table cells'.padEnd(10)} ${''.padStart(5)} ${String(cellLength).padStart(7)} ${((100 * cellErrors) / Math.max(1, cellLength)).toFixed(2).padStart(6)} %`,
+  );
+  const cpuMedian = median(cpu);
+  console.log(
+    `CPU seconds per page (one ONNX thread): median ${cpuMedian.toFixed(2)}, max ${Math.max(...cpu).toFixed(2)}` +
+      ` → ${((60 / cpuMedian) * workerCount).toFixed(1)} pages/min on ${workerCount} free core(s)`,
+  );
+  console.log(
+    `wall seconds per page: median ${median(results.map((r) => r.seconds)).toFixed(2)}; throughput on this machine now: ${((results.length / wall) * 60).toFixed(1)} pages/min (wall ${wall.toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)})`,
+  );
+  console.log(`peak RSS per worker: ${peakRss.map((b) => `${(b / 1024 / 1024).toFixed(0)} MB`).join(', ')}`);
+  const failed = results.filter((r) => r.error);
+  if (failed.length > 0) console.log(`failed pages: ${failed.map((r) => `${r.id} (${r.error})`).join('; ')}`);
+}
+
+const warmup = join(dir, 'warmup.png');
+await writeFile(
+  warmup,
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: '#fff' } })
+    .png()
+    .toBuffer(),
 );
-console.log(
-  `seconds per page (per worker): mean ${(seconds.reduce((a, b) => a + b, 0) / seconds.length).toFixed(2)}, max ${Math.max(...seconds).toFixed(2)}`,
-);
-console.log(`throughput: ${((results.length / wall) * 60).toFixed(1)} pages/min (wall ${wall.toFixed(1)} s)`);
-console.log(`peak RSS per worker: ${peakRss.map((b) => `${(b / 1024 / 1024).toFixed(0)} MB`).join(', ')}`);
-const failed = results.filter((r) => r.error);
-if (failed.length > 0) console.log(`failed pages: ${failed.map((r) => `${r.id} (${r.error})`).join('; ')}`);
+const passes = [];
+if (values.baseline) passes.push(await runPass('baseline', BASELINE));
+passes.push(await runPass('current', {}));
+for (const pass of passes) report(pass);
 if (!values.keep) await rm(dir, { recursive: true, force: true });

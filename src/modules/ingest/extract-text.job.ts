@@ -13,6 +13,7 @@ import type { Database } from '../../db/database.port.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { extractText } from '../content/extract.ts';
 import { inspectFile } from '../content/sniff.ts';
+import { enqueue } from '../jobs/jobs.queue.ts';
 import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import { persistStaged, sealFor } from '../storage/intents.ts';
@@ -57,6 +58,13 @@ export function extractTextJob(deps: {
         // A file that cannot be parsed will not parse on a retry either.
         throw new PermanentJobError((error as Error).message, { cause: error });
       }
+      // Scanned pages in a PDF (little or no text layer) are read by the OCR job.
+      if (inspected.kind === 'pdf' && (!result?.pages || result.pages.some((page) => !hasText(page.text)))) {
+        const queued = await db.query(`SELECT 1 FROM jobs WHERE record_id = $1 AND kind = 'ocr'`, [
+          job.record_id,
+        ]);
+        if (queued.rowCount === 0) await enqueue(db, { kind: 'ocr', recordId: job.record_id });
+      }
       if (!result || result.text.trim() === '') return;
       const staged = await blobs.stage(Readable.from([Buffer.from(result.text, 'utf8')]));
       const stem = original.file_name.replace(/\.[^.]{1,10}$/, '');
@@ -91,4 +99,9 @@ export function extractTextJob(deps: {
       await rm(path, { force: true });
     }
   };
+}
+
+/** As the OCR decides per page (ocr.pdf.ts): ten letters, digits or Han make a text page. */
+function hasText(text: string): boolean {
+  return (text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 10;
 }

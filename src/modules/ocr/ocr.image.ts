@@ -5,7 +5,8 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { ocrImageTooLarge, ocrUnreadableImage, ocrUnsupportedFile } from './ocr.errors.ts';
-import type { Box, GrayPage } from './ocr.port.ts';
+import { sealShape } from './ocr.marks.ts';
+import type { Box, GrayPage, OcrSeal } from './ocr.port.ts';
 
 export interface DecodeLimits {
   /** most pixels of one page */
@@ -73,13 +74,13 @@ export async function openImage(
           .toColourspace('srgb')
           .raw()
           .toBuffer({ resolveWithObject: true });
-        const { gray, seals } = separateRed(data, info.width, info.height, info.channels);
+        const { gray, seals, shapes } = separateRed(data, info.width, info.height, info.channels);
         return {
           width: info.width,
           height: info.height,
           data: stretchContrast(gray),
           ...(dpi ? { dpi } : {}),
-          seals: seals.map((box) => ({ box, color: 'red' as const })),
+          seals: seals.map((box, i) => ({ box, color: 'red' as const, shape: shapes[i] })),
         };
       } catch (error) {
         if (ocrImageTooLarge.is(error)) throw error;
@@ -107,7 +108,7 @@ export function separateRed(
   width: number,
   height: number,
   channels: number,
-): { gray: Uint8Array; seals: Box[] } {
+): { gray: Uint8Array; seals: Box[]; shapes: OcrSeal['shape'][] } {
   const gray = new Uint8Array(width * height);
   const cell = Math.max(4, Math.round(Math.min(width, height) / 200));
   const gw = Math.ceil(width / cell);
@@ -132,7 +133,7 @@ export function separateRed(
     }
   }
   const seals: Box[] = [];
-  if (channels < 3) return { gray, seals };
+  if (channels < 3) return { gray, seals, shapes: [] };
   const marked = counts.map((n) => (n > cell * cell * 0.03 ? 1 : 0));
   const minSide = Math.min(width, height) * 0.04;
   const seen = new Uint8Array(gw * gh);
@@ -166,11 +167,15 @@ export function separateRed(
     seals.push([x0 * cell, y0 * cell, Math.min(width, x1 * cell), Math.min(height, y1 * cell)]);
   }
   // A seal's star and ring text are separate red areas inside its ring: merge overlapping boxes.
-  const merged = mergeOverlapping(seals);
-  return {
-    gray,
-    seals: merged.filter((box) => box[2] - box[0] >= minSide && box[3] - box[1] >= minSide),
+  const merged = mergeOverlapping(seals).filter(
+    (box) => box[2] - box[0] >= minSide && box[3] - box[1] >= minSide,
+  );
+  // The lifted pixels are exactly the white ones of `gray` that were not white in every channel.
+  const red = (x: number, y: number) => {
+    const at = (y * width + x) * channels;
+    return gray[y * width + x] === 255 && data[at]! - data[at + 1]! > 60;
   };
+  return { gray, seals: merged, shapes: merged.map((box) => sealShape(box, red)) };
 }
 
 function mergeOverlapping(boxes: Box[]): Box[] {
@@ -203,7 +208,8 @@ function mergeOverlapping(boxes: Box[]): Box[] {
  */
 export function stretchContrast(data: Uint8Array): Uint8Array {
   const histogram = new Uint32Array(256);
-  for (const value of data) histogram[value]!++;
+  // An indexed loop: the array iterator was ~10 × slower on a 9-megapixel page.
+  for (let i = 0; i < data.length; i++) histogram[data[i]!]!++;
   const cut = data.length * 0.005;
   let low = 0;
   for (let seen = 0; low < 255 && seen + histogram[low]! <= cut; low++) seen += histogram[low]!;

@@ -5,6 +5,7 @@ import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { png } from '../content/testing/image-fixtures.ts';
 import { ingestFile } from '../ingest/ingest.usecases.ts';
 import { renderPage } from './testing/render.ts';
+import { scanPdf } from './testing/scan-pdf.ts';
 import { CONTRACT_FONT, CONTRACT_TEXT } from './ocr.contract.ts';
 import { characterErrorRate } from './ocr.models.ts';
 
@@ -24,8 +25,18 @@ describe('OCR job step in ingest', () => {
     return outcome.status === 'created' ? outcome.recordId : '';
   }
 
-  it('stores the text and layout of a scanned page as components linked to the original', async () => {
-    const page = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, seals: 1 });
+  it('stores the text, layout, searchable PDF and table spreadsheet of a scan linked to the original', async () => {
+    const page = await renderPage({
+      paragraphs: CONTRACT_TEXT,
+      font: CONTRACT_FONT,
+      dpi: 150,
+      seals: 1,
+      maxLines: 6,
+      table: [
+        ['项目名称', '金额（万元）'],
+        ['食品经营许可', '1250.00'],
+      ],
+    });
     const recordId = await ingest('批复扫描件.png', page.image);
     const workers = ctx.services.startJobWorkers(1);
     await workers.idle();
@@ -36,8 +47,10 @@ describe('OCR job step in ingest', () => {
     }>(`SELECT role, blob_sha256, source_id FROM components WHERE record_id = $1 ORDER BY role`, [recordId]);
     assert.deepEqual(
       rows.map((r) => r.role),
-      ['ocr_layout', 'ocr_text', 'original'],
+      ['ocr_layout', 'ocr_text', 'original', 'searchable_pdf', 'table_xlsx'],
     );
+    for (const row of rows.filter((r) => r.role !== 'original'))
+      assert.equal(row.source_id, (await originalId(recordId)) ?? 'missing');
     const original = rows.find((r) => r.role === 'original')!;
     const text = rows.find((r) => r.role === 'ocr_text')!;
     assert.equal(text.source_id, (await originalId(recordId)) ?? 'missing');
@@ -47,7 +60,35 @@ describe('OCR job step in ingest', () => {
     const layout = JSON.parse(await readBlob(rows.find((r) => r.role === 'ocr_layout')!.blob_sha256));
     assert.equal(layout.pages.length, 1);
     assert.equal(layout.pages[0].seals.length, 1);
+    assert.equal(layout.pages[0].tables.length, 1);
+    assert.ok(Array.isArray(layout.review));
     assert.notEqual(original.blob_sha256, text.blob_sha256);
+  });
+
+  it('reads the scanned pages of a PDF after text extraction finds no text layer', async () => {
+    const scan = await renderPage({
+      paragraphs: CONTRACT_TEXT,
+      font: CONTRACT_FONT,
+      dpi: 150,
+      jpegQuality: 85,
+      maxLines: 4,
+    });
+    const recordId = await ingest(
+      '扫描批复.pdf',
+      await scanPdf([{ image: scan.image, format: 'jpeg', dpi: 150 }]),
+    );
+    await ctx.services.startJobWorkers(1).idle();
+    const { rows } = await ctx.services.db.query<{ role: string; blob_sha256: string }>(
+      `SELECT role, blob_sha256 FROM components WHERE record_id = $1 ORDER BY role`,
+      [recordId],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.role),
+      ['ocr_layout', 'ocr_text', 'original', 'searchable_pdf'],
+    );
+    const text = await readBlob(rows.find((r) => r.role === 'ocr_text')!.blob_sha256);
+    const { errors, length } = characterErrorRate(scan.text, text);
+    assert.ok(errors / length < 0.02, text);
   });
 
   it('fails a scan with corrupt pixel data for good instead of retrying it', async () => {

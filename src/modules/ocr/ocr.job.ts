@@ -1,8 +1,9 @@
 /**
- * Job step `ocr`: reads every page of a scanned original (PNG, JPEG, TIFF) and stores the text
- * (`ocr_text`) and the layout with lines, boxes, confidences and seals (`ocr_layout`) as derived
- * components linked to the original. Pages below the review threshold are listed in the layout for
- * a person to check. Re-running the job after a crash adds nothing twice.
+ * Job step `ocr`: reads every page of a scanned original (PNG, JPEG, TIFF, or a PDF with scanned
+ * pages) and stores, as derived components linked to the original: the text (`ocr_text`), the
+ * searchable PDF (`searchable_pdf`), one spreadsheet per table (`table_xlsx`) and the layout with
+ * lines, boxes, confidences, tables, seals, signatures and the pages flagged for review
+ * (`ocr_layout`). Re-running the job after a crash adds nothing twice.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -18,7 +19,12 @@ import type { Keyring } from '../keys/keyring.ts';
 import { persistStaged, sealFor } from '../storage/intents.ts';
 import type { OcrEngine } from './ocr.port.ts';
 
-export const OCR_REVIEW_THRESHOLD = 0.85;
+const ROLES = {
+  text: 'ocr_text',
+  layout: 'ocr_layout',
+  searchable_pdf: 'searchable_pdf',
+  table: 'table_xlsx',
+} as const;
 
 export interface OcrJobDeps {
   db: Database;
@@ -48,20 +54,25 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
     );
     const original = rows[0];
     if (!original) return; // the record was removed meanwhile: nothing to do
-    const done = await db.query<{ role: string }>(
-      `SELECT role FROM components WHERE source_id = $1 AND role IN ('ocr_text', 'ocr_layout')`,
+    const done = await db.query<{ file_name: string }>(
+      `SELECT file_name FROM components WHERE source_id = $1 AND role IN ('ocr_text', 'ocr_layout', 'searchable_pdf', 'table_xlsx')`,
       [original.id],
     );
-    const have = new Set(done.rows.map((r) => r.role));
-    if (have.has('ocr_text') && have.has('ocr_layout')) return;
+    const have = new Set(done.rows.map((r) => r.file_name));
+    // The layout is written last: once it is there, everything is.
+    const stem = original.file_name.replace(/\.[^.]{1,10}$/, '');
+    if (have.has(`${stem}.json`)) return;
 
     await mkdir(deps.tmpDir, { recursive: true });
     const path = join(deps.tmpDir, `ocr-${process.pid}-${randomUUID()}`);
     try {
       await pipeline(await blobs.get(original.blob_sha256), createWriteStream(path), { signal });
       engine ??= deps.openEngine();
-      // sharp and the decoders load with the first scan, not when the server starts.
-      const { ocrFile, pagesForReview } = await import('./ocr.usecases.ts');
+      // sharp, pdfjs and the decoders load with the first scan, not when the server starts.
+      const [{ ocrFile }, { ocrOutputs }] = await Promise.all([
+        import('./ocr.usecases.ts'),
+        import('./ocr.outputs.ts'),
+      ]);
       let document;
       try {
         document = await ocrFile(await engine, path, original.file_name, { signal });
@@ -71,27 +82,13 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
           throw new PermanentJobError(error.message, { cause: error });
         throw error;
       }
-      const stem = original.file_name.replace(/\.[^.]{1,10}$/, '');
-      const layout = { ...document, review: pagesForReview(document, OCR_REVIEW_THRESHOLD) };
-      const outputs = [
-        {
-          role: 'ocr_layout',
-          bytes: JSON.stringify(layout),
-          name: `${stem}.ocr.json`,
-          media: 'application/json',
-          format: 'json',
-        },
-        {
-          role: 'ocr_text',
-          bytes: document.text,
-          name: `${stem}.ocr.txt`,
-          media: 'text/plain; charset=utf-8',
-          format: 'txt',
-        },
-      ];
+      // A PDF whose every page has a text layer was covered by extract_text.
+      if (!document.pages.some((page) => page.source !== 'text')) return;
+      const outputs = await ocrOutputs(path, stem, document);
+      outputs.sort((a, b) => Number(a.kind === 'layout') - Number(b.kind === 'layout'));
       for (const output of outputs) {
-        if (have.has(output.role)) continue;
-        const staged = await blobs.stage(Readable.from([Buffer.from(output.bytes, 'utf8')]));
+        if (have.has(output.name)) continue;
+        const staged = await blobs.stage(Readable.from([Buffer.from(output.bytes)]));
         const seal = await sealFor(deps, original.secrecy_level, staged);
         await persistStaged(deps, staged, async (tx, blob) => {
           await tx.query(
@@ -100,14 +97,14 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
             [
               randomUUID(),
               job.record_id,
-              output.role,
+              ROLES[output.kind],
               original.id,
               blob.address,
               output.name,
-              output.media,
+              output.mediaType,
               output.format,
               blob.size,
-              document.pages.length,
+              output.kind === 'table' ? null : document.pages.length,
             ],
           );
           await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [

@@ -342,3 +342,16 @@ export function median(values: readonly number[]): number {
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
+
+/**
+ * A "line" of one or two characters stretched far wider than print is: a pen stroke (a
+ * signature's flourish) that the recogniser took for a letter. Printed characters are about as
+ * wide as high (Latin about half).
+ */
+export function implausibleLine(text: string, box: Box, confidence: number): boolean {
+  const n = [...text].length;
+  if (n > 2 || confidence >= 0.97) return false;
+  const width = box[2] - box[0];
+  const height = Math.max(1, box[3] - box[1]);
+  return width / height / n > 2;
+}

@@ -204,7 +204,7 @@ async function renderScan(
   // @napi-rs/canvas implements the DOM's 2D canvas API in Node, as pdfjs expects.
   await page.render({ canvas, canvasContext: context, viewport }).promise;
   const rgba = context.getImageData(0, 0, width, height).data;
-  const { gray, seals } = separateRed(rgba as unknown as Uint8Array, width, height, 4);
+  const { gray, seals, shapes } = separateRed(rgba as unknown as Uint8Array, width, height, 4);
   return {
     kind: 'scan',
     gray: {
@@ -212,7 +212,7 @@ async function renderScan(
       height,
       data: stretchContrast(gray),
       dpi: Math.round(scale * 72),
-      seals: seals.map((box) => ({ box, color: 'red' as const })),
+      seals: seals.map((box, i) => ({ box, color: 'red' as const, shape: shapes[i] })),
     },
   };
 }
@@ -223,5 +223,5 @@ function clamp(value: number, low: number, high: number): number {
 
 function reasonOf(error: unknown): string {
   const message = (error as Error)?.message ?? String(error);
-  return message.split('\n')[0]!.slice(0, 200);
+  return message.split('\n')[0]!.slice(0, 200).replace(/\.$/, '');
 }

@@ -29,6 +29,7 @@ export interface OcrLine {
 export interface OcrSeal {
   box: Box;
   color: 'red';
+  shape?: 'round' | 'oval' | 'rectangle';
   text?: string;
 }
 

@@ -15,13 +15,28 @@ export interface OcrDocument {
   format: 'pdf' | 'png' | 'jpeg' | 'tiff';
   pages: OcrPage[];
   text: string;
+  /** pages below the review threshold, with the indexes of their doubtful lines */
+  review: ReviewItem[];
 }
+
+export interface ReviewItem {
+  /** 1-based page number */
+  page: number;
+  confidence: number;
+  /** indexes into the page's lines */
+  lines: number[];
+}
+
+/** Pages whose confidence is below this are flagged for a person to check. */
+export const OCR_REVIEW_THRESHOLD = 0.85;
 
 export interface OcrFileOptions {
   limits?: DecodeLimits;
   /** most milliseconds one page may take */
   pageTimeoutMs?: number;
   signal?: AbortSignal;
+  /** pages below this confidence are flagged for review (default OCR_REVIEW_THRESHOLD) */
+  reviewThreshold?: number;
   /** called after each page, e.g. for a progress bar */
   onPage?: (index: number, count: number) => void;
 }
@@ -99,7 +114,8 @@ export async function ocrFile(
       );
       options.onPage?.(index, source.pageCount);
     }
-    return { engine: engine.name, format: source.format, pages, text: documentText(pages) };
+    const review = pagesForReview(pages, options.reviewThreshold ?? OCR_REVIEW_THRESHOLD);
+    return { engine: engine.name, format: source.format, pages, text: documentText(pages), review };
   } finally {
     await source.close();
   }
@@ -111,11 +127,8 @@ export function documentText(pages: readonly OcrPage[]): string {
 }
 
 /** Pages whose confidence is below the threshold, with their doubtful lines, for human review. */
-export function pagesForReview(
-  document: OcrDocument,
-  threshold: number,
-): { page: number; confidence: number; lines: number[] }[] {
-  return document.pages.flatMap((page, index) =>
+export function pagesForReview(pages: readonly OcrPage[], threshold: number): ReviewItem[] {
+  return pages.flatMap((page, index) =>
     page.confidence < threshold
       ? [
           {

@@ -23,6 +23,10 @@ describe('PP-OCRv4 adapter', () => {
     assert.ok(errors / length < 0.02, `CER ${errors}/${length}\n${read}`);
     assert.doesNotMatch(read, /专用章|审批服务局/);
     assert.equal(result.seals.length, 2);
+    assert.deepEqual(
+      result.seals.map((s) => s.shape),
+      ['round', 'round'],
+    );
   });
 
   it('reads a page skewed by 3° with noise in reading order', async () => {
@@ -39,6 +43,57 @@ describe('PP-OCRv4 adapter', () => {
     assert.equal(result.rotation, 270);
     const read = result.lines.map((l) => l.text).join('\n');
     assert.ok(characterErrorRate(text, read).errors / text.length < 0.05, read);
+  });
+
+  it('finds a ruled table with its cells, a header spanning every column, and no table elsewhere', async () => {
+    const table = [
+      ['建设项目审批信息表'],
+      ['项目名称', '项目代码', '金额（万元）'],
+      ['食品经营许可', '2024-330102-47-01-123456', '1250.00'],
+    ];
+    const { page } = await renderGray({ maxLines: 3, table });
+    const result = await engine.recognize(page);
+    assert.equal(result.tables.length, 1);
+    const rows = result.tables[0]!.rows;
+    assert.deepEqual(
+      rows.map((row) => row.map((cell) => [cell.rowSpan, cell.colSpan])),
+      [
+        [[1, 3]],
+        [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+      ],
+    );
+    const found = rows.flatMap((row) => row.map((cell) => cell.text)).join('\n');
+    const { errors, length } = characterErrorRate(table.flat().join('\n'), found);
+    assert.ok(errors / length <= 0.02, `cell CER ${errors}/${length}\n${found}`);
+    const plain = await engine.recognize((await renderGray({ maxLines: 6 })).page);
+    assert.deepEqual(plain.tables, []);
+  });
+
+  it('marks a handwritten signature as a region and keeps it out of the text', async () => {
+    const { page, text } = await renderGray({ maxLines: 8, signature: true });
+    const result = await engine.recognize(page);
+    assert.equal(result.signatures.length, 1);
+    const [x0, y0, x1, y1] = result.signatures[0]!.box;
+    // renderPage puts it 2.2 inches left of the right margin, under the text (150 dpi here).
+    assert.ok(
+      x0 >= page.width - 0.9 * 150 - 2.2 * 150 - 20 && x1 <= page.width - 0.9 * 150 + 20,
+      `${x0}–${x1}`,
+    );
+    const textBottom = Math.max(...result.lines.filter((l) => l.text.length >= 5).map((l) => l.box[3]));
+    assert.ok(y1 > y0 && y0 >= textBottom, `${y0} below ${textBottom}`);
+    const read = result.lines.map((l) => l.text).join('\n');
+    const { errors, length } = characterErrorRate(text, read);
+    assert.ok(errors / length < 0.01, read);
+    assert.deepEqual((await engine.recognize((await renderGray({ maxLines: 8 })).page)).signatures, []);
   });
 
   it('turns boxes with the page', () => {

@@ -17,6 +17,8 @@ export interface RenderOptions {
   title?: string;
   /** red seals printed over the text: number of seals */
   seals?: number;
+  /** a handwritten-looking signature (pen scribble in blue-black ink) under the text */
+  signature?: boolean;
   /** a ruled table under the text: rows of cells */
   table?: string[][];
   /** clockwise skew in degrees */
@@ -39,6 +41,8 @@ export interface RenderedPage {
   format: 'png' | 'jpeg';
   /** the text printed on the page, line by line (table cells row by row), without seal text */
   text: string;
+  /** the table's cell texts, row by row (a short row's last cell spans the remaining columns) */
+  cells?: string[][];
   width: number;
   height: number;
 }
@@ -87,18 +91,38 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     y += px;
     const rowHeight = px * 2;
     const columns = Math.max(...options.table.map((row) => row.length));
-    const cellWidth = usable / columns;
+    // Columns as wide as their longest text (at least an even share), so no text crosses a rule.
+    const textWidth = (text: string) =>
+      [...text].reduce((w, ch) => w + (ch.charCodeAt(0) < 0x100 ? 0.6 : 1), 0) * px * 0.85 + px;
+    const wanted = Array.from({ length: columns }, (_, c) =>
+      Math.max(
+        usable / columns / 2,
+        ...options.table!.filter((row) => row.length === columns).map((row) => textWidth(row[c]!)),
+      ),
+    );
+    const total = wanted.reduce((a, b) => a + b, 0);
+    const widths = wanted.map((w) => (w * usable) / total);
+    const fontScale = total > usable ? usable / total : 1;
     for (const [r, row] of options.table.entries()) {
       const top = y + r * rowHeight;
+      let left = margin;
       for (const [c, cell] of row.entries()) {
-        const left = margin + c * cellWidth;
+        // A row with fewer cells: its last cell spans the remaining columns.
+        const span = c === row.length - 1 ? columns - c : 1;
+        const cellWidth = widths.slice(c, c + span).reduce((a, b) => a + b, 0);
         svg.push(
           `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${cellWidth.toFixed(1)}" height="${rowHeight.toFixed(1)}" fill="none" stroke="#000" stroke-width="${Math.max(1, px / 16).toFixed(1)}"/>`,
-          `<text x="${(left + px * 0.4).toFixed(1)}" y="${(top + rowHeight * 0.68).toFixed(1)}" font-family="${options.font}" font-size="${(px * 0.85).toFixed(1)}">${escapeXml(cell)}</text>`,
+          `<text x="${(left + px * 0.4).toFixed(1)}" y="${(top + rowHeight * 0.68).toFixed(1)}" font-family="${options.font}" font-size="${(px * 0.85 * fontScale).toFixed(1)}">${escapeXml(cell)}</text>`,
         );
+        left += cellWidth;
       }
       printed.push(row.join(''));
     }
+  }
+  if (options.signature) {
+    const sx = width - margin - options.dpi * 2.2;
+    const sy = Math.min(bottom + px * 0.5, height - margin - options.dpi * 0.6);
+    svg.push(signature(sx, sy, options.dpi, random));
   }
   for (let s = 0; s < (options.seals ?? 0); s++) {
     const radius = options.dpi * 0.8;
@@ -136,9 +160,28 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     image: out,
     format: options.jpegQuality ? 'jpeg' : 'png',
     text: printed.join('\n'),
+    ...(options.table ? { cells: options.table } : {}),
     width: info.width,
     height: info.height,
   };
+}
+
+/** A pen scribble: a few loops and a long flourish, about 1.8 × 0.5 inches. */
+function signature(x: number, y: number, dpi: number, random: () => number): string {
+  const w = dpi * 1.8;
+  const h = dpi * 0.5;
+  let d = `M ${x.toFixed(1)} ${(y + h * 0.6).toFixed(1)}`;
+  const loops = 5 + Math.floor(random() * 3);
+  for (let i = 1; i <= loops; i++) {
+    const px = x + (w * i) / loops;
+    const c1x = px - (w / loops) * (0.2 + random() * 0.6);
+    const c1y = y + h * (random() * 0.3);
+    const c2x = px - (w / loops) * random();
+    const c2y = y + h * (0.7 + random() * 0.3);
+    const py = y + h * (0.3 + random() * 0.5);
+    d += ` C ${c1x.toFixed(1)} ${c1y.toFixed(1)}, ${c2x.toFixed(1)} ${c2y.toFixed(1)}, ${px.toFixed(1)} ${py.toFixed(1)}`;
+  }
+  return `<path d="${d}" fill="none" stroke="#1a2a6c" stroke-width="${(dpi / 60).toFixed(1)}" stroke-linecap="round"/>`;
 }
 
 /** A round official seal: red ring, star and ring text, printed with multiply blending like ink. */

@@ -273,9 +273,7 @@ function History({ id, version }: { id: string; version: number }) {
               color: e.outcome === 'ok' ? (e.action === 'record.file' ? 'green' : 'blue') : 'red',
               content: (
                 <div>
-                  <Typography.Text strong>
-                    {label(ACTIONS, e.action)}
-                  </Typography.Text>{' '}
+                  <Typography.Text strong>{label(ACTIONS, e.action)}</Typography.Text>{' '}
                   <Typography.Text type="secondary">{e.actor}</Typography.Text>
                   <div style={{ fontSize: 12, color: '#888' }}>{formatTime(e.at)}</div>
                 </div>

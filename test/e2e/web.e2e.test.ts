@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { CONTRACT_FONT, CONTRACT_TEXT } from '../../src/modules/ocr/ocr.contract.ts';
+import { renderPage } from '../../src/modules/ocr/testing/render.ts';
 import { apiAs, launchBrowser, newPage, signInUi, startServer, type Server } from './harness.ts';
 
 const PROJECT = '2024-150102-47-01-000777';
@@ -108,6 +110,37 @@ describe('web workbench', () => {
     await page.getByText('被拒绝').waitFor();
     const row = page.locator('tr', { hasText: 'program.exe' });
     assert.match(await row.innerText(), /[\u4e00-\u9fff]{4,}/, 'a Chinese reason is shown');
+    await context.close();
+  });
+
+  it('recognises an uploaded scan and shows its text, seal and lines for review', async () => {
+    const scan = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, seals: 1 });
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'lijuan', archivistPassword);
+    await page.goto(`${server.base}/ingest`);
+    await page.locator('input[type=file]').setInputFiles({
+      name: '行政许可批复扫描件.png',
+      mimeType: 'image/png',
+      buffer: scan.image,
+    });
+    await page.getByRole('button', { name: '开始上传' }).click();
+    await page.getByTestId('ingest-result').getByRole('link').click();
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    // OCR runs as a background job: reload the review page until its result is there.
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      await page.goto(`${server.base}/ocr/${id}`);
+      await page.getByText('识别文本（可修改）').or(page.getByText('还没有 OCR 结果')).first().waitFor();
+      if (await page.getByText('识别文本（可修改）').isVisible()) break;
+      if (Date.now() > deadline) throw new Error('no OCR result within 5 minutes');
+      await page.waitForTimeout(2000);
+    }
+    const lines = await page
+      .locator('input[aria-label^="第 "]')
+      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).join(''));
+    assert.match(lines, /行政许可/);
+    await page.getByText('印章 1').waitFor();
+    assert.ok((await page.locator('svg rect').count()) > 3, 'lines and the seal are drawn on the image');
     await context.close();
   });
 

@@ -3,6 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { CONTRACT_FONT, CONTRACT_TEXT } from '../../src/modules/ocr/ocr.contract.ts';
+import { renderPage } from '../../src/modules/ocr/testing/render.ts';
 import { apiAs, launchBrowser, newPage, signInUi, startServer } from './harness.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -152,6 +154,27 @@ try {
   await page.goto(`${server.base}/filing`);
   await page.locator('.ant-table-row').first().waitFor();
   await shot(page, '07-filing');
+  // A scanned page with a seal, recognised in the background, on the review page.
+  const scan = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, seals: 1 });
+  await page.goto(`${server.base}/ingest`);
+  await page
+    .locator('input[type=file]')
+    .setInputFiles({ name: '行政许可批复扫描件.png', mimeType: 'image/png', buffer: scan.image });
+  await page.getByRole('button', { name: '开始上传' }).click();
+  await page.getByTestId('ingest-result').getByRole('link').click();
+  const scanId = new URL(page.url()).pathname.split('/').pop()!;
+  for (let i = 0; i < 150; i++) {
+    await page.goto(`${server.base}/ocr/${scanId}`);
+    await page.getByText('识别文本（可修改）').or(page.getByText('还没有 OCR 结果')).first().waitFor();
+    if (await page.getByText('识别文本（可修改）').isVisible()) break;
+    await page.waitForTimeout(2000);
+  }
+  await shot(page, '09-ocr-review');
+  // The same home page in the second language.
+  await page.getByText('EN', { exact: true }).click();
+  await page.goto(`${server.base}/`);
+  await page.getByText('Recent records').waitFor();
+  await shot(page, '10-home-english');
   await context.close();
 } finally {
   await browser.close();

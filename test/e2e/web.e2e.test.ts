@@ -135,9 +135,8 @@ describe('web workbench', () => {
       if (Date.now() > deadline) throw new Error('no OCR result within 5 minutes');
       await page.waitForTimeout(2000);
     }
-    const lines = await page
-      .locator('input[aria-label^="第 "]')
-      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).join(''));
+    const inputs = await page.locator('input[aria-label^="第 "]').all();
+    const lines = (await Promise.all(inputs.map((i) => i.inputValue()))).join('');
     assert.match(lines, /行政许可/);
     await page.getByText('印章 1').waitFor();
     assert.ok((await page.locator('svg rect').count()) > 3, 'lines and the seal are drawn on the image');

@@ -97,11 +97,14 @@ export const configSchema = z
     // Encryption at rest (docs/SECURITY-KEYS.md). Secrets never come from here but from the
     // environment only: DANGAN_MASTER_KEY or DANGAN_MASTER_PASSPHRASE, DANGAN_PKCS11_PIN.
     encryption: z
+      .object({
         enabled: z.boolean().default(true),
         cipher: z.enum(['aes-256-gcm', 'sm4-gcm']).default('aes-256-gcm'),
         keyStore: z.enum(['file', 'pkcs11']).default('file'),
         pkcs11Library: z.string().min(1).optional(),
         pkcs11Token: z.string().min(1).optional(),
+      })
+      .strict()
       .default({ enabled: true, cipher: 'aes-256-gcm', keyStore: 'file' }),
     secrecyLevels: z
       .array(secrecyLevel)

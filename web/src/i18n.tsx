@@ -51,6 +51,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       <ConfigProvider
         locale={current === 'en' ? enUS : zhCN}
         theme={{ token: { colorPrimary: '#a8071a', borderRadius: 4 } }}
+        button={{ autoInsertSpace: false }}
       >
         {children}
       </ConfigProvider>

@@ -1,6 +1,6 @@
 /** The typed API client: paths and bodies come from schema.d.ts, generated from the OpenAPI document. */
 import createClient, { type Middleware } from 'openapi-fetch';
-import { currentLocale } from '../i18n';
+import { currentLocale, tr } from '../i18n';
 import { authHeaders, clearToken } from './auth';
 import type { paths } from './schema';
 
@@ -109,7 +109,14 @@ export function uploadFile(
       if (xhr.status === 401) clearToken();
       resolve({ status: xhr.status, body });
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network', '上传中断：无法连接服务器。'));
+    xhr.onerror = () =>
+      reject(
+        new ApiError(
+          0,
+          'network',
+          tr('上传中断：无法连接服务器。', 'Upload interrupted: the server cannot be reached.'),
+        ),
+      );
     options.signal?.addEventListener('abort', () => xhr.abort());
     const form = new FormData();
     // The server reads the metadata field before the file, so it must come first.

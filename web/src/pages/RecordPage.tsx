@@ -43,7 +43,17 @@ const ROLES: Record<string, [string, string]> = {
 
 export default function RecordPage() {
   const { id = '' } = useParams();
-  const state = useAsync(() => call(api.GET('/api/v1/records/{id}', { params: { path: { id } } })), [id]);
+  const state = useAsync(async () => {
+    const [record, categories] = await Promise.all([
+      call(api.GET('/api/v1/records/{id}', { params: { path: { id } } })),
+      call(api.GET('/api/v1/categories')),
+    ]);
+    const fields = categories.items.find((c) => c.code === record.category)?.extraFields ?? [];
+    return {
+      ...record,
+      fieldNames: Object.fromEntries(fields.map((f) => [f.name, [f.zh, f.en] as [string, string]])),
+    };
+  }, [id]);
   return (
     <AsyncView state={state}>
       {(record) => <RecordDetail record={record} onChange={state.reload} />}
@@ -51,7 +61,13 @@ export default function RecordPage() {
   );
 }
 
-function RecordDetail({ record, onChange }: { record: RecordView; onChange: () => void }) {
+function RecordDetail({
+  record,
+  onChange,
+}: {
+  record: RecordView & { fieldNames: Record<string, [string, string]> };
+  onChange: () => void;
+}) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const { user } = useSession();
@@ -152,7 +168,7 @@ function RecordDetail({ record, onChange }: { record: RecordView; onChange: () =
                 {record.keywords.length ? record.keywords.map((k) => <Tag key={k}>{k}</Tag>) : '—'}
               </Descriptions.Item>
               {Object.entries(record.extra).map(([k, v]) => (
-                <Descriptions.Item key={k} label={k}>
+                <Descriptions.Item key={k} label={record.fieldNames[k] ? t(...record.fieldNames[k]) : k}>
                   {String(v)}
                 </Descriptions.Item>
               ))}
@@ -273,9 +289,7 @@ function History({ id, version }: { id: string; version: number }) {
               color: e.outcome === 'ok' ? (e.action === 'record.file' ? 'green' : 'blue') : 'red',
               content: (
                 <div>
-                  <Typography.Text strong>
-                    {label(ACTIONS, e.action)}
-                  </Typography.Text>{' '}
+                  <Typography.Text strong>{label(ACTIONS, e.action)}</Typography.Text>{' '}
                   <Typography.Text type="secondary">{e.actor}</Typography.Text>
                   <div style={{ fontSize: 12, color: '#888' }}>{formatTime(e.at)}</div>
                 </div>

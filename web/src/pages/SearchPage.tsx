@@ -26,6 +26,7 @@ import type { SearchHit, SearchQuery, SearchResult } from '../api/types';
 import { EmptyState, ErrorState, Loading, useAsync } from '../components/async';
 import { snippetParts } from '../components/format';
 import { RelatedPanel } from '../components/RelatedPanel';
+import { RETENTION } from '../components/records';
 import { useI18n } from '../i18n';
 
 const FACET_NAMES: Record<keyof SearchResult['facets'], [string, string]> = {
@@ -224,14 +225,23 @@ function Snippet({ text }: { text: string }) {
   );
 }
 
-/** The words the engine matched when the query had none exactly: what the user probably meant. */
+/**
+ * What the user probably meant when nothing matched exactly: the first run of marked words in the
+ * best snippets, with gaps of one or two characters inside it filled ("施工" "许" "可证" → 施工许可证).
+ */
 function suggestedTerms(hits: SearchHit[]): string | null {
   for (const hit of hits.slice(0, 3)) {
-    const marked = snippetParts(hit.snippet)
-      .filter((p) => p.hit)
-      .map((p) => p.text.trim());
-    const unique = [...new Set(marked.filter(Boolean))];
-    if (unique.length > 0) return unique.slice(0, 3).join(' ');
+    const parts = snippetParts(hit.snippet);
+    const first = parts.findIndex((p) => p.hit);
+    if (first < 0) continue;
+    let run = parts[first]!.text;
+    for (let i = first + 1; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (part.hit) run += part.text;
+      else if (part.text.length <= 2 && parts[i + 1]?.hit && !/\s/.test(part.text)) run += part.text;
+      else break;
+    }
+    if (run.trim()) return run.trim();
   }
   return hits[0]?.title ?? null;
 }
@@ -271,7 +281,7 @@ function Facets({
                   onChange={(checked) => onChange(f, checked ? v.value : null)}
                   style={{ marginBottom: 4 }}
                 >
-                  {v.label ?? v.value} ({v.count})
+                  {facetLabel(f, v.value, v.label, t)} ({v.count})
                 </Tag.CheckableTag>
               ))}
             </Card>
@@ -279,4 +289,20 @@ function Facets({
         })}
     </div>
   );
+}
+
+const LEVEL_NAMES: Record<string, [string, string]> = {
+  public: ['公开', 'Public'],
+  internal: ['内部', 'Internal'],
+  sensitive: ['敏感', 'Sensitive'],
+};
+
+function facetLabel(
+  facet: string,
+  value: string,
+  label: string | undefined,
+  t: (zh: string, en: string) => string,
+): string {
+  const known = facet === 'level' ? LEVEL_NAMES[value] : facet === 'retention' ? RETENTION[value] : undefined;
+  return known ? t(...known) : (label ?? value);
 }

@@ -1,0 +1,217 @@
+/**
+ * The workbench in a real browser against a real `dangan serve` on the embedded database: the
+ * administrator's first sign-in and a new colleague made in the UI; an archivist uploads, files and
+ * finds records (with a typo) and opens the approval chain; a reader without clearance sees neither
+ * the record nor its title. Runs with `npm run test:e2e` (Debian's Chromium; fails without it).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { CONTRACT_FONT, CONTRACT_TEXT } from '../../src/modules/ocr/ocr.contract.ts';
+import { renderPage } from '../../src/modules/ocr/testing/render.ts';
+import { apiAs, launchBrowser, newPage, signInUi, startServer, type Server } from './harness.ts';
+
+const PROJECT = '2024-150102-47-01-000777';
+const PLANNING = '某住宅小区建设工程规划许可证';
+const WORKS = '某住宅小区建筑工程施工许可证';
+
+describe('web workbench', () => {
+  let server: Server;
+  let browser: Browser;
+  let adminPassword = '';
+  let archivistPassword = '';
+  let worksId = '';
+  let worksArchiveNo = '';
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Picks an option of an Ant Design select found by its form label. */
+  async function choose(page: Page, label: string, option: string) {
+    await page.getByLabel(label, { exact: true }).click();
+    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  }
+
+  it('makes the first administrator change the one-time password, then shows a content-free home', async () => {
+    const { page, context } = await newPage(browser);
+    adminPassword = await signInUi(page, server.base, 'admin', server.adminPassword);
+    assert.notEqual(adminPassword, server.adminPassword);
+    await page.getByText('不能查看档案内容').waitFor();
+    await page.getByText('存储与任务').waitFor();
+    await context.close();
+  });
+
+  it('lets the administrator create an archivist, who gets a one-time password', async () => {
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'admin', adminPassword);
+    await page.getByRole('menuitem', { name: '系统管理' }).click();
+    await page.getByRole('button', { name: '新建用户' }).click();
+    await page.getByLabel('用户名', { exact: true }).fill('lijuan');
+    await page.getByLabel('姓名').fill('李娟');
+    await choose(page, '角色', '档案管理员');
+    await page.keyboard.press('Escape');
+    await choose(page, '密级许可', '敏感');
+    await page.getByRole('button', { name: '创建' }).click();
+    const oneTime = (await page.getByTestId('one-time-password').innerText()).trim();
+    assert.match(oneTime, /^\S{12,}$/);
+    await context.close();
+    const second = await newPage(browser);
+    archivistPassword = await signInUi(second.page, server.base, 'lijuan', oneTime);
+    await second.page.getByTestId('current-user').getByText('李娟').waitFor();
+    await second.context.close();
+  });
+
+  it('uploads two files of one project with batch metadata and shows each result', async () => {
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'lijuan', archivistPassword);
+    for (const [title, level] of [
+      [PLANNING, '公开'],
+      [WORKS, '内部'],
+    ] as const) {
+      await page.goto(`${server.base}/ingest`);
+      await choose(page, '门类', 'SP 审批业务');
+      await choose(page, '密级', level);
+      await choose(page, '保管期限', '定期30年');
+      await page.getByLabel('年度', { exact: true }).fill('2024');
+      await page.getByLabel('项目代码').fill(PROJECT);
+      await page.locator('input[type=file]').setInputFiles({
+        name: `${title}.txt`,
+        mimeType: 'text/plain',
+        buffer: Buffer.from(`${title}。经审查，符合有关规定，准予核发。\n`),
+      });
+      await page.getByRole('button', { name: '开始上传' }).click();
+      await page.getByTestId('ingest-result').getByText('已入库').waitFor();
+      if (title === WORKS) {
+        await page.getByTestId('ingest-result').getByRole('link').click();
+        await page.getByRole('heading', { name: WORKS }).waitFor();
+        worksId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+      }
+    }
+    await context.close();
+    assert.match(worksId, /^[0-9a-f-]{36}$/);
+  });
+
+  it('shows a refused file with the server’s message in Chinese', async () => {
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'lijuan', archivistPassword);
+    await page.goto(`${server.base}/ingest`);
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'program.exe',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0xff, 0xff]),
+    });
+    await page.getByRole('button', { name: '开始上传' }).click();
+    await page.getByText('被拒绝').waitFor();
+    const row = page.locator('tr', { hasText: 'program.exe' });
+    assert.match(await row.innerText(), /[\u4e00-\u9fff]{4,}/, 'a Chinese reason is shown');
+    await context.close();
+  });
+
+  it('recognises an uploaded scan and shows its text, seal and lines for review', async () => {
+    const scan = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, seals: 1 });
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'lijuan', archivistPassword);
+    await page.goto(`${server.base}/ingest`);
+    await page.locator('input[type=file]').setInputFiles({
+      name: '行政许可批复扫描件.png',
+      mimeType: 'image/png',
+      buffer: scan.image,
+    });
+    await page.getByRole('button', { name: '开始上传' }).click();
+    await page.getByTestId('ingest-result').getByRole('link').click();
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    // OCR runs as a background job: reload the review page until its result is there.
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      await page.goto(`${server.base}/ocr/${id}`);
+      await page.getByText('识别文本（可修改）').or(page.getByText('还没有 OCR 结果')).first().waitFor();
+      if (await page.getByText('识别文本（可修改）').isVisible()) break;
+      if (Date.now() > deadline) throw new Error('no OCR result within 5 minutes');
+      await page.waitForTimeout(2000);
+    }
+    const inputs = await page.locator('input[aria-label^="第 "]').all();
+    const lines = (await Promise.all(inputs.map((i) => i.inputValue()))).join('');
+    assert.match(lines, /行政许可/);
+    await page.getByText('印章 1').waitFor();
+    assert.ok((await page.locator('svg rect').count()) > 3, 'lines and the seal are drawn on the image');
+    await context.close();
+  });
+
+  it('files a record from its page and shows the archive number (档号)', async () => {
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'lijuan', archivistPassword);
+    await page.goto(`${server.base}/records/${worksId}`);
+    await page.getByRole('button', { name: '归档（分配档号）' }).click();
+    const archiveNo = page.getByTestId('archive-no');
+    await archiveNo.waitFor();
+    worksArchiveNo = (await archiveNo.innerText()).trim();
+    assert.match(worksArchiveNo, /-SP·2024-D30-.+-0001$/);
+    await page.getByRole('tab', { name: '历史' }).click();
+    await page.getByText('归档', { exact: true }).first().waitFor();
+    await context.close();
+  });
+
+  it('finds the record with a typo, offers 您要找的是…, and opens its approval chain', async () => {
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'lijuan', archivistPassword);
+    // The index is updated by a background job: wait until the record is searchable.
+    await waitForHit(page, `${server.base}/search?q=${encodeURIComponent('施工许可证')}`, WORKS);
+    await page.goto(`${server.base}/search`);
+    await page.getByRole('searchbox').fill('住宅小区施工需可证');
+    const hit = page.locator('.ant-list-item', { hasText: WORKS });
+    await hit.waitFor();
+    await page.getByTestId('did-you-mean').waitFor();
+    assert.match(await hit.innerText(), new RegExp(worksArchiveNo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await hit.getByRole('button', { name: '关联档案' }).click();
+    const panel = page.getByTestId('related-panel');
+    await panel.getByText('审批链：建设项目审批').waitFor();
+    await panel.getByRole('link', { name: PLANNING }).waitFor();
+    assert.match(await panel.innerText(), /上游/);
+    await context.close();
+  });
+
+  it('shows a reader without clearance neither the internal record nor its title', async () => {
+    const admin = await apiAs(server.base, 'admin', adminPassword);
+    const orgs = (await admin('GET', '/api/v1/organisations')).json as { items: { code: string }[] };
+    const created = await admin('POST', '/api/v1/users', {
+      username: 'zhaomin',
+      displayName: '赵敏',
+      organisation: orgs.items[0]!.code,
+      roles: ['reader'],
+      clearance: 'public',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const { oneTimePassword } = created.json as { oneTimePassword: string };
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'zhaomin', oneTimePassword);
+    await waitForHit(page, `${server.base}/search?q=${encodeURIComponent('住宅小区许可证')}`, PLANNING);
+    const body = await page.locator('main, .ant-layout-content').first().innerText();
+    assert.ok(!body.includes(WORKS), 'the internal record’s title is not shown');
+    assert.ok(!body.includes(worksArchiveNo), 'nor its archive number');
+    await page.goto(`${server.base}/search?q=${encodeURIComponent(worksArchiveNo)}`);
+    await page.getByTestId('search-total').waitFor();
+    assert.ok(!(await page.content()).includes(WORKS));
+    await page.goto(`${server.base}/records/${worksId}`);
+    await page.getByText('未找到').waitFor();
+    assert.ok(!(await page.content()).includes(WORKS));
+    await context.close();
+  });
+});
+
+/** Reloads a search until the expected title is among the hits (the index lags ingest by a job). */
+async function waitForHit(page: Page, url: string, title: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    await page.goto(url);
+    await page.getByTestId('search-total').waitFor();
+    if ((await page.locator('.ant-list-item', { hasText: title }).count()) > 0) return;
+    if (Date.now() > deadline) throw new Error(`“${title}” never appeared in ${url}`);
+    await page.waitForTimeout(1000);
+  }
+}

@@ -1,6 +1,121 @@
 // 由 scripts/web-api.ts 从 OpenAPI 文档生成，请勿手改 / generated from the OpenAPI document by
 // scripts/web-api.ts (npm run web:api); do not edit by hand.
 export interface paths {
+  '/api/v1/access/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 角色及其权限（三员分立：系统管理员、安全保密管理员、安全审计员各自独立） */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actions: string[];
+                duty: boolean;
+                en: string;
+                /** @enum {string} */
+                role: 'admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader';
+                zh: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 审计日志查询与导出（安全审计员）：format=csv 或 jsonl 时导出全部匹配条目 / search or export the audit trail */
+    get: {
+      parameters: {
+        query?: {
+          /** @description 操作，如 record.view；record.* 为前缀匹配 */
+          action?: string;
+          /** @description 操作人，如 user:zhangsan；结尾 * 为前缀匹配 */
+          actor?: string;
+          cursor?: string;
+          format?: 'json' | 'csv' | 'jsonl';
+          /** @description 起始时间（含），ISO 8601 */
+          from?: string;
+          ip?: string;
+          limit?: number;
+          /** @description ok | denied | failed */
+          outcome?: string;
+          /** @description 在详情中查找的文字 */
+          q?: string;
+          /** @description 档案 id */
+          record?: string;
+          /** @description 截止时间（不含），ISO 8601 */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                action: string;
+                actor: string;
+                at: string;
+                details: {
+                  [key: string]: unknown;
+                };
+                id: string;
+                ip: string | null;
+                ledgerSeq: string | null;
+                outcome: string;
+                recordId: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/login': {
     parameters: {
       query?: never;
@@ -10,7 +125,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** 登录：成功后设置会话 Cookie，并返回会话令牌 */
+    /** 登录：成功后设置会话 Cookie（HttpOnly）与 CSRF Cookie，并返回会话令牌；启用动态口令的账户须带 otp */
     post: {
       parameters: {
         query?: never;
@@ -21,6 +136,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description 验证器中的 6 位动态口令（RFC 6238） */
+            otp?: string;
             password: string;
             username: string;
           };
@@ -34,6 +151,7 @@ export interface paths {
           };
           content: {
             'application/json': {
+              csrfToken: string;
               expiresAt: string;
               token: string;
               user: {
@@ -45,7 +163,8 @@ export interface paths {
                 lastLoginAt: string | null;
                 mustChangePassword: boolean;
                 organisationId: string;
-                roles: ('admin' | 'archivist' | 'officer' | 'reader')[];
+                roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+                totpEnabled: boolean;
                 username: string;
               };
             };
@@ -68,7 +187,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** 退出登录 */
+    /** 退出登录（注销当前会话） */
     post: {
       parameters: {
         query?: never;
@@ -117,8 +236,12 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description 本人角色授予的操作，供界面决定显示哪些功能 */
+              actions: string[];
               clearance: string;
               createdAt: string;
+              /** @description 使用会话 Cookie 时，写操作须在 X-CSRF-Token 头中带上它 */
+              csrfToken?: string;
               disabled: boolean;
               displayName: string;
               id: string;
@@ -126,7 +249,8 @@ export interface paths {
               mustChangePassword: boolean;
               organisationId: string;
               organisationName: string;
-              roles: ('admin' | 'archivist' | 'officer' | 'reader')[];
+              roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+              totpEnabled: boolean;
               username: string;
             };
           };
@@ -182,6 +306,95 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 本人在用的会话和 API 令牌 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                current: boolean;
+                expiresAt: string | null;
+                id: string;
+                ip: string | null;
+                /** @enum {string} */
+                kind: 'session' | 'token';
+                lastUsedAt: string | null;
+                name: string | null;
+                userAgent: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** 注销本人的一个会话或令牌（id 为 all 时注销全部） */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              revoked: number;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/tokens': {
     parameters: {
       query?: never;
@@ -218,6 +431,132 @@ export interface paths {
               expiresAt: string | null;
               id: string;
               token: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/totp/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 停用第二因素（须密码与当前动态口令） */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/totp/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 以验证器中的第一个动态口令确认并启用第二因素 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/totp/setup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 设置动态口令（第二因素）：须输入密码，返回密钥与 otpauth:// 地址（供验证器扫码） */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              secret: string;
+              uri: string;
             };
           };
         };
@@ -361,6 +700,226 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/classify/models': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 分类模型版本及其评估指标 / model versions with their evaluation figures */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              bytes: number;
+              createdAt: string;
+              createdBy: string;
+              eval: {
+                accuracy: number;
+                macroF1: number;
+                size: number;
+              } | null;
+              labels: string[];
+              trainingSize: number;
+              version: number;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/classify/models/{version}/activate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 启用某一模型版本（回滚）/ make a version active (rollback) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          version: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/classify/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 待复核的分类建议（低于置信度阈值）/ the review queue */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                archiveNo: string | null;
+                classId: string | null;
+                /** @description 校准后的置信度 0–1 */
+                confidence: number | null;
+                createdAt: string;
+                fields: {
+                  confidence: number;
+                  end: number;
+                  /**
+                   * @description 字段：文号、题名、责任者、成文日期、信用代码…
+                   * @enum {string}
+                   */
+                  field:
+                    | 'docNumber'
+                    | 'title'
+                    | 'issuer'
+                    | 'documentDate'
+                    | 'date'
+                    | 'recipients'
+                    | 'secrecyMark'
+                    | 'retentionMark'
+                    | 'creditCode'
+                    | 'projectCode'
+                    | 'residentId'
+                    | 'permitNumber'
+                    | 'phone'
+                    | 'amount'
+                    | 'address';
+                  raw?: string;
+                  /** @description 在文本中的起始位置（UTF-16） */
+                  start: number;
+                  /** @description 校验位、日期等检查是否通过 */
+                  valid: boolean;
+                  /** @description 规范化的值（身份证号已脱敏） */
+                  value: string;
+                }[];
+                /** @description 建议的分类（类目路径） */
+                label: string | null;
+                modelVersion: number | null;
+                organisationId: string | null;
+                recordId: string;
+                /** @description 建议保管期限 */
+                retentionCode: string | null;
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                /** @enum {string} */
+                status: 'review' | 'accepted' | 'confirmed' | 'corrected' | 'fields_only';
+                title: string;
+                /** @description 备选分类 */
+                top: {
+                  confidence: number;
+                  label: string;
+                }[];
+                year: number | null;
+              }[];
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/classify/train': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 用档案库重新训练分类模型（后台任务）/ retrain from the archive in the background */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              jobId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/fonds': {
     parameters: {
       query?: never;
@@ -429,6 +988,159 @@ export interface paths {
               id: string;
               name: string;
               organisationId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 密钥状态：各密级的密钥加密密钥版本与数据密钥数 / key status by secrecy level */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              blobs: {
+                clear: number;
+                destroyed: number;
+                sealed: number;
+              };
+              cipher: string;
+              levels: {
+                createdAt: string;
+                dataKeys: number;
+                keyRef: string;
+                level: string;
+                /** @enum {string} */
+                state: 'active' | 'retired' | 'destroyed';
+                store: string;
+                version: number;
+              }[];
+              /** @description 新存文件是否加密 / whether new files are encrypted */
+              sealing: boolean;
+              /** @description 密钥库 file 或 pkcs11 */
+              store: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 轮换密钥加密密钥并重新封装数据密钥（不重新加密文件） / rotate KEKs, rewrap data keys */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            level?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              destroyedKeys: string[];
+              fromVersion: number | null;
+              level: string;
+              rewrapped: number;
+              toVersion: number;
+            }[];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/shred': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 密码学销毁：销毁档案内容的数据密钥，内容永久不可恢复 / crypto-shred a record */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 档案 id 或档号 */
+            record: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              destroyed: string[];
+              recordId: string;
+              removedClear: string[];
+              shared: string[];
             };
           };
         };
@@ -1462,6 +2174,201 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/records/{id}/suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 档案的著录建议与分类建议 / extracted fields and classification of a record */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description 档案 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archiveNo: string | null;
+              classId: string | null;
+              /** @description 校准后的置信度 0–1 */
+              confidence: number | null;
+              createdAt: string;
+              fields: {
+                confidence: number;
+                end: number;
+                /**
+                 * @description 字段：文号、题名、责任者、成文日期、信用代码…
+                 * @enum {string}
+                 */
+                field:
+                  | 'docNumber'
+                  | 'title'
+                  | 'issuer'
+                  | 'documentDate'
+                  | 'date'
+                  | 'recipients'
+                  | 'secrecyMark'
+                  | 'retentionMark'
+                  | 'creditCode'
+                  | 'projectCode'
+                  | 'residentId'
+                  | 'permitNumber'
+                  | 'phone'
+                  | 'amount'
+                  | 'address';
+                raw?: string;
+                /** @description 在文本中的起始位置（UTF-16） */
+                start: number;
+                /** @description 校验位、日期等检查是否通过 */
+                valid: boolean;
+                /** @description 规范化的值（身份证号已脱敏） */
+                value: string;
+              }[];
+              /** @description 建议的分类（类目路径） */
+              label: string | null;
+              modelVersion: number | null;
+              organisationId: string | null;
+              recordId: string;
+              /** @description 建议保管期限 */
+              retentionCode: string | null;
+              reviewedAt: string | null;
+              reviewedBy: string | null;
+              /** @enum {string} */
+              status: 'review' | 'accepted' | 'confirmed' | 'corrected' | 'fields_only';
+              title: string;
+              /** @description 备选分类 */
+              top: {
+                confidence: number;
+                label: string;
+              }[];
+              year: number | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{id}/suggestions/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 确认或更正分类（记为训练样本）/ confirm or correct the class (kept as a training example) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description 档案 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 更正后的分类；省略则确认建议 */
+            label?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archiveNo: string | null;
+              classId: string | null;
+              /** @description 校准后的置信度 0–1 */
+              confidence: number | null;
+              createdAt: string;
+              fields: {
+                confidence: number;
+                end: number;
+                /**
+                 * @description 字段：文号、题名、责任者、成文日期、信用代码…
+                 * @enum {string}
+                 */
+                field:
+                  | 'docNumber'
+                  | 'title'
+                  | 'issuer'
+                  | 'documentDate'
+                  | 'date'
+                  | 'recipients'
+                  | 'secrecyMark'
+                  | 'retentionMark'
+                  | 'creditCode'
+                  | 'projectCode'
+                  | 'residentId'
+                  | 'permitNumber'
+                  | 'phone'
+                  | 'amount'
+                  | 'address';
+                raw?: string;
+                /** @description 在文本中的起始位置（UTF-16） */
+                start: number;
+                /** @description 校验位、日期等检查是否通过 */
+                valid: boolean;
+                /** @description 规范化的值（身份证号已脱敏） */
+                value: string;
+              }[];
+              /** @description 建议的分类（类目路径） */
+              label: string | null;
+              modelVersion: number | null;
+              organisationId: string | null;
+              recordId: string;
+              /** @description 建议保管期限 */
+              retentionCode: string | null;
+              reviewedAt: string | null;
+              reviewedBy: string | null;
+              /** @enum {string} */
+              status: 'review' | 'accepted' | 'confirmed' | 'corrected' | 'fields_only';
+              title: string;
+              /** @description 备选分类 */
+              top: {
+                confidence: number;
+                label: string;
+              }[];
+              year: number | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/search': {
     parameters: {
       query?: never;
@@ -1572,6 +2479,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/shares': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 跨机构授权列表（安全保密管理员、系统管理员可查看） */
+    get: {
+      parameters: {
+        query?: {
+          history?: 'true' | 'false';
+          username?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                expiresAt: string | null;
+                grantedBy: string;
+                id: string;
+                organisationCode: string;
+                organisationId: string;
+                organisationName: string;
+                reason: string | null;
+                revokedAt: string | null;
+                username: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** 将某机构（含下级）的档案授权给用户查阅，仍受其密级限制（安全保密管理员） */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            days?: number;
+            organisation: string;
+            reason?: string;
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              expiresAt: string | null;
+              grantedBy: string;
+              id: string;
+              organisationCode: string;
+              organisationId: string;
+              organisationName: string;
+              reason: string | null;
+              revokedAt: string | null;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/shares/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** 撤销跨机构授权（安全保密管理员） */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/system/status': {
     parameters: {
       query?: never;
@@ -1657,7 +2692,8 @@ export interface paths {
                 lastLoginAt: string | null;
                 mustChangePassword: boolean;
                 organisationId: string;
-                roles: ('admin' | 'archivist' | 'officer' | 'reader')[];
+                roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+                totpEnabled: boolean;
                 username: string;
               }[];
             };
@@ -1680,7 +2716,7 @@ export interface paths {
             clearance: string;
             displayName?: string;
             organisation: string;
-            roles: ('admin' | 'archivist' | 'officer' | 'reader')[];
+            roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
             username: string;
           };
         };
@@ -1703,7 +2739,8 @@ export interface paths {
                 lastLoginAt: string | null;
                 mustChangePassword: boolean;
                 organisationId: string;
-                roles: ('admin' | 'archivist' | 'officer' | 'reader')[];
+                roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+                totpEnabled: boolean;
                 username: string;
               };
             };
@@ -1711,6 +2748,174 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{username}/clearance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 设置用户可查阅的最高密级（安全保密管理员） */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          username: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            clearance: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clearance: string;
+              createdAt: string;
+              disabled: boolean;
+              displayName: string;
+              id: string;
+              lastLoginAt: string | null;
+              mustChangePassword: boolean;
+              organisationId: string;
+              roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+              totpEnabled: boolean;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{username}/disabled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 停用或启用账户；停用立即注销其全部会话和令牌（系统管理员） */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          username: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            disabled: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clearance: string;
+              createdAt: string;
+              disabled: boolean;
+              displayName: string;
+              id: string;
+              lastLoginAt: string | null;
+              mustChangePassword: boolean;
+              organisationId: string;
+              roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+              totpEnabled: boolean;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{username}/organisation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 调整用户所属机构，即其本机构查阅范围（系统管理员） */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          username: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            organisation: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clearance: string;
+              createdAt: string;
+              disabled: boolean;
+              displayName: string;
+              id: string;
+              lastLoginAt: string | null;
+              mustChangePassword: boolean;
+              organisationId: string;
+              roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+              totpEnabled: boolean;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1752,6 +2957,154 @@ export interface paths {
       };
     };
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{username}/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 设置用户角色（系统管理员；三员角色不得与其他角色兼任） */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          username: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            roles: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clearance: string;
+              createdAt: string;
+              disabled: boolean;
+              displayName: string;
+              id: string;
+              lastLoginAt: string | null;
+              mustChangePassword: boolean;
+              organisationId: string;
+              roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
+              totpEnabled: boolean;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{username}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 某用户在用的会话和令牌（系统管理员、安全保密管理员） */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          username: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                current: boolean;
+                expiresAt: string | null;
+                id: string;
+                ip: string | null;
+                /** @enum {string} */
+                kind: 'session' | 'token';
+                lastUsedAt: string | null;
+                name: string | null;
+                userAgent: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{username}/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** 注销某用户的一个会话或令牌，id 为 all 时全部注销（系统管理员、安全保密管理员） */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          username: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              revoked: number;
+            };
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;

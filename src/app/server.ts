@@ -46,8 +46,9 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
     if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), public: true };
   });
 
-  // Security headers (OWASP secure headers): no framing, no MIME sniffing, strict referrer, a
-  // content security policy that allows only our own scripts; HSTS is left to the TLS proxy.
+  // Security headers (OWASP secure headers) for the API and the web UI alike: no framing, no MIME
+  // sniffing, strict referrer, a content security policy that allows only our own scripts (Ant Design
+  // writes its styles at run time, hence inline styles); HSTS is left to the TLS proxy.
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -55,6 +56,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
+        // the web UI's viewer shows a downloaded PDF or image from a blob: URL in a frame
+        frameSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

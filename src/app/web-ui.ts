@@ -12,16 +12,7 @@ import { homePage } from './home-page.ts';
 
 export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
 
-// Ant Design writes its styles at run time (CSS-in-JS), hence 'unsafe-inline' for styles only;
-// blob: is for the in-browser viewer of downloaded files.
-const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-    "frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-};
+// Security headers for the pages (CSP, framing, referrer) come from @fastify/helmet in server.ts.
 
 /** Paths that belong to the server, never to the single-page app. */
 function isServerPath(url: string): boolean {
@@ -38,17 +29,13 @@ export async function registerWebUi(app: FastifyInstance, dist = WEB_DIST): Prom
   if (!existsSync(indexFile)) {
     // Not built (a checkout without `npm run build:web`): say so instead of a blank page.
     app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(homePage()),
+      reply.type('text/html; charset=utf-8').send(homePage()),
     );
     return { fallback: () => false };
   }
   const index = readFileSync(indexFile);
   const sendIndex = (reply: FastifyReply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .headers(PAGE_HEADERS)
-      .send(index);
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
   await app.register(async (scope) => {
     // The UI's files hold no archive data: reachable before signing in.
     scope.addHook('onRoute', (route) => {

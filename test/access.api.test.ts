@@ -147,6 +147,22 @@ describe('access administration', () => {
     assert.equal((await call('GET', '/records', xcOfficer)).statusCode, 401, 'old sessions stay revoked');
   });
 
+  it('refuses a NUL character in any parameter with a clear error, never a server fault', async () => {
+    for (const url of [
+      '/records/%00',
+      '/records?organisation=a%00b',
+      '/search?q=a%00b',
+      '/shares?username=%00',
+    ]) {
+      const res = await call('GET', url, hmReader);
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      assert.equal(code(res), 'request.invalid');
+    }
+    const body = await call('PUT', '/users/hm-reader/clearance', security, { clearance: 'pub\u0000lic' });
+    assert.equal(body.statusCode, 400);
+    assert.match(body.json<{ error: { message: string } }>().error.message, /NUL/);
+  });
+
   it('records every permission change as an audit event', async () => {
     const { rows } = await ctx.services.db.query<{ action: string }>(
       `SELECT DISTINCT action FROM events WHERE action LIKE 'access.%' OR action LIKE 'user.%'`,

@@ -1,6 +1,7 @@
 /** The audit trail for the auditor (安全审计员): search, paging, CSV/JSONL export, and the ledger behind it. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { recordEvent } from '../src/modules/events/events.ts';
 import { createSignedInUser, createTestContext, signIn, uploadRecord, type TestContext } from './helpers.ts';
 
 interface Entry {
@@ -121,6 +122,20 @@ describe('audit trail', () => {
     const exported = await items('action=audit.export');
     assert.equal(exported.items.length, 2);
     assert.equal((await get('/audit?format=csv', archivist)).statusCode, 403);
+  });
+
+  it('keeps an entry whose details carry a NUL character, and answers NUL metadata with a clear error', async () => {
+    await recordEvent(ctx.services.db, ctx.services.local, 'test.nul', { note: 'a\u0000b' });
+    const [entry] = (await items('action=test.nul')).items;
+    assert.equal(entry!.details['note'], 'a\uFFFDb');
+    const res = await uploadRecord(
+      ctx.app,
+      archivist,
+      { name: 'n.txt', content: 'x\n' },
+      { title: 'a\u0000b' },
+    );
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json<{ error: { code: string } }>().error.code, 'request.invalid');
   });
 
   it('puts audit entries into the tamper-evident ledger', async () => {

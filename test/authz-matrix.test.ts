@@ -277,6 +277,8 @@ describe('authorisation matrix', () => {
       '<script>alert(1)</script>',
       'A001-SP·2024-D30-HM-9999',
       '%00',
+      '\u0000',
+      'x\u0000y',
     ];
     for (const p of world.principals.filter((q) =>
       ['m-arch-root', 'm-read-xc1', 'm-off-xc'].includes(q.username),

@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { Database } from '../db/database.port.ts';
+import { DatabaseError, type Database } from '../db/database.port.ts';
 import type { Actor } from '../modules/access/access.policy.ts';
 import { authenticate, requirePasswordChanged, type UserRow } from '../modules/users/users.usecases.ts';
 import { unauthenticated } from '../modules/users/users.errors.ts';
@@ -132,6 +132,31 @@ export function installAuth(
   });
 }
 
+/** The first NUL character in a request value, as a dotted field name, or null. */
+function nulField(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? path : null;
+  if (depth > 20 || value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = key.includes('\0') ? path : nulField(inner, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL (U+0000): a value carrying one would fail deep in a query. Refuse
+ * it at the door, naming the field, before any route sees it.
+ */
+export function installInputGuards(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const field =
+      nulField(request.params, 'params') ??
+      nulField(request.query, 'querystring') ??
+      nulField(request.body, 'body');
+    if (field) throw requestInvalid({ field, reason: '不能包含 NUL 字符 / must not contain NUL characters' });
+  });
+}
+
 function safeHost(origin: string): string | null {
   try {
     return new URL(origin).host;
@@ -171,6 +196,12 @@ function toAppError(raw: unknown, request: FastifyRequest): AppError {
     const field = `${raw.validationContext ?? ''}${issue.instancePath.replace(/\//g, '.')}`;
     return requestInvalid({ field, reason: issue.message ?? '' });
   }
+  // Text PostgreSQL cannot store (NUL in a multipart field, say) is bad input, not a server fault.
+  if (raw instanceof DatabaseError && (raw.sqlState === '22021' || raw.sqlState === '22P05'))
+    return requestInvalid({
+      field: 'body',
+      reason: '含有无法存储的字符 / contains characters that cannot be stored',
+    });
   const error = raw as FastifyError;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return payloadTooLarge();
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -24,7 +24,13 @@ import { searchRoutes } from '../modules/search/search.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { usersRoutes } from '../modules/users/users.routes.ts';
-import { installAuth, installErrorHandler, installNotFound, rateLimited } from './http.ts';
+import {
+  installAuth,
+  installErrorHandler,
+  installInputGuards,
+  installNotFound,
+  rateLimited,
+} from './http.ts';
 import type { Services } from './services.ts';
 import { systemRoutes } from './system.routes.ts';
 import { registerWebUi } from './web-ui.ts';
@@ -106,6 +112,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
     },
   });
   installAuth(app, services.db, services.config.security);
+  installInputGuards(app);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

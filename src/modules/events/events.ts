@@ -14,6 +14,16 @@ export async function recordEvent(
   const { recordId = null, outcome = 'ok', ...rest } = details;
   await db.query(
     'INSERT INTO events (actor, action, record_id, outcome, ip, details) VALUES ($1, $2, $3, $4, $5, $6)',
-    [actor.label, action, recordId, outcome, actor.ip ?? null, JSON.stringify(rest)],
+    [
+      actor.label,
+      action,
+      recordId,
+      outcome,
+      actor.ip ?? null,
+      // jsonb cannot hold U+0000; an attacker's NUL must not keep their attempt out of the trail.
+      JSON.stringify(rest, (_key, value: unknown) =>
+        typeof value === 'string' ? value.replaceAll('\0', '\uFFFD') : value,
+      ),
+    ],
   );
 }

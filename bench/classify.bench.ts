@@ -259,8 +259,8 @@ if (args.json) {
 } else {
   const lines = [
     '',
-    '| set | method | accuracy | macro-F1 | train s | train s/10k | predict ms/rec | model MB | train/test |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| set | method | accuracy | macro-F1 | train s (wall) | train CPU s/10k | predict ms/rec (wall) | predict CPU ms/rec | model MB | train/test |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results)
     lines.push(

@@ -139,6 +139,22 @@ describe('dangan classify', () => {
     assert.equal(result.stdout, '');
   });
 
+  it('refuses to train from an archive that has no filed or reviewed records, writing nothing', async () => {
+    const model = join(dir, 'from-archive');
+    const result = await runCli([
+      '--data',
+      join(dir, 'archive'),
+      'classify',
+      'train',
+      '--from-archive',
+      '--model',
+      model,
+    ]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /classify\.no_input/);
+    await assert.rejects(readFile(join(model, 'model.json')));
+  });
+
   it('refuses empty text in the prediction input, naming the line', async () => {
     const input = join(dir, 'empty-text.jsonl');
     await writeFile(input, `${lines(2, 0, false)}\n{"text": "   "}\n`);

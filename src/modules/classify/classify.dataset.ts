@@ -13,8 +13,14 @@ export const MAX_TEXT_CHARS = 2_000_000;
 const LABEL_RE = /^[\p{L}\p{N}](?:[\p{L}\p{N} _\-/·.()（）]{0,98}[\p{L}\p{N})）])?$/u;
 const HAN_RE = /\p{Script=Han}/gu;
 
-export function checkLabel(label: string, line: number): string {
-  if (!LABEL_RE.test(label) || /\s{2,}|\s\/|\/\s/.test(label)) throw badLabel({ line });
+/** `line` names the input line for files; labels from the API have none. */
+export function checkLabel(label: string, line?: number): string {
+  if (!LABEL_RE.test(label) || /\s{2,}|\s\/|\/\s/.test(label))
+    throw badLabel(
+      line === undefined
+        ? { where: '', whereEn: '' }
+        : { line, where: `第 ${line} 行：`, whereEn: `Line ${line}: ` },
+    );
   return label;
 }
 

@@ -31,8 +31,8 @@ export const textTooLong = createErrorFactory({
 export const badLabel = createErrorFactory({
   code: 'classify.bad_label',
   status: 400,
-  zh: '第 {line} 行的类别标签无效：只允许文字、数字、空格和 / - _ · . ( )，长度 1–100。',
-  en: 'The label on line {line} is invalid: letters, digits, spaces and / - _ · . ( ) only, 1–100 characters.',
+  zh: '{where}类别标签无效：只允许文字、数字、空格和 / - _ · . ( )，长度 1–100。',
+  en: '{whereEn}The label is invalid: letters, digits, spaces and / - _ · . ( ) only, 1–100 characters.',
 });
 
 export const oneClass = createErrorFactory({

@@ -83,7 +83,7 @@ export function trainClassifier(rows: readonly LabelledText[], options: TrainOpt
     Int32Array.from(trainIdx, (n) => ys[n]!),
     labels.length,
     features.buckets,
-    params,
+    calibrate || options.params?.labelSmoothing !== undefined ? params : { ...params, labelSmoothing: 0.1 },
   );
   let evalFigures: ModelInfo['eval'] = null;
   if (calibrate) {

@@ -120,7 +120,7 @@ export async function reviewSuggestion(
 ): Promise<SuggestionView> {
   authorize(actor, 'record.update');
   const current = await visibleSuggestion(db, actor, recordId);
-  const label = input.label !== undefined ? checkLabel(input.label, 1) : current.label;
+  const label = input.label !== undefined ? checkLabel(input.label) : current.label;
   if (!label) throw suggestionNotFound();
   const corrected = label !== current.label;
   await db.transaction(async (tx) => {

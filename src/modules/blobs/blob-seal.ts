@@ -10,7 +10,14 @@ import { createHmac, randomBytes, subtle } from 'node:crypto';
 
 import { ContainerDamage, compressChunk, decompressChunk } from './blob-container.ts';
 import type { ChunkEncoding, ChunkEntry, ContainerHeader, EncodedChunk } from './blob-container.ts';
-import { CIPHERS, ChunkAuthenticationError, NONCE_LENGTH, cipherByCode, open, seal } from './chunk-cipher.ts';
+import {
+  CIPHERS,
+  ChunkAuthenticationError,
+  NONCE_LENGTH,
+  cipherByCode,
+  openAsync,
+  sealAsync,
+} from './chunk-cipher.ts';
 import type { CipherName } from './chunk-cipher.ts';
 
 /** What sealing one blob needs: where it is stored, which cipher and the blob's own data key. */
@@ -74,7 +81,13 @@ export async function encodeSealedChunk(
 ): Promise<EncodedChunk> {
   const { stored: plain, encoding } = await compressChunk(raw, compressionLevel);
   const nonce = randomBytes(NONCE_LENGTH);
-  const stored = seal(blobSeal.cipher, blobSeal.key, nonce, chunkAad(header, i, encoding, raw.length), plain);
+  const stored = await sealAsync(
+    blobSeal.cipher,
+    blobSeal.key,
+    nonce,
+    chunkAad(header, i, encoding, raw.length),
+    plain,
+  );
   const digest = Buffer.from(await subtle.digest('SHA-256', stored));
   return { raw, stored, encoding, sha256: Buffer.concat([nonce, digest.subarray(0, DIGEST_PART)]) };
 }
@@ -100,7 +113,7 @@ export async function decodeSealedChunk(
   const nonce = entry.sha256.subarray(0, NONCE_LENGTH);
   let plain: Buffer;
   try {
-    plain = open(
+    plain = await openAsync(
       blobKey.cipher,
       blobKey.key,
       nonce,

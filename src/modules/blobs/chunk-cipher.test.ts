@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import { ChunkAuthenticationError, composedSeal, open, seal } from './chunk-cipher.ts';
+import { ChunkAuthenticationError, composedSeal, open, openAsync, seal, sealAsync } from './chunk-cipher.ts';
 
 describe('chunk ciphers', () => {
   it('SM4-GCM matches the known answer of RFC 8998 Appendix A.1', () => {
@@ -47,6 +47,22 @@ describe('chunk ciphers', () => {
       assert.throws(() => open(cipher, key, nonce, aad, flipped), refused);
       assert.throws(() => open(cipher, key, nonce, Buffer.from('chunk 8'), sealed), refused);
       assert.throws(() => open(cipher, randomBytes(key.length), nonce, aad, sealed), refused);
+    });
+
+    it(`${cipher}: the threadpool variants give the same bytes and refuse the same tampering`, async () => {
+      const key = randomBytes(cipher === 'sm4-gcm' ? 16 : 32);
+      const nonce = randomBytes(12);
+      const aad = Buffer.from('chunk 3');
+      const plain = randomBytes(70_000);
+      const sealed = await sealAsync(cipher, key, nonce, aad, plain);
+      assert.ok(sealed.equals(seal(cipher, key, nonce, aad, plain)));
+      assert.ok((await openAsync(cipher, key, nonce, aad, sealed)).equals(plain));
+      const flipped = Buffer.from(sealed);
+      flipped[100] = (flipped[100] as number) ^ 1;
+      await assert.rejects(
+        openAsync(cipher, key, nonce, aad, flipped),
+        (error) => error instanceof ChunkAuthenticationError,
+      );
     });
   }
 });

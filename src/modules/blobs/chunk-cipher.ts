@@ -11,7 +11,7 @@
  * blocks, which MAX_SEALED_MESSAGE guarantees. Known-answer tests: RFC 8998 Appendix A.1, and the
  * same composition over AES checked against OpenSSL's native AES-GCM.
  */
-import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, subtle, timingSafeEqual } from 'node:crypto';
 import { ghash } from '@noble/ciphers/_polyval.js';
 
 export type CipherName = 'aes-256-gcm' | 'sm4-gcm';
@@ -144,4 +144,50 @@ function checkArguments(cipher: CipherName, key: Buffer, nonce: Buffer, length: 
   if (key.length !== CIPHERS[cipher].keyLength) throw new TypeError(`${cipher}: wrong key length`);
   if (nonce.length !== NONCE_LENGTH) throw new TypeError(`${cipher}: the nonce must be 12 bytes`);
   if (length > MAX_SEALED_MESSAGE) throw new TypeError(`${cipher}: message too long`);
+}
+
+/**
+ * seal() off the main thread where it can be: AES-256-GCM through WebCrypto runs on the libuv
+ * threadpool, beside zstd and SHA-256, so several chunks are encrypted in parallel. Same output.
+ */
+export async function sealAsync(
+  cipher: CipherName,
+  key: Buffer,
+  nonce: Buffer,
+  aad: Buffer,
+  plain: Buffer,
+): Promise<Buffer> {
+  if (cipher !== 'aes-256-gcm') return seal(cipher, key, nonce, aad, plain);
+  checkArguments(cipher, key, nonce, plain.length);
+  const cryptoKey = await subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
+  const out = await subtle.encrypt(
+    { name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 },
+    cryptoKey,
+    plain,
+  );
+  return Buffer.from(out);
+}
+
+/** open() off the main thread for AES-256-GCM (see sealAsync). */
+export async function openAsync(
+  cipher: CipherName,
+  key: Buffer,
+  nonce: Buffer,
+  aad: Buffer,
+  sealed: Buffer,
+): Promise<Buffer> {
+  if (cipher !== 'aes-256-gcm') return open(cipher, key, nonce, aad, sealed);
+  if (sealed.length < TAG_LENGTH) throw new ChunkAuthenticationError();
+  checkArguments(cipher, key, nonce, sealed.length - TAG_LENGTH);
+  const cryptoKey = await subtle.importKey('raw', key, 'AES-GCM', false, ['decrypt']);
+  try {
+    const out = await subtle.decrypt(
+      { name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 },
+      cryptoKey,
+      sealed,
+    );
+    return Buffer.from(out);
+  } catch {
+    throw new ChunkAuthenticationError();
+  }
 }

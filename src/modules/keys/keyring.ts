@@ -114,18 +114,41 @@ export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
     const levelKey = await activeLevelKey(db, level);
     for (let generation = 0; generation < 1000; generation++) {
       const address = addressOf(levelKey, sha256, generation);
-      const existing = await keyRow(db, address);
-      if (existing?.destroyed) continue; // shredded content is never brought back to life
-      if (existing) return { address, ...(await unwrapRow(existing, address)) };
+      // One statement records a new data key or finds the existing one: ingest of small files is
+      // bound by database round trips, so the key costs one, not two. The new key is wrapped in
+      // advance (microseconds) and dropped when the content is already stored.
       const key = newDataKey(cipher);
       const wrapped = await store.wrap(levelKey.keyRef, key, dataKeyContext(address, cipher));
-      const inserted = await db.query(
-        `INSERT INTO blob_keys (address, level, kek_version, cipher, wrapped_key)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (address) DO NOTHING RETURNING address`,
+      const { rows } = await db.query<{
+        inserted: number;
+        cipher: CipherName | null;
+        wrapped_key: Uint8Array | null;
+        key_ref: string | null;
+        destroyed: boolean | null;
+      }>(
+        `WITH ins AS (
+           INSERT INTO blob_keys (address, level, kek_version, cipher, wrapped_key)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (address) DO NOTHING RETURNING address)
+         SELECT (SELECT count(*) FROM ins)::int AS inserted, bk.cipher, bk.wrapped_key, lk.key_ref,
+                bk.destroyed_at IS NOT NULL AS destroyed
+           FROM (SELECT 1) AS one
+           LEFT JOIN blob_keys bk ON bk.address = $1
+           LEFT JOIN level_keys lk ON lk.level = bk.level AND lk.version = bk.kek_version`,
         [address, level, levelKey.version, cipher, wrapped],
       );
-      if (inserted.rows.length > 0) return { address, cipher, key };
-      generation--; // another writer recorded this address first: read its key
+      const row = rows[0]!;
+      if (row.inserted > 0) return { address, cipher, key };
+      if (row.destroyed) continue; // shredded content is never brought back to life
+      if (row.cipher && row.wrapped_key && row.key_ref) {
+        const existing = {
+          cipher: row.cipher,
+          wrapped: Buffer.from(row.wrapped_key),
+          keyRef: row.key_ref,
+          destroyed: false,
+        };
+        return { address, ...(await unwrapRow(existing, address)) };
+      }
+      generation--; // another writer recorded this address just now: read its key
     }
     throw new Error('too many generations of one content');
   }

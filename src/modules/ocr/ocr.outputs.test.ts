@@ -65,7 +65,10 @@ describe('OCR outputs', () => {
       // Within a third of the line height: readers take a glyph's extent from the font size.
       const tolerance = Math.max(12, 0.35 * (line.box[3] - line.box[1]) * scale);
       line.box.forEach((v, k) =>
-        assert.ok(Math.abs(v * scale - boxes[i]![k]!) < tolerance, `line ${i} box ${line.box} ~ ${boxes[i]}`),
+        assert.ok(
+          Math.abs(v * scale - boxes[i]![k]!) < tolerance,
+          `line ${i} box ${line.box.join()} ~ ${boxes[i]?.join()}`,
+        ),
       );
     });
     assert.match(back, /关于同意建设项目用地预审的批复/);

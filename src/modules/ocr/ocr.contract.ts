@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openImage } from './ocr.image.ts';
-import { characterErrorRate } from './ocr.models.ts';
+import { characterErrorRate, editDistance } from './ocr.models.ts';
 import type { GrayPage, OcrEngine } from './ocr.port.ts';
 import { renderPage, type RenderOptions } from './testing/render.ts';
 
@@ -53,7 +53,10 @@ export function ocrEngineContract(name: string, open: () => Promise<OcrEngine>):
 
     it('gives lines in reading order with boxes inside the page and no spaces between Chinese characters', async () => {
       const result = await engine.recognize(clean.page);
-      assert.match(result.lines[0]!.text, /关于同意建设项目用地预审的批复/);
+      // The title first, allowing a misread character: the page is drawn with whichever face
+      // fontconfig resolves for the bold title, which has varied on busy CI machines.
+      const title = '关于同意建设项目用地预审的批复';
+      assert.ok(editDistance(title, result.lines[0]!.text) <= 2, `first line ${result.lines[0]!.text}`);
       let previousTop = -1;
       for (const line of result.lines) {
         const [x0, y0, x1, y1] = line.box;

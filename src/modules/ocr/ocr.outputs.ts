@@ -13,12 +13,16 @@ export interface OcrOutput {
   bytes: Uint8Array;
 }
 
-/** Every output of one document; `input` is the file it was read from. */
+/**
+ * Every output of one document; `input` is the file it was read from. A searchable PDF that
+ * cannot be made (no CJK font installed, a PDF pdf-lib cannot copy pages from) is left out and
+ * reported to `onSkip`: the text and layout are worth keeping without it.
+ */
 export async function ocrOutputs(
   input: string | Buffer,
   stem: string,
   document: OcrDocument,
-  extra: Record<string, unknown> = {},
+  onSkip: (name: string, error: unknown) => void = () => {},
 ): Promise<OcrOutput[]> {
   const [{ searchablePdf }, { tableWorkbook }] = await Promise.all([
     import('./ocr.searchable-pdf.ts'),
@@ -37,16 +41,20 @@ export async function ocrOutputs(
       kind: 'layout',
       mediaType: 'application/json',
       format: 'json',
-      bytes: Buffer.from(`${JSON.stringify({ ...document, ...extra })}\n`, 'utf8'),
+      bytes: Buffer.from(`${JSON.stringify(document)}\n`, 'utf8'),
     },
-    {
+  ];
+  try {
+    outputs.push({
       name: `${stem}.pdf`,
       kind: 'searchable_pdf',
       mediaType: 'application/pdf',
       format: 'pdf',
       bytes: await searchablePdf(input, document),
-    },
-  ];
+    });
+  } catch (error) {
+    onSkip(`${stem}.pdf`, error);
+  }
   let n = 0;
   for (const page of document.pages) {
     for (const table of page.tables) {

@@ -45,6 +45,8 @@ export interface OcrPage {
   dpi: number | null;
   /** clockwise degrees the page was turned to read it upright: 0, 90, 180 or 270 */
   rotation: 0 | 90 | 180 | 270;
+  /** skew of the text lines in degrees, clockwise; each line is straightened before it is read */
+  skew?: number;
   /** where the text came from: recognised on the image, or a born-digital PDF page's text layer */
   source?: 'ocr' | 'text';
   /** 0–1, character-weighted mean of the lines' confidences (1 for a page without text) */

@@ -31,7 +31,14 @@ process.on('message', (request: PoolRequest) => {
       if (request.outDir) {
         const { ocrOutputs } = await import('./ocr.outputs.ts');
         await mkdir(request.outDir, { recursive: true });
-        for (const output of await ocrOutputs(request.path, request.stem ?? request.name, document)) {
+        const skipped = (name: string, error: unknown) =>
+          process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+        for (const output of await ocrOutputs(
+          request.path,
+          request.stem ?? request.name,
+          document,
+          skipped,
+        )) {
           await writeFile(join(request.outDir, output.name), output.bytes);
           written.push(output.name);
         }

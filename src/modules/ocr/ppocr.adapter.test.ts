@@ -32,6 +32,7 @@ describe('PP-OCRv4 adapter', () => {
   it('reads a page skewed by 3° with noise in reading order', async () => {
     const { page, text } = await renderGray({ skew: 3, noise: 12, seed: 3 });
     const result = await engine.recognize(page);
+    assert.ok(Math.abs(result.skew! - 3) < 0.5, `skew ${result.skew}`);
     const read = result.lines.map((l) => l.text).join('\n');
     const { errors, length } = characterErrorRate(text, read);
     assert.ok(errors / length < 0.03, `CER ${errors}/${length}\n${read}`);

@@ -138,6 +138,7 @@ async function readPage(models: Models, input: GrayPage, { signal }: RecognizeOp
     height: page.height,
     dpi: input.dpi ?? null,
     rotation,
+    skew: Math.round(((pageSkew(lines) * 180) / Math.PI) * 100) / 100,
     confidence: characters > 0 ? weighted / characters : 1,
     lines: ordered,
     tables,
@@ -150,9 +151,13 @@ async function readPage(models: Models, input: GrayPage, { signal }: RecognizeOp
  * Reading order in the frame of the page's own skew: on a page turned by 3°, a long line drifts by
  * more than the line spacing, so sorting by box centres alone would interleave lines.
  */
-function orderLines(lines: (OcrLine & { region: TextRegion })[]): OcrLine[] {
+function pageSkew(lines: readonly { region: TextRegion }[]): number {
   const angles = lines.filter((l) => l.region.length >= 3 * l.region.thickness).map((l) => l.region.angle);
-  const skew = angles.length > 0 ? median(angles) : 0;
+  return angles.length > 0 ? median(angles) : 0;
+}
+
+function orderLines(lines: (OcrLine & { region: TextRegion })[]): OcrLine[] {
+  const skew = pageSkew(lines);
   const c = Math.cos(skew);
   const s = Math.sin(skew);
   const placed = lines.map((line) => {

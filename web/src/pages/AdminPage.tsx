@@ -398,8 +398,6 @@ function Categories({ items }: { items: Category[] }) {
         pagination={false}
         dataSource={items}
         style={{ minWidth: 520 }}
-        rowClassName={(c) => (c.code === selected ? 'ant-table-row-selected' : '')}
-        onRow={(c) => ({ onClick: () => setSelected(c.code) })}
         columns={[
           { title: t('代码', 'Code'), dataIndex: 'code', width: 70 },
           { title: t('门类', 'Category'), render: (_v, c) => t(c.nameZh, c.nameEn) },

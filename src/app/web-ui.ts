@@ -13,11 +13,12 @@ import { homePage } from './home-page.ts';
 export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
 
 // Ant Design writes its styles at run time (CSS-in-JS), hence 'unsafe-inline' for styles only;
-// blob: is for the in-browser viewer of downloaded files.
+// blob: is for the in-browser viewer of downloaded files (a blob: frame inherits this policy, and
+// the browser's PDF viewer inside it counts as an object, hence object-src blob:).
 const PAGE_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-    "frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    "frame-src 'self' blob:; object-src blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',

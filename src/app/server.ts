@@ -62,10 +62,11 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
-        // the web UI's viewer shows a downloaded PDF or image from a blob: URL in a frame
+        // the web UI's viewer shows a downloaded PDF or image from a blob: URL in a frame; the
+        // browser's PDF viewer inside that frame counts as an object, hence object-src blob:
         frameSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
+        objectSrc: ['blob:'],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

@@ -41,3 +41,24 @@ export function snippetParts(snippet: string): { text: string; hit: boolean }[] 
   }
   return parts;
 }
+
+/**
+ * What the user probably meant when nothing matched exactly: the first run of marked words in the
+ * best snippets, with gaps of one or two characters inside it filled ("施工" "许" "可证" → 施工许可证).
+ */
+export function suggestedTerms(hits: readonly { snippet: string; title: string }[]): string | null {
+  for (const hit of hits.slice(0, 3)) {
+    const parts = snippetParts(hit.snippet);
+    const first = parts.findIndex((p) => p.hit);
+    if (first < 0) continue;
+    let run = parts[first]!.text;
+    for (let i = first + 1; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (part.hit) run += part.text;
+      else if (part.text.length <= 2 && parts[i + 1]?.hit && !/\s/.test(part.text)) run += part.text;
+      else break;
+    }
+    if (run.trim()) return run.trim();
+  }
+  return hits[0]?.title ?? null;
+}

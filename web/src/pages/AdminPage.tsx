@@ -398,8 +398,6 @@ function Categories({ items }: { items: Category[] }) {
         pagination={false}
         dataSource={items}
         style={{ minWidth: 520 }}
-        rowClassName={(c) => (c.code === selected ? 'ant-table-row-selected' : '')}
-        onRow={(c) => ({ onClick: () => setSelected(c.code) })}
         columns={[
           { title: t('代码', 'Code'), dataIndex: 'code', width: 70 },
           { title: t('门类', 'Category'), render: (_v, c) => t(c.nameZh, c.nameEn) },
@@ -411,7 +409,17 @@ function Categories({ items }: { items: Category[] }) {
       />
       <Card
         size="small"
-        title={t(`分类方案：${selected}`, `Classification: ${selected}`)}
+        title={t('分类方案', 'Classification')}
+        extra={
+          <Select
+            size="small"
+            value={selected}
+            onChange={setSelected}
+            style={{ width: 150 }}
+            aria-label={t('门类', 'Category')}
+            options={items.map((c) => ({ value: c.code, label: `${c.code} ${t(c.nameZh, c.nameEn)}` }))}
+          />
+        }
         style={{ width: 360 }}
       >
         <AsyncView state={classes}>

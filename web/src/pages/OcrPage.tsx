@@ -96,6 +96,8 @@ function Review({ id }: { id: string }) {
         : null;
     return { record, layout, image, xlsx: components.find((c) => c.role === 'table_xlsx') };
   }, [id]);
+  const image = state.data?.image;
+  useEffect(() => () => void (image && URL.revokeObjectURL(image)), [image]);
   return (
     <AsyncView state={state}>
       {({ record, layout, image, xlsx }) =>
@@ -187,41 +189,44 @@ function PageReview({
         <Col span={12} style={{ minWidth: 0 }}>
           <Card size="small" title={t('页面图像', 'Page image')}>
             {image && pageNo === 1 && page.rotation === 0 ? (
-              <div style={{ position: 'relative', maxHeight: 560, overflow: 'auto' }}>
-                <img src={image} alt={record.title} style={{ width: '100%', display: 'block' }} />
-                <svg
-                  viewBox={`0 0 ${page.width} ${page.height}`}
-                  style={{ position: 'absolute', inset: 0, width: '100%', height: '100%' }}
-                >
-                  {page.lines.map((l, i) => (
-                    <rect
-                      key={`l${i}`}
-                      {...rect(l.box)}
-                      fill="none"
-                      stroke={l.confidence < THRESHOLD ? '#fa8c16' : '#1677ff'}
-                      strokeWidth={Math.max(1, page.width / 600)}
-                    />
-                  ))}
-                  {page.seals.map((s, i) => (
-                    <rect
-                      key={`s${i}`}
-                      {...rect(s.box)}
-                      fill="rgba(245,34,45,0.08)"
-                      stroke="#f5222d"
-                      strokeDasharray="6 4"
-                      strokeWidth={Math.max(2, page.width / 400)}
-                    />
-                  ))}
-                  {page.signatures.map((s, i) => (
-                    <rect
-                      key={`g${i}`}
-                      {...rect(s.box)}
-                      fill="none"
-                      stroke="#722ed1"
-                      strokeWidth={Math.max(2, page.width / 400)}
-                    />
-                  ))}
-                </svg>
+              // The outer box scrolls; the inner one is exactly the image, so the drawing lines up with it.
+              <div style={{ maxHeight: 560, overflow: 'auto' }}>
+                <div style={{ position: 'relative' }}>
+                  <img src={image} alt={record.title} style={{ width: '100%', display: 'block' }} />
+                  <svg
+                    viewBox={`0 0 ${page.width} ${page.height}`}
+                    style={{ position: 'absolute', inset: 0, width: '100%', height: '100%' }}
+                  >
+                    {page.lines.map((l, i) => (
+                      <rect
+                        key={`l${i}`}
+                        {...rect(l.box)}
+                        fill="none"
+                        stroke={l.confidence < THRESHOLD ? '#fa8c16' : '#1677ff'}
+                        strokeWidth={Math.max(1, page.width / 600)}
+                      />
+                    ))}
+                    {page.seals.map((s, i) => (
+                      <rect
+                        key={`s${i}`}
+                        {...rect(s.box)}
+                        fill="rgba(245,34,45,0.08)"
+                        stroke="#f5222d"
+                        strokeDasharray="6 4"
+                        strokeWidth={Math.max(2, page.width / 400)}
+                      />
+                    ))}
+                    {page.signatures.map((s, i) => (
+                      <rect
+                        key={`g${i}`}
+                        {...rect(s.box)}
+                        fill="none"
+                        stroke="#722ed1"
+                        strokeWidth={Math.max(2, page.width / 400)}
+                      />
+                    ))}
+                  </svg>
+                </div>
               </div>
             ) : (
               <Alert

@@ -24,7 +24,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import type { SearchHit, SearchQuery, SearchResult } from '../api/types';
 import { EmptyState, ErrorState, Loading, useAsync } from '../components/async';
-import { snippetParts } from '../components/format';
+import { snippetParts, suggestedTerms } from '../components/format';
 import { RelatedPanel } from '../components/RelatedPanel';
 import { RETENTION } from '../components/records';
 import { useI18n } from '../i18n';
@@ -225,27 +225,6 @@ function Snippet({ text }: { text: string }) {
   );
 }
 
-/**
- * What the user probably meant when nothing matched exactly: the first run of marked words in the
- * best snippets, with gaps of one or two characters inside it filled ("施工" "许" "可证" → 施工许可证).
- */
-function suggestedTerms(hits: SearchHit[]): string | null {
-  for (const hit of hits.slice(0, 3)) {
-    const parts = snippetParts(hit.snippet);
-    const first = parts.findIndex((p) => p.hit);
-    if (first < 0) continue;
-    let run = parts[first]!.text;
-    for (let i = first + 1; i < parts.length; i++) {
-      const part = parts[i]!;
-      if (part.hit) run += part.text;
-      else if (part.text.length <= 2 && parts[i + 1]?.hit && !/\s/.test(part.text)) run += part.text;
-      else break;
-    }
-    if (run.trim()) return run.trim();
-  }
-  return hits[0]?.title ?? null;
-}
-
 function Facets({
   result,
   filters,
@@ -275,14 +254,16 @@ function Facets({
           return (
             <Card key={f} size="small" title={t(...FACET_NAMES[f])} style={{ marginBottom: 8 }}>
               {values.slice(0, 8).map((v) => (
-                <Tag.CheckableTag
+                <Button
                   key={v.value}
-                  checked={filters[f] === v.value}
-                  onChange={(checked) => onChange(f, checked ? v.value : null)}
+                  size="small"
+                  type={filters[f] === v.value ? 'primary' : 'text'}
+                  aria-pressed={filters[f] === v.value}
+                  onClick={() => onChange(f, filters[f] === v.value ? null : v.value)}
                   style={{ marginBottom: 4 }}
                 >
                   {facetLabel(f, v.value, v.label, t)} ({v.count})
-                </Tag.CheckableTag>
+                </Button>
               ))}
             </Card>
           );

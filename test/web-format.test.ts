@@ -1,0 +1,40 @@
+/** Pure helpers of the web UI (web/src/components/format.ts), run by Node directly. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatBytes, snippetParts, suggestedTerms } from '../web/src/components/format.ts';
+
+describe('web UI helpers', () => {
+  it('splits a snippet into text and hits without ever producing markup', () => {
+    const parts = snippetParts(
+      '准予核发<mark>施工</mark>许<mark>可证</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp;',
+    );
+    assert.deepEqual(parts, [
+      { text: '准予核发', hit: false },
+      { text: '施工', hit: true },
+      { text: '许', hit: false },
+      { text: '可证', hit: true },
+      { text: ' <script>alert(1)</script> &', hit: false },
+    ]);
+  });
+
+  it('suggests the matched words joined across a short gap, else the first title', () => {
+    assert.equal(
+      suggestedTerms([
+        { title: '某施工许可证', snippet: '某建筑工程<mark>施工</mark>许<mark>可证</mark>经审查' },
+      ]),
+      '施工许可证',
+    );
+    assert.equal(
+      suggestedTerms([{ title: '规划许可', snippet: '<mark>规划</mark>，并经<mark>审查</mark>' }]),
+      '规划',
+    );
+    assert.equal(suggestedTerms([{ title: '无标记', snippet: '没有标记' }]), '无标记');
+    assert.equal(suggestedTerms([]), null);
+  });
+
+  it('formats sizes in binary units', () => {
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(300 * 1024 * 1024), '300 MiB');
+  });
+});

@@ -71,6 +71,8 @@ function NotFound() {
 
 const ROLE_NAMES: Record<Role, [string, string]> = {
   admin: ['系统管理员', 'Administrator'],
+  security: ['安全保密管理员', 'Security officer'],
+  auditor: ['安全审计员', 'Auditor'],
   archivist: ['档案管理员', 'Archivist'],
   officer: ['业务人员', 'Officer'],
   reader: ['查阅者', 'Reader'],

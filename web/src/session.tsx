@@ -8,7 +8,7 @@ type Me = {
   username: string;
   displayName: string;
   organisationName: string;
-  roles: ('admin' | 'archivist' | 'officer' | 'reader')[];
+  roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
   clearance: string;
   mustChangePassword: boolean;
 };

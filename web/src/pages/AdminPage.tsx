@@ -33,6 +33,8 @@ import { useSession } from '../session';
 
 const ROLE_OPTIONS: { value: PublicUser['roles'][number]; zh: string; en: string }[] = [
   { value: 'admin', zh: '系统管理员', en: 'Administrator' },
+  { value: 'security', zh: '安全保密管理员', en: 'Security officer' },
+  { value: 'auditor', zh: '安全审计员', en: 'Auditor' },
   { value: 'archivist', zh: '档案管理员', en: 'Archivist' },
   { value: 'officer', zh: '业务人员', en: 'Officer' },
   { value: 'reader', zh: '查阅者', en: 'Reader' },

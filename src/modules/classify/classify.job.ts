@@ -12,8 +12,8 @@ import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
 import { recordEvent } from '../events/events.ts';
 import { bestFields, extractFields } from '../extract/extract.ts';
 import type { ClassifyConfig } from './classify.config.ts';
-import { trainClassifier } from './classify.model.ts';
 import { archiveTrainingSet, recordText } from './classify.repository.ts';
+import { trainInWorker } from './classify.train.ts';
 import { registerVersion, type ModelCache } from './classify.versions.ts';
 import { isAppError } from '../../app/errors.ts';
 
@@ -109,7 +109,7 @@ export function trainJob(deps: ClassifyDeps & { system: Actor }): JobHandler {
     const rows = await archiveTrainingSet(deps);
     let model;
     try {
-      model = trainClassifier(rows, { params: { seed: 42 } });
+      model = await trainInWorker(rows, { seed: 42 });
     } catch (error) {
       // Too few classes will not change on a retry.
       if (isAppError(error)) throw new PermanentJobError(error.en, { cause: error });

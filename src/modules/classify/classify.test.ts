@@ -7,6 +7,7 @@ import { parseRow, readJsonl } from './classify.dataset.ts';
 import { evaluate } from './classify.metrics.ts';
 import { trainClassifier } from './classify.model.ts';
 import { loadModel, saveModel } from './classify.store.ts';
+import { trainInWorker } from './classify.train.ts';
 import type { LabelledText } from './classify.port.ts';
 
 const MATTERS: Record<string, string[]> = {
@@ -55,6 +56,15 @@ describe('the linear classifier', () => {
     const a = trainClassifier(rows(60), { params: { seed: 7 } });
     const b = trainClassifier(rows(60), { params: { seed: 7 } });
     assert.deepEqual(a.weights.w, b.weights.w);
+  });
+  it('trains on a worker thread to the same model as in-process, and reports one class as such', async () => {
+    const inWorker = await trainInWorker(rows(60), { seed: 7 });
+    const inProcess = trainClassifier(rows(60), { params: { seed: 7 } });
+    assert.deepEqual(inWorker.weights.w, inProcess.weights.w);
+    await assert.rejects(
+      trainInWorker(rows(9).filter((r) => r.label === '施工许可')),
+      (e: Error & { code?: string }) => e.code === 'classify.one_class',
+    );
   });
   it('refuses a training set with one class', () => {
     assert.throws(

@@ -44,7 +44,13 @@ export async function registerVersion(
     [JSON.stringify(model.info.labels), model.info.training.size, JSON.stringify(model.info.eval), createdBy],
   );
   const version = rows[0]!.version;
-  const { bytes } = await saveModel(model, join(modelsDir, `v${version}`));
+  let bytes: number;
+  try {
+    ({ bytes } = await saveModel(model, join(modelsDir, `v${version}`)));
+  } catch (error) {
+    await db.query('DELETE FROM classify_models WHERE version = $1', [version]);
+    throw error;
+  }
   await db.transaction(async (tx) => {
     await tx.query('UPDATE classify_models SET active = false WHERE active');
     await tx.query('UPDATE classify_models SET active = true, bytes = $2 WHERE version = $1', [

@@ -73,25 +73,25 @@ export function extractTextJob(deps: {
         deps,
         staged,
         async (tx, blob) => {
-        await tx.query(
-          `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
+          await tx.query(
+            `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
            VALUES ($1, $2, 'text', $3, $4, $5, 'text/plain; charset=utf-8', 'txt', $6, $7)`,
-          [
-            randomUUID(),
-            job.record_id,
-            original.id,
-            blob.address,
-            `${stem}.txt`,
-            blob.size,
-            result.pages?.length ?? null,
-          ],
-        );
-        if (result.pages?.length && original.page_count === null) {
-          await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [
-            job.record_id,
-            result.pages.length,
-          ]);
-        }
+            [
+              randomUUID(),
+              job.record_id,
+              original.id,
+              blob.address,
+              `${stem}.txt`,
+              blob.size,
+              result.pages?.length ?? null,
+            ],
+          );
+          if (result.pages?.length && original.page_count === null) {
+            await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [
+              job.record_id,
+              result.pages.length,
+            ]);
+          }
         },
         seal,
       );

@@ -148,12 +148,15 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
 
   const recordId = randomUUID();
   const title = meta.title ?? titleFromName(input.originalName);
-  await persistStaged({ db, blobs, owner: deps.owner, keyring: deps.keyring }, staged, async (tx, blob) => {
-    // The record, its original and its jobs in one statement: on the embedded database every
-    // statement is a round trip through one worker thread, and batch ingest is bound by them.
-    // The foreign keys of components and jobs are checked at the end of the statement.
-    await tx.query(
-      `WITH rec AS (
+  await persistStaged(
+    { db, blobs, owner: deps.owner, keyring: deps.keyring },
+    staged,
+    async (tx, blob) => {
+      // The record, its original and its jobs in one statement: on the embedded database every
+      // statement is a round trip through one worker thread, and batch ingest is bound by them.
+      // The foreign keys of components and jobs are checked at the end of the statement.
+      await tx.query(
+        `WITH rec AS (
          INSERT INTO records (id, status, fonds_id, category_id, class_id, organisation_id, title, responsible,
            doc_number, formed_on, year, page_count, secrecy_level, retention_code, keywords, notes, extra, created_by)
          VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9::date, $10, $11, $12, $13, $14, $15, $16, $17)
@@ -163,42 +166,44 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
          SELECT $18, rec.id, 'original', $19, $20, $21, $22, $23, $24 FROM rec)
        INSERT INTO jobs (kind, record_id, payload, state, max_attempts)
        SELECT kind, rec.id, '{}'::jsonb, 'queued', 5 FROM rec, unnest($25::text[]) AS kind`,
-      [
+        [
+          recordId,
+          placement.fondsId,
+          placement.categoryId,
+          placement.classId,
+          placement.organisationId,
+          title,
+          meta.responsible ?? null,
+          meta.docNumber ?? null,
+          meta.formedOn ?? null,
+          recordYear(meta.year, meta.formedOn),
+          meta.pageCount ?? inspected.pageCount ?? null,
+          level.code,
+          meta.retention ?? null,
+          meta.keywords ?? [],
+          meta.notes ?? null,
+          JSON.stringify(meta.extra ?? {}),
+          actor.label,
+          randomUUID(),
+          blob.address,
+          input.originalName.normalize('NFC').slice(0, 1000),
+          inspected.mime,
+          inspected.kind,
+          blob.size,
+          inspected.pageCount ?? null,
+          jobsFor(inspected),
+        ],
+      );
+      await recordEvent(tx, actor, 'record.ingest', {
         recordId,
-        placement.fondsId,
-        placement.categoryId,
-        placement.classId,
-        placement.organisationId,
-        title,
-        meta.responsible ?? null,
-        meta.docNumber ?? null,
-        meta.formedOn ?? null,
-        recordYear(meta.year, meta.formedOn),
-        meta.pageCount ?? inspected.pageCount ?? null,
-        level.code,
-        meta.retention ?? null,
-        meta.keywords ?? [],
-        meta.notes ?? null,
-        JSON.stringify(meta.extra ?? {}),
-        actor.label,
-        randomUUID(),
-        blob.address,
-        input.originalName.normalize('NFC').slice(0, 1000),
-        inspected.mime,
-        inspected.kind,
-        blob.size,
-        inspected.pageCount ?? null,
-        jobsFor(inspected),
-      ],
-    );
-    await recordEvent(tx, actor, 'record.ingest', {
-      recordId,
-      name: input.originalName,
-      sha256: blob.sha256,
-      size: blob.size,
-      format: inspected.kind,
-    });
-  }, seal);
+        name: input.originalName,
+        sha256: blob.sha256,
+        size: blob.size,
+        format: inspected.kind,
+      });
+    },
+    seal,
+  );
   deps.notify?.();
 
   const nameMismatch = inspected.nameMismatch ?? false;

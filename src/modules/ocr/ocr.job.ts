@@ -90,28 +90,33 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
         if (have.has(output.name)) continue;
         const staged = await blobs.stage(Readable.from([Buffer.from(output.bytes)]));
         const seal = await sealFor(deps, original.secrecy_level, staged);
-        await persistStaged(deps, staged, async (tx, blob) => {
-          await tx.query(
-            `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
+        await persistStaged(
+          deps,
+          staged,
+          async (tx, blob) => {
+            await tx.query(
+              `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [
-              randomUUID(),
+              [
+                randomUUID(),
+                job.record_id,
+                ROLES[output.kind],
+                original.id,
+                blob.address,
+                output.name,
+                output.mediaType,
+                output.format,
+                blob.size,
+                output.kind === 'table' ? null : document.pages.length,
+              ],
+            );
+            await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [
               job.record_id,
-              ROLES[output.kind],
-              original.id,
-              blob.address,
-              output.name,
-              output.mediaType,
-              output.format,
-              blob.size,
-              output.kind === 'table' ? null : document.pages.length,
-            ],
-          );
-          await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [
-            job.record_id,
-            document.pages.length,
-          ]);
-        }, seal);
+              document.pages.length,
+            ]);
+          },
+          seal,
+        );
       }
     } finally {
       await rm(path, { force: true });

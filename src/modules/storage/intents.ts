@@ -43,7 +43,11 @@ export interface StorageDeps {
  * The seal for a staged blob of a record at `level`, or undefined when encryption is off. Its
  * address is what components.blob_sha256 and blobs.sha256 hold (see 0006_keys.sql).
  */
-export async function sealFor(deps: StorageDeps, level: string, staged: StagedBlob): Promise<BlobSeal | undefined> {
+export async function sealFor(
+  deps: StorageDeps,
+  level: string,
+  staged: StagedBlob,
+): Promise<BlobSeal | undefined> {
   return deps.keyring?.sealFor(deps.db, level, staged.sha256);
 }
 
@@ -72,7 +76,13 @@ export async function persistStaged<T>(
       await tx.query(
         `INSERT INTO blobs (sha256, sm3, size, stored_size, content_sha256) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (sha256) DO NOTHING`,
-        [committed.address, committed.sm3, committed.size, committed.storedSize, seal ? committed.sha256 : null],
+        [
+          committed.address,
+          committed.sm3,
+          committed.size,
+          committed.storedSize,
+          seal ? committed.sha256 : null,
+        ],
       );
       const result = await write(tx, committed);
       await tx.query('DELETE FROM blob_intents WHERE id = $1', [intentId]);

@@ -157,7 +157,7 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
       ` → ${((60 / cpuMedian) * workerCount).toFixed(1)} pages/min on ${workerCount} free core(s)`,
   );
   console.log(
-    `wall seconds per page: median ${median(results.map((r) => r.seconds)).toFixed(2)}; throughput on this machine now: ${((results.length / wall) * 60).toFixed(1)} pages/min (wall ${wall.toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)})`,
+    `throughput on this machine now (wall clock, shared with its other load): ${((results.length / wall) * 60).toFixed(1)} pages/min (wall ${wall.toFixed(1)} s, load average ${loadavg()[0]!.toFixed(1)})`,
   );
   console.log(`peak RSS per worker: ${peakRss.map((b) => `${(b / 1024 / 1024).toFixed(0)} MB`).join(', ')}`);
   const failed = results.filter((r) => r.error);

@@ -27,12 +27,13 @@ export type Grant =
   | 'userRead'
   | 'accessManage'
   | 'audit'
-  | 'systemRead';
+  | 'systemRead'
+  | 'keyManage';
 
 /** What each role may do (docs/SECURITY.md, 角色与权限). */
 const ROLE_GRANTS: Record<string, Grant[]> = {
   admin: ['refManage', 'userManage', 'userRead', 'systemRead'],
-  security: ['userRead', 'accessManage'],
+  security: ['userRead', 'accessManage', 'keyManage'],
   auditor: ['audit'],
   archivist: ['read', 'download', 'update', 'classify', 'file', 'create', 'refManage', 'systemRead'],
   officer: ['read', 'download', 'update', 'create'],

@@ -30,10 +30,13 @@ interface Res {
 /** Routes reachable without signing in. */
 const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'POST /api/v1/auth/login']);
 
-/** Routes about one record: expectations follow visible() and the role's grant. */
+/**
+ * Routes about one record: expectations follow visible() and the role's grant. `idOnly`: the route
+ * takes the record id, not its 档号.
+ */
 const RECORD_ROUTES: Record<
   string,
-  { grant: 'read' | 'download' | 'update' | 'file'; ok: number[]; body?: object }
+  { grant: 'read' | 'download' | 'update' | 'file'; ok: number[]; body?: object; idOnly?: boolean }
 > = {
   'GET /api/v1/records/{id}': { grant: 'read', ok: [200] },
   'PATCH /api/v1/records/{id}': { grant: 'update', ok: [200], body: { notes: '矩阵测试' } },
@@ -42,6 +45,15 @@ const RECORD_ROUTES: Record<
   'GET /api/v1/records/{id}/similar': { grant: 'read', ok: [200] },
   'GET /api/v1/records/{id}/related': { grant: 'read', ok: [200] },
   'GET /api/v1/records/{id}/proof': { grant: 'read', ok: [200] },
+  'GET /api/v1/records/{id}/events': { grant: 'read', ok: [200] },
+  'GET /api/v1/records/{id}/suggestions': { grant: 'read', ok: [200], idOnly: true },
+  // a correction (no model is trained here, so there is no suggested label to confirm)
+  'POST /api/v1/records/{id}/suggestions/review': {
+    grant: 'update',
+    ok: [200],
+    body: { label: 'SP/SG' },
+    idOnly: true,
+  },
 };
 
 describe('authorisation matrix', () => {
@@ -107,6 +119,7 @@ describe('authorisation matrix', () => {
       for (const r of world.records) {
         for (const key of [r.id, ...(r.archiveNo ? [r.archiveNo] : [])]) {
           for (const [route, spec] of Object.entries(RECORD_ROUTES)) {
+            if (spec.idOnly && key !== r.id) continue;
             const [method, path] = route.split(' ') as [Method, string];
             const url = path.replace('{id}', encodeURIComponent(key)).replace('{componentId}', 'original');
             const what = `${p.username} ${route} ${r.org}/${r.level}${key === r.id ? '' : ' by 档号'}`;
@@ -181,6 +194,15 @@ describe('authorisation matrix', () => {
           assert.ok(records.draft + records.filed <= visibleIds(p).size + 20, what);
           if (p.role === 'admin')
             assert.equal(records.draft + records.filed, 0, 'the administrator counts no content');
+        }
+        if (route === 'GET /api/v1/classify/review' && res.statusCode === 200) {
+          const queue = JSON.stringify(res.json());
+          for (const r of world.records)
+            if (!visible(p, r))
+              assert.ok(
+                !queue.includes(r.id) && !queue.includes(r.title),
+                `${what} lists ${r.org}/${r.level}`,
+              );
         }
       }
     }
@@ -599,6 +621,58 @@ describe('authorisation matrix', () => {
         allowed: can('read'),
         ok: [200],
         run: as('GET', `/api/v1/search?q=${encodeURIComponent('许可')}`),
+      },
+      'GET /api/v1/classify/review': {
+        allowed: can('update'),
+        ok: [200],
+        run: as('GET', '/api/v1/classify/review?limit=200'),
+      },
+      'POST /api/v1/classify/train': {
+        allowed: can('file'),
+        ok: [202],
+        run: as('POST', '/api/v1/classify/train'),
+      },
+      'GET /api/v1/classify/models': {
+        allowed: can('file'),
+        ok: [200],
+        run: as('GET', '/api/v1/classify/models'),
+      },
+      'POST /api/v1/classify/models/{version}/activate': {
+        allowed: can('file'),
+        // 404 (classify.*) while no model has been trained yet
+        ok: [204, 404],
+        run: async (p) => {
+          const { rows } = await ctx.services.db.query<{ v: number | null }>(
+            'SELECT max(version) AS v FROM classify_models WHERE bytes > 0',
+          );
+          return inject('POST', `/api/v1/classify/models/${rows[0]?.v ?? 1}/activate`, p.authorization);
+        },
+      },
+      // Key management is the security officer's alone (三员分立): not the administrator's.
+      'GET /api/v1/keys': { allowed: can('keyManage'), ok: [200], run: as('GET', '/api/v1/keys') },
+      'POST /api/v1/keys/rotate': {
+        allowed: can('keyManage'),
+        ok: [200],
+        run: as('POST', '/api/v1/keys/rotate', { level: 'public' }),
+      },
+      'POST /api/v1/keys/shred': {
+        allowed: can('keyManage'),
+        ok: [200],
+        run: async (p) => {
+          // A key manager shreds a record made for it; anyone else tries a record of the world.
+          let id = world.records[0]!.id;
+          if (granted(p, 'keyManage')) {
+            const archivist = world.principals.find((q) => q.username === 'm-arch-root')!;
+            const made = await uploadRecord(
+              ctx.app,
+              archivist.authorization,
+              { name: `shred-${unique()}.txt`, content: `待销毁 ${n}\n` },
+              { title: `待销毁 ${n}`, level: 'public', organisation: 'SPJ' },
+            );
+            id = made.json<{ record: { id: string } }>().record.id;
+          }
+          return inject('POST', '/api/v1/keys/shred', p.authorization, { record: id });
+        },
       },
     };
   }

@@ -17,6 +17,7 @@ const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('he
 describe('encryption at rest by secrecy level', () => {
   let ctx: TestContext;
   let admin: string;
+  let security: string;
   let archivist: string;
 
   before(async () => {
@@ -27,6 +28,8 @@ describe('encryption at rest by secrecy level', () => {
       roles: ['archivist'],
       clearance: 'sensitive',
     });
+    // Keys are the security officer's (三员分立): a duty role alone on its account.
+    security = await createSignedInUser(ctx, admin, { username: 'keys-security', roles: ['security'] });
   });
   after(async () => ctx.close());
 
@@ -92,26 +95,40 @@ describe('encryption at rest by secrecy level', () => {
       ['POST', '/api/v1/keys/rotate'],
       ['POST', '/api/v1/keys/shred'],
     ] as const) {
-      const res = await ctx.app.inject({
-        method,
-        url,
-        headers: { authorization: archivist },
-        ...(method === 'POST' ? { payload: url.endsWith('shred') ? { record: 'x' } : {} } : {}),
-      });
-      assert.equal(res.statusCode, 403, `${method} ${url}`);
+      for (const [who, authorization] of [
+        ['archivist', archivist],
+        ['system administrator', admin],
+      ] as const) {
+        const res = await ctx.app.inject({
+          method,
+          url,
+          headers: { authorization },
+          ...(method === 'POST' ? { payload: url.endsWith('shred') ? { record: 'x' } : {} } : {}),
+        });
+        assert.equal(res.statusCode, 403, `${who} ${method} ${url}`);
+        assert.equal(res.json<{ error: { code: string } }>().error.code, 'auth.forbidden');
+      }
       const anonymous = await ctx.app.inject({ method, url });
       assert.equal(anonymous.statusCode, 401, `${method} ${url} without credentials`);
     }
     const status = await ctx.app.inject({
       method: 'GET',
       url: '/api/v1/keys',
-      headers: { authorization: admin },
+      headers: { authorization: security },
     });
     assert.equal(status.statusCode, 200);
     const body = status.json<{ cipher: string; store: string; levels: { level: string; state: string }[] }>();
     assert.equal(body.cipher, 'aes-256-gcm');
     assert.equal(body.store, 'file');
     assert.ok(body.levels.some((l) => l.level === 'internal' && l.state === 'active'));
+    const seen = await ctx.services.db.query<{ actor: string }>(
+      `SELECT actor FROM events WHERE action = 'key.status'`,
+    );
+    assert.deepEqual(
+      seen.rows.map((r) => r.actor),
+      ['user:keys-security'],
+      'only the allowed look is recorded as key.status; refusals are access.denied',
+    );
   });
 
   it('rotates the key-encryption keys without rewriting a single stored byte', async () => {
@@ -122,13 +139,20 @@ describe('encryption at rest by secrecy level', () => {
     const res = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/keys/rotate',
-      headers: { authorization: admin },
+      headers: { authorization: security },
       payload: { level: 'internal' },
     });
     assert.equal(res.statusCode, 200, res.body);
     const [rotation] =
       res.json<{ fromVersion: number; toVersion: number; rewrapped: number; destroyedKeys: string[] }[]>();
     assert.equal(rotation!.toVersion, rotation!.fromVersion + 1);
+    const rotated = await ctx.services.db.query<{ actor: string }>(
+      `SELECT actor FROM events WHERE action = 'key.rotate' AND details->>'level' = 'internal'`,
+    );
+    assert.deepEqual(
+      rotated.rows.map((r) => r.actor),
+      ['user:keys-security'],
+    );
     assert.ok(rotation!.rewrapped >= 3, `rewrapped ${rotation!.rewrapped}`);
     assert.equal(rotation!.destroyedKeys.length, 1);
     assert.ok(oldKeys.includes(rotation!.destroyedKeys[0]!));
@@ -159,7 +183,7 @@ describe('encryption at rest by secrecy level', () => {
     const res = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/keys/shred',
-      headers: { authorization: admin },
+      headers: { authorization: security },
       payload: { record: record.id },
     });
     assert.equal(res.statusCode, 200, res.body);

@@ -1,7 +1,7 @@
 /**
  * Key management operations (security officer; action key.manage): status, rotation of the levels'
- * key-encryption keys, and crypto-shredding of a record's content on disposal. Every operation is
- * recorded as an event.
+ * key-encryption keys, and crypto-shredding of a record's content on disposal. Every operation —
+ * looking at the status too — is recorded as an event (key.status, key.rotate, key.shred).
  */
 import type { Database, Queryable } from '../../db/database.port.ts';
 import { authorize, type Actor } from '../access/access.policy.ts';
@@ -60,6 +60,8 @@ export async function keyStatus(deps: KeysDeps, actor: Actor): Promise<KeyStatus
             (SELECT count(*)::int FROM blob_keys WHERE wrapped_key IS NULL) AS destroyed,
             (SELECT count(*)::int FROM blobs b WHERE b.content_sha256 IS NULL) AS clear`,
   );
+  // Looking at the keys is a security officer's act too: it goes into the trail like the others.
+  await recordEvent(db, actor, 'key.status', { levels: levels.rows.length });
   return {
     sealing: deps.sealing,
     cipher: keyring.cipher,

@@ -224,7 +224,12 @@ async function sendError(
   // taken in) leaves its connection in an unknown state: close it instead of waiting for the rest.
   if (!request.raw.complete) {
     void reply.header('connection', 'close');
-    // Stop reading the rest of the body once the answer is out, instead of draining it.
+    // Stop taking in the rest of the body now: whatever still reads the request (a multipart
+    // parser discarding the file) would otherwise drain it at loopback speed while the answer waits
+    // for a busy event loop. The client then sees its writes block and gets the answer.
+    request.raw.unpipe();
+    request.raw.pause();
+    // Close the connection once the answer is out, instead of draining it.
     const socket = request.raw.socket as { destroy?: () => void } | null;
     reply.raw.once('finish', () => setTimeout(() => socket?.destroy?.(), 50).unref());
   }

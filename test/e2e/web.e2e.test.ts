@@ -280,7 +280,7 @@ describe('web workbench', () => {
     await page.getByRole('button', { name: '导出 CSV' }).click();
     const file = await download;
     assert.match(file.suggestedFilename(), /^audit-\d+\.csv$/);
-    const csv = await readFile((await file.path())!, 'utf8');
+    const csv = await readFile(await file.path(), 'utf8');
     assert.match(csv, /user\.create/);
     const body = await page.locator('.ant-layout-content').innerText();
     assert.ok(!body.includes(WORKS), 'no record title on the audit page');

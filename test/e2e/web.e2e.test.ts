@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { CONTRACT_FONT, CONTRACT_TEXT } from '../../src/modules/ocr/ocr.contract.ts';
 import { renderPage } from '../../src/modules/ocr/testing/render.ts';
@@ -303,6 +304,31 @@ describe('web workbench', () => {
     await page.getByRole('menuitem', { name: '用户与权限' }).click();
     await page.getByRole('tab', { name: '跨机构授权' }).waitFor();
     await page.getByRole('row', { name: /zhaomin/ }).waitFor();
+    await context.close();
+  });
+
+  it('enrols a second factor on my account page and then asks for the code at sign-in', async () => {
+    const oneTime = await makeUser('wangfang', '王芳', 'officer');
+    const { page, context } = await newPage(browser);
+    const password = await signInUi(page, server.base, 'wangfang', oneTime);
+    await page.getByRole('menuitem', { name: '我的账户' }).click();
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '设置动态口令' }).click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+    await page.getByLabel('动态口令', { exact: true }).fill(totp.generate());
+    await page.getByRole('button', { name: '确认并启用' }).click();
+    await page.getByText('已启用').first().waitFor();
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.getByLabel('用户名').fill('wangfang');
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    const code = page.getByLabel('动态口令', { exact: true });
+    await code.waitFor();
+    // The enabling code's time step is spent; the next step's code is within the accepted window.
+    await code.fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('current-user').getByText('王芳').waitFor();
     await context.close();
   });
 

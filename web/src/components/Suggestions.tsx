@@ -5,7 +5,18 @@
  * example) and takes over single values into the metadata form with “采用”.
  */
 import { CheckOutlined, EditOutlined } from '@ant-design/icons';
-import { App, Button, Descriptions, Empty, Progress, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  AutoComplete,
+  Button,
+  Descriptions,
+  Empty,
+  Progress,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { api, ApiError, call } from '../api/client';
 import type { SuggestionView } from '../api/types';
@@ -201,22 +212,21 @@ export function SuggestionsPanel({
         >
           {reviewed ? t('采用分类', 'Use class') : t('确认分类', 'Confirm class')}
         </Button>
-        <Select
+        <AutoComplete
           size="small"
-          showSearch
           allowClear
-          placeholder={t('更正为…', 'Correct to…')}
+          placeholder={t('更正为类目路径…', 'Correct to class path…')}
           value={other}
-          onChange={setOther}
-          style={{ width: 150 }}
+          onChange={(v: string) => setOther(v || undefined)}
+          style={{ width: 170 }}
           aria-label={t('更正分类', 'Correct the class')}
-          options={(s.top.length ? s.top : []).map((a) => ({ value: a.label, label: a.label }))}
+          options={s.top.map((a) => ({ value: a.label, label: a.label }))}
         />
         <Button
           size="small"
           icon={<EditOutlined />}
           disabled={!other || busy}
-          onClick={() => void review(other)}
+          onClick={() => void review(other?.trim())}
         >
           {t('更正', 'Correct')}
         </Button>
@@ -244,7 +254,7 @@ export function SuggestionsPanel({
           {
             title: t('置信度', 'Conf.'),
             dataIndex: 'confidence',
-            width: 56,
+            width: 70,
             render: (c: number) => `${Math.round(c * 100)}%`,
           },
           {

@@ -154,8 +154,8 @@ export default function AuditPage() {
             locale={{ emptyText: <EmptyState>{t('没有符合条件的事件', 'No matching events')}</EmptyState> }}
             columns={[
               { title: t('时间', 'Time'), dataIndex: 'at', width: 170, render: (v: string) => formatTime(v) },
-              { title: t('操作人', 'Actor'), dataIndex: 'actor', width: 150, ellipsis: true },
-              { title: t('操作', 'Action'), dataIndex: 'action', width: 150, ellipsis: true },
+              { title: t('操作人', 'Actor'), dataIndex: 'actor', width: 130, ellipsis: true },
+              { title: t('操作', 'Action'), dataIndex: 'action', width: 180, ellipsis: true },
               {
                 title: t('结果', 'Outcome'),
                 dataIndex: 'outcome',

@@ -154,6 +154,10 @@ try {
   await page.goto(`${server.base}/filing`);
   await page.locator('.ant-table-row').first().waitFor();
   await shot(page, '07-filing');
+  await page.locator('.ant-table-row').first().getByRole('button', { name: '著录' }).click();
+  await page.getByTestId('suggestions').waitFor();
+  await shot(page, '11-filing-suggestions');
+  await page.keyboard.press('Escape');
   // A scanned page with a seal, recognised in the background, on the review page.
   const scan = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, seals: 1 });
   await page.goto(`${server.base}/ingest`);
@@ -175,6 +179,30 @@ try {
   await page.goto(`${server.base}/`);
   await page.getByText('Recent records').waitFor();
   await shot(page, '10-home-english');
+  await context.close();
+  // The three duty roles: users and access (administrator), keys (security), audit trail (auditor).
+  for (const [username, role, path, name] of [
+    ['baomi', 'security', '/keys', '13-keys'],
+    ['shenji', 'auditor', '/audit', '12-audit-trail'],
+  ] as const) {
+    const made = await admin('POST', '/api/v1/users', {
+      username,
+      organisation: orgs.items[0]!.code,
+      roles: [role],
+      clearance: 'public',
+    });
+    ({ page, context } = await newPage(browser));
+    await signInUi(page, server.base, username, (made.json as { oneTimePassword: string }).oneTimePassword);
+    await page.goto(`${server.base}${path}`);
+    await page.locator('.ant-table-row, .ant-table-placeholder').first().waitFor();
+    await shot(page, name);
+    await context.close();
+  }
+  ({ page, context } = await newPage(browser));
+  await signInUi(page, server.base, 'admin', adminPassword);
+  await page.goto(`${server.base}/users`);
+  await page.getByRole('row', { name: /lijuan/ }).waitFor();
+  await shot(page, '14-users-and-access');
   await context.close();
 } finally {
   await browser.close();

@@ -5,7 +5,9 @@
  * the record nor its title. Runs with `npm run test:e2e` (Debian's Chromium; fails without it).
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { CONTRACT_FONT, CONTRACT_TEXT } from '../../src/modules/ocr/ocr.contract.ts';
 import { renderPage } from '../../src/modules/ocr/testing/render.ts';
@@ -202,7 +204,207 @@ describe('web workbench', () => {
     assert.ok(!(await page.content()).includes(WORKS));
     await context.close();
   });
+
+  it('lets an archivist confirm a classification suggestion on the filing page', async () => {
+    const upload = await uploaderAs(server.base, 'lijuan', archivistPassword);
+    const archivist = await apiAs(server.base, 'lijuan', archivistPassword);
+    for (let i = 0; i < 5; i++) {
+      for (const [kind, label] of [
+        ['permit', 'SP/SG'],
+        ['food', 'SP/SP'],
+      ] as const) {
+        const id = await upload(
+          `${kind}-${i}.txt`,
+          classText(kind, i),
+          `${kind === 'permit' ? '施工许可' : '食品经营许可'}样本${i}`,
+        );
+        const reviewed = await waitFor(async () => {
+          const r = await archivist('POST', `/api/v1/records/${id}/suggestions/review`, { label });
+          return r.status === 200 ? r : null;
+        });
+        assert.equal(reviewed.status, 200);
+      }
+    }
+    const train = await archivist('POST', '/api/v1/classify/train');
+    assert.equal(train.status, 202, JSON.stringify(train.json));
+    await waitFor(async () => {
+      const r = await archivist('GET', '/api/v1/classify/models');
+      return (r.json as unknown[]).length > 0 ? r : null;
+    });
+    const title = '新的施工许可待分类';
+    const id = await upload('new-permit.txt', classText('permit', 40), title);
+    await waitFor(async () => {
+      const r = await archivist('GET', `/api/v1/records/${id}/suggestions`);
+      return r.status === 200 && (r.json as { label: string | null }).label ? r : null;
+    });
+
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'lijuan', archivistPassword);
+    await page.getByRole('menuitem', { name: '整理归档' }).click();
+    await page
+      .getByRole('row', { name: new RegExp(title) })
+      .getByRole('button', { name: '著录' })
+      .click();
+    const panel = page.getByTestId('suggestions');
+    await panel.getByTestId('suggested-label').getByText('SP/SG').waitFor();
+    await panel.getByText('文号').first().waitFor();
+    await panel.getByRole('button', { name: '确认分类' }).click();
+    await panel.getByText('已确认').waitFor();
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已保存').waitFor();
+    const after = await archivist('GET', `/api/v1/records/${id}/suggestions`);
+    assert.equal((after.json as { status: string }).status, 'confirmed');
+
+    await page.getByRole('menuitem', { name: '分类复核' }).click();
+    await page.getByRole('tab', { name: '模型版本' }).click();
+    await page.getByText('在用').waitFor();
+    await context.close();
+  });
+
+  it('shows the auditor the audit trail and nothing else, with CSV export', async () => {
+    const password = await makeUser('shenji', '审计员', 'auditor');
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'shenji', password);
+    const menu = await page.getByRole('menuitem').allInnerTexts();
+    assert.deepEqual(
+      menu.map((m) => m.trim()),
+      ['首页', '审计日志', '我的账户'],
+    );
+    await page.getByRole('menuitem', { name: '审计日志' }).click();
+    const table = page.getByTestId('audit-table');
+    await table.getByText('auth.login').first().waitFor();
+    await page.getByLabel('操作', { exact: true }).fill('user.*');
+    await page.getByRole('button', { name: '查询' }).click();
+    await table.getByText('user.create').first().waitFor();
+    assert.equal(await table.getByText('auth.login').count(), 0);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出 CSV' }).click();
+    const file = await download;
+    assert.match(file.suggestedFilename(), /^audit-\d+\.csv$/);
+    const csv = await readFile(await file.path(), 'utf8');
+    assert.match(csv, /user\.create/);
+    const body = await page.locator('.ant-layout-content').innerText();
+    assert.ok(!body.includes(WORKS), 'no record title on the audit page');
+    await page.goto(`${server.base}/search?q=${encodeURIComponent('施工许可证')}`);
+    assert.equal(await page.getByTestId('search-total').count(), 0);
+    await context.close();
+  });
+
+  it('shows the security officer the keys and users, but no records', async () => {
+    const password = await makeUser('baomi', '保密员', 'security');
+    const { page, context } = await newPage(browser);
+    await signInUi(page, server.base, 'baomi', password);
+    const menu = (await page.getByRole('menuitem').allInnerTexts()).map((m) => m.trim());
+    assert.ok(menu.includes('密钥管理') && menu.includes('用户与权限'), menu.join(','));
+    assert.ok(!menu.includes('检索') && !menu.includes('审计日志'), menu.join(','));
+    await page.getByRole('menuitem', { name: '密钥管理' }).click();
+    await page.getByText('新文件加密').waitFor();
+    await page.getByTestId('key-table').waitFor();
+    await page.getByRole('button', { name: '轮换密钥' }).waitFor();
+    await page.getByRole('menuitem', { name: '用户与权限' }).click();
+    await page.getByRole('tab', { name: '跨机构授权' }).waitFor();
+    await page.getByRole('row', { name: /zhaomin/ }).waitFor();
+    await context.close();
+  });
+
+  it('enrols a second factor on my account page and then asks for the code at sign-in', async () => {
+    const oneTime = await makeUser('wangfang', '王芳', 'officer');
+    const { page, context } = await newPage(browser);
+    const password = await signInUi(page, server.base, 'wangfang', oneTime);
+    await page.getByRole('menuitem', { name: '我的账户' }).click();
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '设置动态口令' }).click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+    await page.getByLabel('动态口令', { exact: true }).fill(totp.generate());
+    await page.getByRole('button', { name: '确认并启用' }).click();
+    await page.getByText('已启用').first().waitFor();
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.getByLabel('用户名').fill('wangfang');
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    const code = page.getByLabel('动态口令', { exact: true });
+    await code.waitFor();
+    // The enabling code's time step is spent; the next step's code is within the accepted window.
+    await code.fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('current-user').getByText('王芳').waitFor();
+    await context.close();
+  });
+
+  /** Creates a user through the API as the administrator; returns the password after the first change. */
+  async function makeUser(username: string, displayName: string, role: string): Promise<string> {
+    const admin = await apiAs(server.base, 'admin', adminPassword);
+    const orgs = (await admin('GET', '/api/v1/organisations')).json as { items: { code: string }[] };
+    const created = await admin('POST', '/api/v1/users', {
+      username,
+      displayName,
+      organisation: orgs.items[0]!.code,
+      roles: [role],
+      clearance: 'public',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    return (created.json as { oneTimePassword: string }).oneTimePassword;
+  }
 });
+
+function classText(kind: 'permit' | 'food', i: number): string {
+  return kind === 'permit'
+    ? [
+        '呼和浩特市行政审批和政务服务局文件',
+        `呼审批施字〔2024〕${i + 1}号`,
+        `关于第${i + 1}号住宅项目建筑工程施工许可证的批复`,
+        '经审查，该工程已具备施工条件，施工图审查合格，准予核发建筑工程施工许可证。',
+        '呼和浩特市行政审批和政务服务局',
+        '2024年3月5日',
+      ].join('\n')
+    : [
+        '呼和浩特市行政审批和政务服务局文件',
+        `呼审批食字〔2023〕${i + 1}号`,
+        `关于第${i + 1}号餐饮店食品经营许可的决定`,
+        '经现场核查，经营场所、设施设备及食品安全管理制度符合要求，准予食品经营许可，从业人员应持有健康证明。',
+        '呼和浩特市行政审批和政务服务局',
+        '二〇二三年十一月二日',
+      ].join('\n');
+}
+
+/** Uploads text files through the API as a signed-in user; returns each new record's id. */
+async function uploaderAs(
+  base: string,
+  username: string,
+  password: string,
+): Promise<(name: string, content: string, title: string) => Promise<string>> {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  return async (name, content, title) => {
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ title, level: 'public' }));
+    form.append('file', new Blob([content], { type: 'text/plain' }), name);
+    const res = await fetch(`${base}/api/v1/records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    const body = (await res.json()) as { record?: { id: string } };
+    assert.equal(res.status, 201, JSON.stringify(body));
+    return body.record!.id;
+  };
+}
+
+/** Polls until the check returns a value (background jobs: extraction, classification, training). */
+async function waitFor<T>(check: () => Promise<T | null>, ms = 120_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for a background job');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 /** Reloads a search until the expected title is among the hits (the index lags ingest by a job). */
 async function waitForHit(page: Page, url: string, title: string): Promise<void> {

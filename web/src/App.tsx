@@ -1,7 +1,12 @@
 /** The frame: sign-in gate, side menu, header with user and language, and one lazily loaded chunk per page. */
 import {
   AuditOutlined,
+  ClusterOutlined,
   CloudUploadOutlined,
+  FileSearchOutlined,
+  KeyOutlined,
+  TeamOutlined,
+  UserOutlined,
   FileDoneOutlined,
   HomeOutlined,
   LogoutOutlined,
@@ -24,6 +29,11 @@ const IngestPage = lazy(() => import('./pages/IngestPage'));
 const FilingPage = lazy(() => import('./pages/FilingPage'));
 const OcrPage = lazy(() => import('./pages/OcrPage'));
 const AdminPage = lazy(() => import('./pages/AdminPage'));
+const ClassifyPage = lazy(() => import('./pages/ClassifyPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const KeysPage = lazy(() => import('./pages/KeysPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
 
 export function App() {
   return (
@@ -57,6 +67,11 @@ function Gate() {
         <Route path="/ocr" element={<OcrPage />} />
         <Route path="/ocr/:id" element={<OcrPage />} />
         <Route path="/admin" element={<AdminPage />} />
+        <Route path="/classify" element={<ClassifyPage />} />
+        <Route path="/users" element={<UsersPage />} />
+        <Route path="/keys" element={<KeysPage />} />
+        <Route path="/audit" element={<AuditPage />} />
+        <Route path="/account" element={<AccountPage />} />
         <Route path="/login" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
@@ -80,7 +95,7 @@ const ROLE_NAMES: Record<Role, [string, string]> = {
 
 function Frame({ children }: { children: ReactNode }) {
   const { t, locale, setLocale } = useI18n();
-  const { user, signOut } = useSession();
+  const { user, signOut, can } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const roles = user!.roles;
@@ -90,7 +105,20 @@ function Frame({ children }: { children: ReactNode }) {
     canCreate(roles) && { key: '/ingest', icon: <CloudUploadOutlined />, label: t('收集上传', 'Ingest') },
     canFile(roles) && { key: '/filing', icon: <FileDoneOutlined />, label: t('整理归档', 'Filing') },
     canRead(roles) && { key: '/ocr', icon: <ScanOutlined />, label: t('OCR 校对', 'OCR review') },
+    can('record.classify') && {
+      key: '/classify',
+      icon: <ClusterOutlined />,
+      label: t('分类复核', 'Classification'),
+    },
     canManage(roles) && { key: '/admin', icon: <SettingOutlined />, label: t('系统管理', 'Administration') },
+    (can('user.manage') || can('access.manage')) && {
+      key: '/users',
+      icon: <TeamOutlined />,
+      label: t('用户与权限', 'Users and access'),
+    },
+    can('key.manage') && { key: '/keys', icon: <KeyOutlined />, label: t('密钥管理', 'Keys') },
+    can('audit.read') && { key: '/audit', icon: <FileSearchOutlined />, label: t('审计日志', 'Audit trail') },
+    { key: '/account', icon: <UserOutlined />, label: t('我的账户', 'My account') },
   ];
   const items = entries.filter((x) => x !== false);
   const selected = items

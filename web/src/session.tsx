@@ -11,16 +11,21 @@ type Me = {
   roles: ('admin' | 'security' | 'auditor' | 'archivist' | 'officer' | 'reader')[];
   clearance: string;
   mustChangePassword: boolean;
+  totpEnabled: boolean;
+  /** what the caller's roles allow (GET /auth/me `actions`), to decide which menu entries to show */
+  actions: string[];
 };
 export type Role = Me['roles'][number];
 
 interface Session {
   /** undefined while loading; null when signed out */
   user: Me | null | undefined;
-  signIn: (username: string, password: string) => Promise<Me>;
+  signIn: (username: string, password: string, otp?: string) => Promise<Me>;
   signOut: () => Promise<void>;
   refresh: () => Promise<void>;
   has: (role: Role) => boolean;
+  /** whether the session's `actions` include this one (the server still decides) */
+  can: (action: string) => boolean;
 }
 
 const Context = createContext<Session | null>(null);
@@ -47,8 +52,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, [refresh]);
 
-  const signIn = useCallback(async (username: string, password: string) => {
-    const result = await call(api.POST('/api/v1/auth/login', { body: { username, password } }));
+  const signIn = useCallback(async (username: string, password: string, otp?: string) => {
+    const result = await call(
+      api.POST('/api/v1/auth/login', { body: { username, password, ...(otp ? { otp } : {}) } }),
+    );
     setToken(result.token);
     const me = await call(api.GET('/api/v1/auth/me'));
     setUser(me);
@@ -63,7 +70,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const has = useCallback((role: Role) => user?.roles.includes(role) ?? false, [user]);
 
-  return <Context.Provider value={{ user, signIn, signOut, refresh, has }}>{children}</Context.Provider>;
+  const can = useCallback((action: string) => user?.actions.includes(action) ?? false, [user]);
+
+  return <Context.Provider value={{ user, signIn, signOut, refresh, has, can }}>{children}</Context.Provider>;
 }
 
 export function useSession(): Session {
@@ -74,7 +83,7 @@ export function useSession(): Session {
 
 /** What each role may open, mirroring src/modules/access/access.policy.ts (the server decides). */
 export function canRead(roles: readonly Role[]): boolean {
-  return roles.some((r) => r !== 'admin');
+  return roles.some((r) => r === 'archivist' || r === 'officer' || r === 'reader');
 }
 export function canCreate(roles: readonly Role[]): boolean {
   return roles.some((r) => r === 'archivist' || r === 'officer');

@@ -22,3 +22,9 @@ export type Category = Ok<paths['/api/v1/categories']['get']>['items'][number];
 export type Vocabularies = Ok<paths['/api/v1/vocabularies']['get']>;
 export type RecordPatch =
   paths['/api/v1/records/{id}']['patch']['requestBody']['content']['application/json'];
+export type SuggestionView = Ok<paths['/api/v1/records/{id}/suggestions']['get']>;
+export type ModelVersion = Ok<paths['/api/v1/classify/models']['get']>[number];
+export type AuditEvent = Ok<paths['/api/v1/audit']['get']>['items'][number];
+export type KeyStatus = Ok<paths['/api/v1/keys']['get']>;
+export type Share = Ok<paths['/api/v1/shares']['get']>['items'][number];
+export type SessionView = Ok<paths['/api/v1/auth/sessions']['get']>['items'][number];

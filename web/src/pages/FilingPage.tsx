@@ -1,7 +1,8 @@
 /**
  * Filing (归档): the records waiting to be filed, their metadata to complete (year, retention and
  * the rest of DA/T 46), and the assignment of the archive number (档号, DA/T 22-2015).
- * Classification suggestions with a confidence arrive with the classifier (issue 4).
+ * The describe dialog shows the classifier's suggestions beside the form: the archivist confirms or
+ * corrects the class and takes suggested values into the form before saving.
  */
 import { EditOutlined, FileDoneOutlined } from '@ant-design/icons';
 import {
@@ -12,7 +13,9 @@ import {
   Form,
   Input,
   InputNumber,
+  Col,
   Modal,
+  Row,
   Select,
   Space,
   Table,
@@ -26,6 +29,7 @@ import { EmptyState, ErrorState, useAsync } from '../components/async';
 import { formatTime } from '../components/format';
 import { loadReference, type Reference } from '../components/reference';
 import { LevelTag, RecordLink, RETENTION, StatusTag } from '../components/records';
+import { SuggestionsPanel, type SuggestedValues } from '../components/Suggestions';
 import { useI18n } from '../i18n';
 
 export default function FilingPage() {
@@ -198,6 +202,7 @@ interface EditValues {
   organisation?: string;
   level?: string;
   notes?: string;
+  class?: string;
 }
 
 function EditRecord({
@@ -214,6 +219,25 @@ function EditRecord({
   const [form] = Form.useForm<EditValues>();
   const [saving, setSaving] = useState(false);
   const filed = record.status === 'filed';
+  const applySuggested = (v: SuggestedValues) => {
+    const org = v.organisationId ? reference.organisations.find((o) => o.id === v.organisationId) : undefined;
+    const always: Partial<EditValues> = {
+      ...(v.title ? { title: v.title } : {}),
+      ...(v.responsible ? { responsible: v.responsible } : {}),
+      ...(v.docNumber ? { docNumber: v.docNumber } : {}),
+      ...(v.formedOn && dayjs(v.formedOn).isValid() ? { formedOn: dayjs(v.formedOn) } : {}),
+    };
+    // Archive-number parts are fixed once filed: only a draft takes year, retention, organisation, class.
+    const draftOnly: Partial<EditValues> = filed
+      ? {}
+      : {
+          ...(v.year ? { year: v.year } : {}),
+          ...(v.retention ? { retention: v.retention as EditValues['retention'] } : {}),
+          ...(org ? { organisation: org.code } : {}),
+          ...(v.classId ? { class: v.classId } : {}),
+        };
+    form.setFieldsValue({ ...always, ...draftOnly });
+  };
   const save = async () => {
     const v = await form.validateFields();
     const body: RecordPatch = {
@@ -222,6 +246,7 @@ function EditRecord({
       ...(v.docNumber ? { docNumber: v.docNumber } : {}),
       ...(v.formedOn ? { formedOn: v.formedOn.format('YYYY-MM-DD') } : {}),
       ...(v.notes ? { notes: v.notes } : {}),
+      ...(v.class ? { class: v.class } : {}),
       ...(filed
         ? {}
         : {
@@ -255,73 +280,102 @@ function EditRecord({
       onOk={() => void save()}
       okText={t('保存', 'Save')}
       confirmLoading={saving}
-      width={640}
+      width={1040}
+      styles={{ body: { maxHeight: 'calc(100vh - 220px)', overflowY: 'auto' } }}
     >
-      <Form<EditValues>
-        form={form}
-        layout="vertical"
-        size="small"
-        initialValues={{
-          title: record.title,
-          responsible: record.responsible ?? undefined,
-          docNumber: record.docNumber ?? undefined,
-          formedOn: record.formedOn ? dayjs(record.formedOn) : null,
-          year: record.year,
-          retention: (record.retention as EditValues['retention']) ?? undefined,
-          organisation: record.organisation,
-          level: record.level,
-          notes: record.notes ?? undefined,
-        }}
-      >
-        <Form.Item name="title" label={t('题名', 'Title')} rules={[{ required: true }]}>
-          <Input />
-        </Form.Item>
-        <Space.Compact block>
-          <Form.Item name="responsible" label={t('责任者', 'Responsible')} style={{ width: '50%' }}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="docNumber" label={t('文号', 'Doc no.')} style={{ width: '50%' }}>
-            <Input />
-          </Form.Item>
-        </Space.Compact>
-        <Space.Compact block>
-          <Form.Item name="formedOn" label={t('形成日期', 'Formed on')} style={{ width: '34%' }}>
-            <DatePicker style={{ width: '100%' }} />
-          </Form.Item>
-          <Form.Item name="year" label={t('年度', 'Year')} style={{ width: '33%' }}>
-            <InputNumber min={1000} max={9999} style={{ width: '100%' }} disabled={filed} />
-          </Form.Item>
-          <Form.Item name="retention" label={t('保管期限', 'Retention')} style={{ width: '33%' }}>
-            <Select
-              disabled={filed}
-              options={reference.vocabularies.retentionPeriods.map((r) => ({
-                value: r.code,
-                label: t(r.zh, r.en),
-              }))}
-            />
-          </Form.Item>
-        </Space.Compact>
-        <Space.Compact block>
-          <Form.Item name="organisation" label={t('机构（问题）', 'Organisation')} style={{ width: '60%' }}>
-            <Select
-              disabled={filed}
-              options={reference.organisations.map((o) => ({ value: o.code, label: `${o.code} ${o.name}` }))}
-            />
-          </Form.Item>
-          <Form.Item name="level" label={t('密级', 'Secrecy level')} style={{ width: '40%' }}>
-            <Select
-              disabled={filed}
-              options={reference.vocabularies.secrecyLevels.map((l) => ({
-                value: l.code,
-                label: t(l.zh, l.en),
-              }))}
-            />
-          </Form.Item>
-        </Space.Compact>
-        <Form.Item name="notes" label={t('附注', 'Notes')}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-      </Form>
+      <Row gutter={16}>
+        <Col span={13}>
+          <Form<EditValues>
+            form={form}
+            layout="vertical"
+            size="small"
+            initialValues={{
+              title: record.title,
+              responsible: record.responsible ?? undefined,
+              docNumber: record.docNumber ?? undefined,
+              formedOn: record.formedOn ? dayjs(record.formedOn) : null,
+              year: record.year,
+              retention: (record.retention as EditValues['retention']) ?? undefined,
+              organisation: record.organisation,
+              level: record.level,
+              notes: record.notes ?? undefined,
+              class: record.class ?? undefined,
+            }}
+          >
+            <Form.Item name="title" label={t('题名', 'Title')} rules={[{ required: true }]}>
+              <Input />
+            </Form.Item>
+            <Space.Compact block>
+              <Form.Item name="responsible" label={t('责任者', 'Responsible')} style={{ width: '50%' }}>
+                <Input />
+              </Form.Item>
+              <Form.Item name="docNumber" label={t('文号', 'Doc no.')} style={{ width: '50%' }}>
+                <Input />
+              </Form.Item>
+            </Space.Compact>
+            <Space.Compact block>
+              <Form.Item name="formedOn" label={t('形成日期', 'Formed on')} style={{ width: '34%' }}>
+                <DatePicker style={{ width: '100%' }} />
+              </Form.Item>
+              <Form.Item name="year" label={t('年度', 'Year')} style={{ width: '33%' }}>
+                <InputNumber min={1000} max={9999} style={{ width: '100%' }} disabled={filed} />
+              </Form.Item>
+              <Form.Item name="retention" label={t('保管期限', 'Retention')} style={{ width: '33%' }}>
+                <Select
+                  disabled={filed}
+                  options={reference.vocabularies.retentionPeriods.map((r) => ({
+                    value: r.code,
+                    label: t(r.zh, r.en),
+                  }))}
+                />
+              </Form.Item>
+            </Space.Compact>
+            <Space.Compact block>
+              <Form.Item
+                name="organisation"
+                label={t('机构（问题）', 'Organisation')}
+                style={{ width: '60%' }}
+              >
+                <Select
+                  disabled={filed}
+                  options={reference.organisations.map((o) => ({
+                    value: o.code,
+                    label: `${o.code} ${o.name}`,
+                  }))}
+                />
+              </Form.Item>
+              <Form.Item name="level" label={t('密级', 'Secrecy level')} style={{ width: '40%' }}>
+                <Select
+                  disabled={filed}
+                  options={reference.vocabularies.secrecyLevels.map((l) => ({
+                    value: l.code,
+                    label: t(l.zh, l.en),
+                  }))}
+                />
+              </Form.Item>
+            </Space.Compact>
+            <Form.Item name="class" label={t('分类（类目）', 'Class')}>
+              <Input disabled={filed} data-testid="record-class" />
+            </Form.Item>
+            <Form.Item name="notes" label={t('附注', 'Notes')}>
+              <Input.TextArea rows={2} />
+            </Form.Item>
+          </Form>
+        </Col>
+        <Col span={11}>
+          <Typography.Title level={5} style={{ marginTop: 0 }}>
+            {t('分类与著录建议', 'Suggestions')}
+          </Typography.Title>
+          <SuggestionsPanel
+            recordId={record.id}
+            organisationName={(id) => {
+              const o = reference.organisations.find((x) => x.id === id);
+              return o ? `${o.code} ${o.name}` : id;
+            }}
+            onApply={(v) => applySuggested(v)}
+          />
+        </Col>
+      </Row>
     </Modal>
   );
 }

@@ -26,10 +26,22 @@ export default function HomePage() {
           type="info"
           showIcon
           style={{ marginBottom: 16 }}
-          title={t(
-            '系统管理员管理账号、机构与配置，不能查看档案内容（三员分立）。',
-            'The system administrator manages accounts, organisations and settings and cannot read archive content (separation of duties).',
-          )}
+          title={
+            roles.includes('auditor')
+              ? t(
+                  '安全审计员查询与导出审计日志，不能查看档案内容（三员分立）。',
+                  'The auditor searches and exports the audit trail and cannot read archive content (separation of duties).',
+                )
+              : roles.includes('security')
+                ? t(
+                    '安全保密管理员管理密级许可、跨机构授权与密钥，不能查看档案内容（三员分立）。',
+                    'The security officer manages clearances, shares and keys and cannot read archive content (separation of duties).',
+                  )
+                : t(
+                    '系统管理员管理账号、机构与配置，不能查看档案内容（三员分立）。',
+                    'The system administrator manages accounts, organisations and settings and cannot read archive content (separation of duties).',
+                  )
+          }
         />
       )}
       {canSeeSystem(roles) && <Health />}

@@ -1,8 +1,8 @@
 /** Sign-in, and the forced change of a one-time password (the first administrator, new users). */
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
 import { useState } from 'react';
-import { api, call } from '../api/client';
+import { api, ApiError, call } from '../api/client';
 import { useI18n, type Locale } from '../i18n';
 import { useSession } from '../session';
 
@@ -46,17 +46,23 @@ function SignIn({ onOneTime }: { onOneTime: (password: string) => void }) {
   const { signIn } = useSession();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Shown once the server answers auth.otp_required: the account has a second factor (TOTP).
+  const [needOtp, setNeedOtp] = useState(false);
   return (
     <Form
       layout="vertical"
       requiredMark={false}
-      onFinish={async (values: { username: string; password: string }) => {
+      onFinish={async (values: { username: string; password: string; otp?: string }) => {
         setBusy(true);
         setError(undefined);
         try {
-          const me = await signIn(values.username.trim(), values.password);
+          const me = await signIn(values.username.trim(), values.password, values.otp?.trim() || undefined);
           if (me.mustChangePassword) onOneTime(values.password);
         } catch (e) {
+          if (e instanceof ApiError && e.code === 'auth.otp_required') {
+            setNeedOtp(true);
+            return;
+          }
           setError((e as Error).message);
         } finally {
           setBusy(false);
@@ -78,6 +84,25 @@ function SignIn({ onOneTime }: { onOneTime: (password: string) => void }) {
       >
         <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
       </Form.Item>
+      {needOtp && (
+        <Form.Item
+          name="otp"
+          label={t('动态口令', 'One-time code')}
+          extra={t('请输入验证器中的 6 位动态口令', 'Enter the 6-digit code from your authenticator')}
+          rules={[
+            { required: true, message: t('请输入动态口令', 'Enter the code') },
+            { pattern: /^\s*\d{6}\s*$/, message: t('动态口令为 6 位数字', 'The code has 6 digits') },
+          ]}
+        >
+          <Input
+            prefix={<SafetyOutlined />}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            maxLength={8}
+            autoFocus
+          />
+        </Form.Item>
+      )}
       <Button type="primary" htmlType="submit" block loading={busy}>
         {t('登录', 'Sign in')}
       </Button>

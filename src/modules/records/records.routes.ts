@@ -26,6 +26,9 @@ const idParams = z.object({ id: z.string().min(1).max(200).describe('档案 id �
 
 export function recordsRoutes(services: Services): FastifyPluginAsync {
   const { db, blobs } = services;
+  const watermarkFromRank = services.config.secrecyLevels.find(
+    (l) => l.code === services.config.security.watermarkFromLevel,
+  )?.rank;
   return async (app) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
     api.get(
@@ -139,6 +142,9 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           tags: ['records'],
           summary: '下载文件（支持 HTTP Range 断点续传）；componentId 可用 original 表示原件',
           params: idParams.extend({ componentId: z.string() }),
+          querystring: z.object({
+            purpose: z.string().trim().min(1).max(100).optional().describe('查阅用途，印入水印并记入审计'),
+          }),
         },
       },
       async (request, reply) => {
@@ -156,14 +162,29 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           size = target?.size;
           if (size !== undefined) range = parseRange(header, size);
         }
-        const { component, stream } = await openComponent(
+        const { component, stream, watermarked } = await openComponent(
           db,
           blobs,
           request.actor,
           request.params.id,
           request.params.componentId,
           range,
+          { watermarkFromRank, purpose: request.query.purpose },
         );
+        if (watermarked) {
+          // A marked copy differs from the stored file: no range, no checksum of the original, no caching.
+          return reply
+            .header('content-type', component.mediaType)
+            .header('x-dangan-watermarked', 'true')
+            .header('cache-control', 'no-store')
+            .header(
+              'content-disposition',
+              `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`,
+            )
+            .header('x-content-type-options', 'nosniff')
+            .header('content-length', watermarked.size)
+            .send(stream);
+        }
         reply
           .header('content-type', component.mediaType)
           .header('accept-ranges', 'bytes')

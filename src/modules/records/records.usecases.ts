@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.port.ts';
 import { authorize, forbidden, inScope, type Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { recordEvent } from '../events/events.ts';
+import { recordStateEvent } from '../ledger/record-state.ts';
 import { canWatermark, watermark, watermarkUnsupported } from '../watermark/watermark.ts';
 import {
   findFonds,
@@ -286,7 +287,7 @@ export async function updateRecord(
         resolved.organisationId,
       ],
     );
-    await recordEvent(tx, actor, 'record.update', { recordId: current.id, fields: Object.keys(patch) });
+    await recordStateEvent(tx, actor, 'record.update', { recordId: current.id, fields: Object.keys(patch) });
     return current.id;
   });
   return getRecord(db, actor, updated);
@@ -373,7 +374,7 @@ export async function assignArchiveNo(
          updated_at = now(), version = version + 1 WHERE id = $1`,
       [row.id, year, item, archiveNo, actor.label],
     );
-    await recordEvent(tx, actor, 'record.file', { recordId: row.id, archiveNo });
+    await recordStateEvent(tx, actor, 'record.file', { recordId: row.id, archiveNo });
     return { id: row.id, archiveNo };
   });
 }

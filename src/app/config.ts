@@ -324,6 +324,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     config.volumes.length > 0
       ? config.volumes.map((v) => (isAbsolute(v) ? v : resolve(cwd, v)))
       : [join(config.dataDir, 'volumes', 'v1'), join(config.dataDir, 'volumes', 'v2')];
+  if (config.ledger.witness && !/^https?:\/\//i.test(config.ledger.witness))
+    config.ledger.witness = resolve(cwd, config.ledger.witness);
   const levels = new Set<string>();
   const ranks = new Set<number>();
   for (const level of config.secrecyLevels) {

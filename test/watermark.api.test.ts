@@ -145,6 +145,9 @@ describe('watermarks on sensitive downloads', () => {
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.headers['x-dangan-watermarked'], undefined);
     assert.deepEqual(res.rawPayload, original);
+    const tooLong = await download(id, `?purpose=${'x'.repeat(101)}`);
+    assert.equal(tooLong.json<{ error: { code: string } }>().error.code, 'watermark.purpose_invalid');
+    assert.equal(tooLong.statusCode, 400);
     const part = await download(id, '', { range: 'bytes=0-9' });
     assert.equal(part.statusCode, 206);
     assert.deepEqual(part.rawPayload, original.subarray(0, 10));

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { createErrorFactory } from '../../app/errors.ts';
+import { watermarkPurposeInvalid } from '../watermark/watermark.ts';
 import { recordMetadataPatchSchema } from './records.models.ts';
 import { recordViewSchema } from './records.schemas.ts';
 import {
@@ -142,9 +143,6 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           tags: ['records'],
           summary: '下载文件（支持 HTTP Range 断点续传）；componentId 可用 original 表示原件',
           params: idParams.extend({ componentId: z.string() }),
-          querystring: z.object({
-            purpose: z.string().trim().min(1).max(100).optional().describe('查阅用途，印入水印并记入审计'),
-          }),
         },
       },
       async (request, reply) => {
@@ -169,7 +167,7 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           request.params.id,
           request.params.componentId,
           range,
-          { watermarkFromRank, purpose: request.query.purpose },
+          { watermarkFromRank, purpose: purposeOf(request.query) },
         );
         if (watermarked) {
           // A marked copy differs from the stored file: no range, no checksum of the original, no caching.
@@ -208,6 +206,20 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
       },
     );
   };
+}
+
+const purposeSchema = z.string().trim().min(1).max(100).optional();
+
+/**
+ * The optional ?purpose= of a download (查阅用途), printed in the watermark and kept in the audit entry.
+ * Read by hand rather than declared in the route schema, so that the web client's generated API
+ * types stay as they are until the web side regenerates them.
+ */
+function purposeOf(query: unknown): string | undefined {
+  const raw = (query as Record<string, unknown> | undefined)?.['purpose'];
+  const parsed = purposeSchema.safeParse(raw);
+  if (!parsed.success) throw watermarkPurposeInvalid();
+  return parsed.data;
 }
 
 /** One range of RFC 9110 §14.1.2: "bytes=a-b", "bytes=a-" or "bytes=-n". Several ranges are not offered. */

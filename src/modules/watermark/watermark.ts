@@ -29,6 +29,13 @@ export const watermarkFailed = createErrorFactory({
   en: 'The file cannot be watermarked (it cannot be parsed), so it is not served.',
 });
 
+export const watermarkPurposeInvalid = createErrorFactory({
+  code: 'watermark.purpose_invalid',
+  status: 400,
+  zh: '查阅用途（purpose）须为 1–100 个字符。',
+  en: 'The purpose must be 1 to 100 characters.',
+});
+
 export interface WatermarkInfo {
   /** who, e.g. "user:zhangsan" */
   account: string;

@@ -84,6 +84,8 @@ export const configSchema = z
         /** a session unused for this long ends (tokens are not affected) */
         sessionIdleMinutes: z.number().positive().default(30),
         totpIssuer: z.string().min(1).max(64).default('dangan'),
+        /** copies of documents at or above this secrecy level are served watermarked */
+        watermarkFromLevel: z.string().default('sensitive'),
       })
       .strict()
       .default({
@@ -93,7 +95,15 @@ export const configSchema = z
         lockMinutes: 15,
         sessionIdleMinutes: 30,
         totpIssuer: 'dangan',
+        watermarkFromLevel: 'sensitive',
       }),
+    ledger: z
+      .object({
+        /** external witness for signed checkpoints: a file path (JSON lines appended) or an http(s) URL (POST) */
+        witness: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
     // Encryption at rest (docs/SECURITY-KEYS.md). Secrets never come from here but from the
     // environment only: DANGAN_MASTER_KEY or DANGAN_MASTER_PASSPHRASE, DANGAN_PKCS11_PIN.
     encryption: z
@@ -239,6 +249,19 @@ export const settings: Setting[] = [
     doc: '会话闲置多少分钟后失效',
   },
   { path: 'log.level', env: 'DANGAN_LOG_LEVEL', flag: 'log-level', kind: 'string', doc: '日志级别' },
+  {
+    path: 'security.watermarkFromLevel',
+    env: 'DANGAN_WATERMARK_FROM_LEVEL',
+    kind: 'string',
+    doc: '自此密级起（含）下载或查看的文件加可见水印',
+  },
+  {
+    path: 'ledger.witness',
+    env: 'DANGAN_LEDGER_WITNESS',
+    flag: 'ledger-witness',
+    kind: 'string',
+    doc: '检查点发布给外部见证：文件路径（追加 JSON 行）或 http(s) URL（POST）',
+  },
   { path: 'secrecyLevels', env: 'DANGAN_SECRECY_LEVELS', kind: 'json', doc: '密级列表（JSON）' },
   {
     path: 'encryption.enabled',
@@ -301,6 +324,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     config.volumes.length > 0
       ? config.volumes.map((v) => (isAbsolute(v) ? v : resolve(cwd, v)))
       : [join(config.dataDir, 'volumes', 'v1'), join(config.dataDir, 'volumes', 'v2')];
+  if (config.ledger.witness && !/^https?:\/\//i.test(config.ledger.witness))
+    config.ledger.witness = resolve(cwd, config.ledger.witness);
   const levels = new Set<string>();
   const ranks = new Set<number>();
   for (const level of config.secrecyLevels) {
@@ -309,6 +334,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     levels.add(level.code);
     ranks.add(level.rank);
   }
+  if (!levels.has(config.security.watermarkFromLevel))
+    throw configInvalid({
+      setting: 'security.watermarkFromLevel',
+      reason: `密级 ${config.security.watermarkFromLevel} 不在 secrecyLevels 中 / not a configured level`,
+    });
   if (!levels.has(config.ingest.defaultLevel))
     throw configInvalid({
       setting: 'ingest.defaultLevel',

@@ -24,6 +24,7 @@ import { ocrJob } from '../modules/ocr/ocr.job.ts';
 import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/jobs.worker.ts';
 import { loadOrCreateSigningKey } from '../modules/ledger/ledger.keys.ts';
 import { createLedger, type Ledger } from '../modules/ledger/ledger.usecases.ts';
+import { createWitness } from '../modules/ledger/ledger.witness.ts';
 import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/intents.ts';
 import { searchSyncJob } from '../modules/search/search.job.ts';
 import { lazySearchIndex, type SearchIndexHandle } from '../modules/search/search.service.ts';
@@ -87,6 +88,9 @@ export async function buildServices(
       db,
       key: loadOrCreateSigningKey(join(config.dataDir, 'keys')),
       log: log.child({ part: 'ledger' }),
+      witness: config.ledger.witness
+        ? createWitness(config.ledger.witness, { log: log.child({ part: 'ledger-witness' }) })
+        : undefined,
     });
 
     const tmpDir = join(config.dataDir, 'tmp');

@@ -14,12 +14,13 @@ export function registerLedgerCommands(program: Command): void {
       '重算整个账本，核对每个事件、每个检查点的签名与一致性，并指出被改动之处 / recheck the whole ledger and name what changed',
     )
     .option('--json', '输出 JSON 报告 / JSON report')
+    .option('--no-blobs', '不重读文件内容（只核对著录项与文件清单）/ do not re-read and re-hash stored files')
     .option(
       '--trust-key <file...>',
       '另外信任的签名公钥（PEM）/ further trusted public keys (PEM); the local signing key is always trusted',
     )
     .action(
-      action(async (options: { json?: boolean; trustKey?: string[] }, command: Command) =>
+      action(async (options: { json?: boolean; blobs: boolean; trustKey?: string[] }, command: Command) =>
         withServices(command, async (services) => {
           // Loaded on use: the other commands need none of the verification code.
           const { verifyLedger } = await import('../modules/ledger/ledger.verify.ts');
@@ -34,6 +35,7 @@ export function registerLedgerCommands(program: Command): void {
           }
           const report = await verifyLedger(services.db, {
             trustedKeys,
+            blobs: options.blobs ? services.blobs : undefined,
             onProgress: options.json
               ? undefined
               : (done, total) => process.stderr.write(`\r核对中 checking ${done}/${total}`),
@@ -42,7 +44,7 @@ export function registerLedgerCommands(program: Command): void {
           else {
             process.stderr.write('\n');
             const lines = [
-              `账本条目 entries: ${report.entriesChecked}/${report.treeSize}  事件 events: ${report.eventsChecked}  检查点 checkpoints: ${report.checkpointsVerified}/${report.checkpoints}  (${report.hashAlgorithm}, ${report.durationMs} ms)`,
+              `账本条目 entries: ${report.entriesChecked}/${report.treeSize}  事件 events: ${report.eventsChecked}  检查点 checkpoints: ${report.checkpointsVerified}/${report.checkpoints}  档案 records: ${report.recordsChecked}  文件 blobs: ${report.blobsChecked}  (${report.hashAlgorithm}, ${report.durationMs} ms)`,
               `根哈希 root: ${report.rootHash}`,
               report.ok
                 ? '账本完好 / ledger intact'

@@ -27,6 +27,10 @@ export function registerSystemCommands(program: Command): void {
     .option('--host <host>', '监听地址 / listen address')
     .option('--port <port>', '监听端口 / port')
     .option('--workers <n>', '后台任务并发数 / job workers')
+    .option(
+      '--ledger-witness <target>',
+      '检查点发布给外部见证：文件或 http(s) URL / publish checkpoints to a witness file or URL',
+    )
     .action(
       action(async (_options, command: Command) => {
         const config = configFrom(command);

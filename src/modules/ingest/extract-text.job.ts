@@ -17,6 +17,7 @@ import { enqueue } from '../jobs/jobs.queue.ts';
 import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import { persistStaged, sealFor } from '../storage/intents.ts';
+import { recordStateEvent, systemActor } from '../ledger/record-state.ts';
 
 export function extractTextJob(deps: {
   db: Database;
@@ -92,6 +93,10 @@ export function extractTextJob(deps: {
               result.pages.length,
             ]);
           }
+          if (job.record_id)
+            await recordStateEvent(tx, systemActor('extract_text'), 'record.derive', {
+              recordId: job.record_id,
+            });
         },
         seal,
       );

@@ -12,6 +12,7 @@ import { isAppError } from '../../app/errors.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { inspectFile, type InspectedFile } from '../content/sniff.ts';
 import { recordEvent } from '../events/events.ts';
+import { recordStateEvent } from '../ledger/record-state.ts';
 import { directLookups, type ReferenceLookups } from '../reference/reference.cache.ts';
 import { checkExtraFields, recordYear, type RecordMetadataPatch } from '../records/records.models.ts';
 import { findOriginalBySha } from '../records/records.repository.ts';
@@ -194,7 +195,7 @@ export async function ingestFile(deps: IngestDeps, actor: Actor, input: IngestIn
           jobsFor(inspected),
         ],
       );
-      await recordEvent(tx, actor, 'record.ingest', {
+      await recordStateEvent(tx, actor, 'record.ingest', {
         recordId,
         name: input.originalName,
         sha256: blob.sha256,

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database.port.ts';
 import type { SigningKey } from './ledger.keys.ts';
+import type { Witness } from './ledger.witness.ts';
 import { ledgerNoCheckpoint, ledgerNodeMissing } from './ledger.errors.ts';
 import {
   appendLeaves,
@@ -101,6 +102,8 @@ export interface LedgerDeps {
   /** for a new ledger only: an existing one keeps the algorithm it was created with */
   hashAlgorithm?: HashAlgorithm;
   now?: () => Date;
+  /** where signed checkpoints are published (ledger.witness); never blocks signing */
+  witness?: Witness | undefined;
 }
 
 export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
@@ -160,6 +163,12 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
   }
 
   async function checkpoint(): Promise<CheckpointRow | undefined> {
+    const made = await signCheckpoint();
+    if (made) deps.witness?.publish(view(made));
+    return made;
+  }
+
+  async function signCheckpoint(): Promise<CheckpointRow | undefined> {
     return db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK]);
       const state = (await readState(tx))!;
@@ -252,6 +261,7 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running?.catch(() => undefined);
+      await deps.witness?.stop();
     },
     async latestCheckpoint() {
       const row = await latestCheckpoint(db);

@@ -4,7 +4,9 @@
  * names what changed when something was edited, deleted or reordered behind the system's back.
  */
 import type { Database } from '../../db/database.port.ts';
+import type { BlobStore } from '../blobs/blobs.port.ts';
 import { verifySignature } from './ledger.keys.ts';
+import { verifyRecords, type RecordProblemCode } from './ledger.records-verify.ts';
 import {
   CompactTree,
   changedFields,
@@ -47,7 +49,8 @@ export type ProblemCode =
   | 'checkpoint_changed'
   | 'checkpoint_mismatch'
   | 'checkpoint_beyond_log'
-  | 'checkpoint_inconsistent';
+  | 'checkpoint_inconsistent'
+  | RecordProblemCode;
 
 export interface LedgerProblem {
   code: ProblemCode;
@@ -57,6 +60,9 @@ export interface LedgerProblem {
   eventId?: string;
   fields?: string[];
   treeSize?: number;
+  recordId?: string;
+  archiveNo?: string | null;
+  componentId?: string;
 }
 
 export interface LedgerVerifyReport {
@@ -67,6 +73,9 @@ export interface LedgerVerifyReport {
   eventsChecked: number;
   checkpoints: number;
   checkpointsVerified: number;
+  /** records compared with their last logged state; blobs re-read and re-hashed */
+  recordsChecked: number;
+  blobsChecked: number;
   rootHash: string;
   problems: LedgerProblem[];
   durationMs: number;
@@ -78,7 +87,13 @@ const MAX_PROBLEMS = 1000;
 
 export async function verifyLedger(
   db: Database,
-  options: { trustedKeys: Map<string, string>; onProgress?: (done: number, total: number) => void },
+  options: {
+    trustedKeys: Map<string, string>;
+    onProgress?: (done: number, total: number) => void;
+    /** compare records with their logged state (default true); with a store, re-hash their blobs too */
+    records?: boolean;
+    blobs?: BlobStore | undefined;
+  },
 ): Promise<LedgerVerifyReport> {
   const started = performance.now();
   const state = await readState(db);
@@ -322,6 +337,11 @@ export async function verifyLedger(
     }
   }
 
+  const checkedRecords =
+    options.records === false
+      ? { recordsChecked: 0, blobsChecked: 0 }
+      : await verifyRecords(db, { blobs: options.blobs }, add);
+
   return {
     ok: problems.length === 0,
     hashAlgorithm: algorithm,
@@ -330,6 +350,7 @@ export async function verifyLedger(
     eventsChecked,
     checkpoints: checkpoints.length,
     checkpointsVerified: verified,
+    ...checkedRecords,
     rootHash: recomputed.toString('hex'),
     problems,
     durationMs: Math.round(performance.now() - started),

@@ -18,6 +18,7 @@ import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
 import type { Keyring } from '../keys/keyring.ts';
 import { persistStaged, sealFor } from '../storage/intents.ts';
 import type { OcrEngine } from './ocr.port.ts';
+import { recordStateEvent, systemActor } from '../ledger/record-state.ts';
 
 const ROLES = {
   text: 'ocr_text',
@@ -114,6 +115,8 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
               job.record_id,
               document.pages.length,
             ]);
+            if (job.record_id)
+              await recordStateEvent(tx, systemActor('ocr'), 'record.derive', { recordId: job.record_id });
           },
           seal,
         );

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { createErrorFactory } from '../../app/errors.ts';
+import { watermarkPurposeInvalid } from '../watermark/watermark.ts';
 import { recordMetadataPatchSchema } from './records.models.ts';
 import { recordViewSchema } from './records.schemas.ts';
 import {
@@ -26,6 +27,9 @@ const idParams = z.object({ id: z.string().min(1).max(200).describe('档案 id �
 
 export function recordsRoutes(services: Services): FastifyPluginAsync {
   const { db, blobs } = services;
+  const watermarkFromRank = services.config.secrecyLevels.find(
+    (l) => l.code === services.config.security.watermarkFromLevel,
+  )?.rank;
   return async (app) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
     api.get(
@@ -156,14 +160,29 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           size = target?.size;
           if (size !== undefined) range = parseRange(header, size);
         }
-        const { component, stream } = await openComponent(
+        const { component, stream, watermarked } = await openComponent(
           db,
           blobs,
           request.actor,
           request.params.id,
           request.params.componentId,
           range,
+          { watermarkFromRank, purpose: purposeOf(request.query) },
         );
+        if (watermarked) {
+          // A marked copy differs from the stored file: no range, no checksum of the original, no caching.
+          return reply
+            .header('content-type', component.mediaType)
+            .header('x-dangan-watermarked', 'true')
+            .header('cache-control', 'no-store')
+            .header(
+              'content-disposition',
+              `attachment; filename*=UTF-8''${encodeURIComponent(component.fileName)}`,
+            )
+            .header('x-content-type-options', 'nosniff')
+            .header('content-length', watermarked.size)
+            .send(stream);
+        }
         reply
           .header('content-type', component.mediaType)
           .header('accept-ranges', 'bytes')
@@ -187,6 +206,20 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
       },
     );
   };
+}
+
+const purposeSchema = z.string().trim().min(1).max(100).optional();
+
+/**
+ * The optional ?purpose= of a download (查阅用途), printed in the watermark and kept in the audit entry.
+ * Read by hand rather than declared in the route schema, so that the web client's generated API
+ * types stay as they are until the web side regenerates them.
+ */
+function purposeOf(query: unknown): string | undefined {
+  const raw = (query as Record<string, unknown> | undefined)?.['purpose'];
+  const parsed = purposeSchema.safeParse(raw);
+  if (!parsed.success) throw watermarkPurposeInvalid();
+  return parsed.data;
 }
 
 /** One range of RFC 9110 §14.1.2: "bytes=a-b", "bytes=a-" or "bytes=-n". Several ranges are not offered. */

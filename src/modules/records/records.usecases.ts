@@ -1,9 +1,13 @@
 /** Reading, correcting and filing records. */
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { Database } from '../../db/database.port.ts';
 import { authorize, forbidden, inScope, type Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { recordEvent } from '../events/events.ts';
+import { recordStateEvent } from '../ledger/record-state.ts';
+import { canWatermark, watermark, watermarkUnsupported } from '../watermark/watermark.ts';
 import {
   findFonds,
   findLevel,
@@ -283,7 +287,7 @@ export async function updateRecord(
         resolved.organisationId,
       ],
     );
-    await recordEvent(tx, actor, 'record.update', { recordId: current.id, fields: Object.keys(patch) });
+    await recordStateEvent(tx, actor, 'record.update', { recordId: current.id, fields: Object.keys(patch) });
     return current.id;
   });
   return getRecord(db, actor, updated);
@@ -370,12 +374,24 @@ export async function assignArchiveNo(
          updated_at = now(), version = version + 1 WHERE id = $1`,
       [row.id, year, item, archiveNo, actor.label],
     );
-    await recordEvent(tx, actor, 'record.file', { recordId: row.id, archiveNo });
+    await recordStateEvent(tx, actor, 'record.file', { recordId: row.id, archiveNo });
     return { id: row.id, archiveNo };
   });
 }
 
 /** Opens one file of a record for download (whole or a byte range); the download is recorded. */
+export interface DownloadOptions {
+  /** the rank from which copies are served watermarked (config security.watermarkFromLevel) */
+  watermarkFromRank?: number | undefined;
+  /** the purpose the user gave; printed in the mark and kept in the audit entry */
+  purpose?: string | undefined;
+}
+
+/**
+ * A component's bytes for download. At or above the watermark rank the caller gets a marked copy
+ * (the whole file, not a range; the stored blob is untouched); a type that cannot carry a visible
+ * mark is refused, and the refusal is audited.
+ */
 export async function openComponent(
   db: Database,
   blobs: BlobStore,
@@ -383,18 +399,62 @@ export async function openComponent(
   idOrArchiveNo: string,
   componentId: string,
   range?: { start: number; end: number },
-): Promise<{ component: ComponentView; record: RecordRow; stream: Readable }> {
+  options: DownloadOptions = {},
+): Promise<{
+  component: ComponentView;
+  record: RecordRow;
+  stream: Readable;
+  /** set when the stream is a watermarked copy: its size */
+  watermarked?: { size: number };
+}> {
   authorize(actor, 'record.download');
   const record = await requireRecord(db, actor, idOrArchiveNo);
   const component = (await findComponents(db, record.id)).find(
     (c) => c.id === componentId || (componentId === 'original' && c.role === 'original'),
   );
   if (!component) throw componentNotFound({ component: componentId });
+  const purpose = options.purpose ? { purpose: options.purpose } : {};
+  if (
+    options.watermarkFromRank !== undefined &&
+    (await findLevel(db, record.secrecy_level)).rank >= options.watermarkFromRank
+  ) {
+    if (!canWatermark(component.media_type)) {
+      await recordEvent(db, actor, 'record.download', {
+        recordId: record.id,
+        componentId: component.id,
+        outcome: 'denied',
+        reason: 'watermark_unsupported',
+        ...purpose,
+      });
+      throw watermarkUnsupported({ mediaType: component.media_type });
+    }
+    const original = await buffer(await blobs.get(component.blob_sha256));
+    const copy = await watermark(original, component.media_type, {
+      account: actor.label,
+      at: new Date(),
+      archiveNo: record.archive_no ?? record.id,
+      purpose: options.purpose,
+    });
+    await recordEvent(db, actor, 'record.download', {
+      recordId: record.id,
+      componentId: component.id,
+      watermarked: true,
+      copySha256: createHash('sha256').update(copy).digest('hex'),
+      ...purpose,
+    });
+    return {
+      component: toComponentView(component),
+      record,
+      stream: Readable.from([copy]),
+      watermarked: { size: copy.length },
+    };
+  }
   const stream = await blobs.get(component.blob_sha256, range);
   await recordEvent(db, actor, 'record.download', {
     recordId: record.id,
     componentId: component.id,
     ...(range ? { range: `${range.start}-${range.end}` } : {}),
+    ...purpose,
   });
   return { component: toComponentView(component), record, stream };
 }

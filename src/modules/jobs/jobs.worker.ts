@@ -38,8 +38,10 @@ export function startWorkers(options: {
   let stopping = false;
   let busy = 0;
   let wake: (() => void) | undefined;
-  const idleWaiters: (() => void)[] = [];
-  let emptyPolls = 0;
+  // A waiter is released only by an empty claim that *started* after it asked: a claim already in
+  // flight may have run before the caller's last enqueue committed (a real race on PostgreSQL).
+  const idleWaiters: { resolve: () => void; after: number }[] = [];
+  let claims = 0;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -59,17 +61,21 @@ export function startWorkers(options: {
   async function loop(index: number): Promise<void> {
     while (!stopping) {
       let job: JobRow | null = null;
+      const seq = ++claims;
       try {
         job = await claim(db, owner, kinds, options.leaseSeconds);
       } catch (error) {
         if (!stopping) log.error({ err: error, worker: index }, 'job claim failed');
       }
       if (!job) {
-        if (busy === 0 && ++emptyPolls >= 1) for (const resolve of idleWaiters.splice(0)) resolve();
+        if (busy === 0) {
+          for (let i = idleWaiters.length - 1; i >= 0; i--) {
+            if (idleWaiters[i]!.after < seq) idleWaiters.splice(i, 1)[0]!.resolve();
+          }
+        }
         await sleep(options.pollMs);
         continue;
       }
-      emptyPolls = 0;
       busy++;
       const started = performance.now();
       try {
@@ -103,7 +109,7 @@ export function startWorkers(options: {
     notify: () => wake?.(),
     idle: () =>
       new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
+        idleWaiters.push({ resolve, after: claims });
         wake?.();
       }),
     async stop(graceMs) {
@@ -119,7 +125,7 @@ export function startWorkers(options: {
         await all;
       }
       const released = await release(db, owner);
-      for (const resolve of idleWaiters.splice(0)) resolve();
+      for (const waiter of idleWaiters.splice(0)) waiter.resolve();
       return { released };
     },
   };

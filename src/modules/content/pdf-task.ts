@@ -16,7 +16,8 @@ type PdfJs = typeof PdfJsModule;
 
 let loaded: Promise<{ pdfjs: PdfJs; assets: string }> | undefined;
 
-async function loadPdfJs() {
+/** pdfjs-dist's legacy build for Node, loaded once per thread, and the folder of its fonts and maps. */
+export async function loadPdfJs() {
   loaded ??= (async () => {
     const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
     // No DOM Worker in Node: pdfjs runs its parser in this thread, which is already a worker.

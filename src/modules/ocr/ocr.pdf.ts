@@ -9,9 +9,10 @@
  * with the same view of the page; both come from npm (no Debian package at run time, no child
  * process per page), and a rendered A4 page at 200 dpi takes ~0.1 s, small beside recognition.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { loadPdfJs } from '../content/pdf-task.ts';
 import { joinCjkAware } from '../content/text-normalize.ts';
 import { ocrImageTooLarge, ocrPdfEncrypted, ocrUnreadablePdf } from './ocr.errors.ts';
 import { separateRed, stretchContrast, type DecodeLimits } from './ocr.image.ts';
@@ -29,19 +30,6 @@ export interface PdfSource {
   pageCount: number;
   page(index: number): Promise<PdfPageContent>;
   close(): Promise<void>;
-}
-
-type PdfJs = typeof PdfJsModule;
-let loaded: Promise<{ pdfjs: PdfJs; assets: string }> | undefined;
-
-async function loadPdfJs() {
-  loaded ??= (async () => {
-    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    pdfjs.GlobalWorkerOptions.workerSrc = import.meta.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
-    const assets = dirname(fileURLToPath(import.meta.resolve('pdfjs-dist/package.json')));
-    return { pdfjs, assets };
-  })();
-  return loaded;
 }
 
 /** True when the bytes start like a PDF (the header may follow a little junk, as readers allow). */

@@ -62,12 +62,16 @@ export function startWorkers(options: {
     while (!stopping) {
       let job: JobRow | null = null;
       const seq = ++claims;
+      // A worker counts as busy from the moment it claims: another worker's empty claim must not
+      // report the queue idle while this claim is bringing a job back.
+      busy++;
       try {
         job = await claim(db, owner, kinds, options.leaseSeconds);
       } catch (error) {
         if (!stopping) log.error({ err: error, worker: index }, 'job claim failed');
       }
       if (!job) {
+        busy--;
         if (busy === 0) {
           for (let i = idleWaiters.length - 1; i >= 0; i--) {
             if (idleWaiters[i]!.after < seq) idleWaiters.splice(i, 1)[0]!.resolve();
@@ -76,7 +80,6 @@ export function startWorkers(options: {
         await sleep(options.pollMs);
         continue;
       }
-      busy++;
       const started = performance.now();
       try {
         await handlers[job.kind]!(job, {

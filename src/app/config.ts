@@ -101,9 +101,13 @@ export const configSchema = z
       .object({
         /** external witness for signed checkpoints: a file path (JSON lines appended) or an http(s) URL (POST) */
         witness: z.string().min(1).optional(),
+        /** for a new ledger only: the Merkle hash (an existing ledger keeps its own) */
+        hash: z.enum(['sha256', 'sm3']).default('sha256'),
+        /** for a new ledger only: the checkpoint signature (an existing ledger keeps its own) */
+        signature: z.enum(['ed25519', 'sm2']).default('ed25519'),
       })
       .strict()
-      .default({}),
+      .default({ hash: 'sha256', signature: 'ed25519' }),
     // Encryption at rest (docs/SECURITY-KEYS.md). Secrets never come from here but from the
     // environment only: DANGAN_MASTER_KEY or DANGAN_MASTER_PASSPHRASE, DANGAN_PKCS11_PIN.
     encryption: z
@@ -261,6 +265,18 @@ export const settings: Setting[] = [
     flag: 'ledger-witness',
     kind: 'string',
     doc: '检查点发布给外部见证：文件路径（追加 JSON 行）或 http(s) URL（POST）',
+  },
+  {
+    path: 'ledger.hash',
+    env: 'DANGAN_LEDGER_HASH',
+    kind: 'string',
+    doc: '新建账本的默克尔哈希 sha256 或 sm3（已有账本沿用建立时的算法）',
+  },
+  {
+    path: 'ledger.signature',
+    env: 'DANGAN_LEDGER_SIGNATURE',
+    kind: 'string',
+    doc: '新建账本的检查点签名 ed25519 或 sm2（SM3，默认身份标识 1234567812345678；已有账本沿用）',
   },
   { path: 'secrecyLevels', env: 'DANGAN_SECRECY_LEVELS', kind: 'json', doc: '密级列表（JSON）' },
   {

@@ -86,7 +86,9 @@ export async function buildServices(
 
     const ledger = await createLedger({
       db,
-      key: loadOrCreateSigningKey(join(config.dataDir, 'keys')),
+      key: (algorithm) => loadOrCreateSigningKey(join(config.dataDir, 'keys'), algorithm),
+      hashAlgorithm: config.ledger.hash,
+      signatureAlgorithm: config.ledger.signature,
       log: log.child({ part: 'ledger' }),
       witness: config.ledger.witness
         ? createWitness(config.ledger.witness, { log: log.child({ part: 'ledger-witness' }) })

@@ -1,5 +1,6 @@
 /** Database access of the ledger: its state row, entries, stored nodes, keys and checkpoints. */
 import type { Queryable } from '../../db/database.port.ts';
+import type { SignatureAlgorithm } from './ledger.keys.ts';
 import { nodeKey, type HashAlgorithm, type LedgerEvent, type NodeId } from './ledger.models.ts';
 
 /** Serialises appends and checkpoints across processes (same family as migrate's 7346000). */
@@ -7,6 +8,7 @@ export const LEDGER_LOCK = 7346010;
 
 export interface LedgerState {
   hashAlgorithm: HashAlgorithm;
+  signatureAlgorithm: SignatureAlgorithm;
   origin: string;
   treeSize: number;
   lastTx: string;
@@ -16,18 +18,20 @@ export interface LedgerState {
 export async function readState(db: Queryable, forUpdate = false): Promise<LedgerState | undefined> {
   const { rows } = await db.query<{
     hash_algorithm: HashAlgorithm;
+    signature_algorithm: SignatureAlgorithm;
     origin: string;
     tree_size: string;
     last_tx: string;
     last_event_id: string;
   }>(
-    `SELECT hash_algorithm, origin, tree_size, last_tx::text AS last_tx, last_event_id
+    `SELECT hash_algorithm, signature_algorithm, origin, tree_size, last_tx::text AS last_tx, last_event_id
        FROM ledger_state WHERE id = 1${forUpdate ? ' FOR UPDATE' : ''}`,
   );
   const row = rows[0];
   return (
     row && {
       hashAlgorithm: row.hash_algorithm,
+      signatureAlgorithm: row.signature_algorithm,
       origin: row.origin,
       treeSize: Number(row.tree_size),
       lastTx: row.last_tx,
@@ -38,12 +42,13 @@ export async function readState(db: Queryable, forUpdate = false): Promise<Ledge
 
 export async function createStateIfMissing(
   db: Queryable,
-  hashAlgorithm: HashAlgorithm,
+  algorithms: { hash: HashAlgorithm; signature: SignatureAlgorithm },
   origin: string,
 ): Promise<void> {
   await db.query(
-    'INSERT INTO ledger_state (id, hash_algorithm, origin) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING',
-    [hashAlgorithm, origin],
+    `INSERT INTO ledger_state (id, hash_algorithm, signature_algorithm, origin) VALUES (1, $1, $2, $3)
+     ON CONFLICT (id) DO NOTHING`,
+    [algorithms.hash, algorithms.signature, origin],
   );
 }
 

@@ -12,10 +12,10 @@ const checkpointSchema = z.object({
   hashAlgorithm: z.enum(['sha256', 'sm3']),
   time: z.string(),
   keyId: z.string(),
-  keyAlgorithm: z.literal('ed25519'),
+  keyAlgorithm: z.enum(['ed25519', 'sm2']),
   publicKey: z.string().describe('签名公钥（SPKI PEM）'),
   body: z.string().describe('被签名的检查点原文 / the exact signed text'),
-  signature: z.string().describe('Ed25519 签名（base64）'),
+  signature: z.string().describe('Ed25519 或 SM2（SM3，DER）签名（base64）'),
 });
 
 const bundleSchema = z.object({

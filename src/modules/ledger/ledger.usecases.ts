@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database.port.ts';
-import type { SigningKey } from './ledger.keys.ts';
+import type { SignatureAlgorithm, SigningKey } from './ledger.keys.ts';
 import type { Witness } from './ledger.witness.ts';
 import { ledgerNoCheckpoint, ledgerNodeMissing } from './ledger.errors.ts';
 import {
@@ -61,11 +61,11 @@ export interface CheckpointView {
   hashAlgorithm: HashAlgorithm;
   time: string;
   keyId: string;
-  keyAlgorithm: 'ed25519';
+  keyAlgorithm: SignatureAlgorithm;
   publicKey: string;
   /** the exact signed text */
   body: string;
-  /** Ed25519 signature over body (UTF-8), base64 */
+  /** Ed25519, or SM2-with-SM3 (DER), signature over body (UTF-8), base64 */
   signature: string;
 }
 
@@ -97,20 +97,32 @@ export interface Ledger {
 
 export interface LedgerDeps {
   db: Database;
-  key: SigningKey;
+  /**
+   * The signing key, or how to load the key of an algorithm: an existing ledger keeps the signature
+   * algorithm it was created with, so the key is chosen once the ledger's state is read.
+   */
+  key: SigningKey | ((algorithm: SignatureAlgorithm) => SigningKey);
   log: Logger;
-  /** for a new ledger only: an existing one keeps the algorithm it was created with */
+  /** for a new ledger only: an existing one keeps the algorithms it was created with */
   hashAlgorithm?: HashAlgorithm;
+  signatureAlgorithm?: SignatureAlgorithm;
   now?: () => Date;
   /** where signed checkpoints are published (ledger.witness); never blocks signing */
   witness?: Witness | undefined;
 }
 
 export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
-  const { db, key, log } = deps;
+  const { db, log } = deps;
   const now = deps.now ?? (() => new Date());
-  await createStateIfMissing(db, deps.hashAlgorithm ?? 'sha256', `dangan/${randomUUID()}`);
-  await registerKey(db, key);
+  const given = typeof deps.key === 'function' ? undefined : deps.key;
+  await createStateIfMissing(
+    db,
+    {
+      hash: deps.hashAlgorithm ?? 'sha256',
+      signature: deps.signatureAlgorithm ?? given?.algorithm ?? 'ed25519',
+    },
+    `dangan/${randomUUID()}`,
+  );
   const initial = await readState(db);
   if (!initial) throw new Error('ledger_state is missing');
   const algorithm = initial.hashAlgorithm;
@@ -119,6 +131,17 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       { configured: deps.hashAlgorithm, ledger: algorithm },
       'the ledger keeps the hash it was created with',
     );
+  if (deps.signatureAlgorithm && deps.signatureAlgorithm !== initial.signatureAlgorithm)
+    log.warn(
+      { configured: deps.signatureAlgorithm, ledger: initial.signatureAlgorithm },
+      'the ledger keeps the signature algorithm it was created with',
+    );
+  const key = typeof deps.key === 'function' ? deps.key(initial.signatureAlgorithm) : deps.key;
+  if (key.algorithm !== initial.signatureAlgorithm)
+    throw new Error(
+      `the ledger is signed with ${initial.signatureAlgorithm}, the key given is ${key.algorithm}`,
+    );
+  await registerKey(db, key);
 
   const lookupIn = (nodes: Map<string, Buffer>) => (node: NodeId) => nodes.get(nodeKey(node));
 
@@ -243,7 +266,7 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       hashAlgorithm: algorithm,
       time: row.signedAt.toISOString(),
       keyId: row.keyId,
-      keyAlgorithm: 'ed25519',
+      keyAlgorithm: key.algorithm,
       publicKey: key.keyId === row.keyId ? key.publicKeyPem : '',
       body: row.body,
       signature: row.signature.toString('base64'),
@@ -300,9 +323,13 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
 /** A checkpoint signed by another process's key carries that key's public half from ledger_keys. */
 async function withPublicKey(db: Database, view: CheckpointView): Promise<CheckpointView> {
   if (view.publicKey) return view;
-  const { rows } = await db.query<{ public_key: string }>(
-    'SELECT public_key FROM ledger_keys WHERE key_id = $1',
+  const { rows } = await db.query<{ public_key: string; algorithm: SignatureAlgorithm }>(
+    'SELECT public_key, algorithm FROM ledger_keys WHERE key_id = $1',
     [view.keyId],
   );
-  return { ...view, publicKey: rows[0]?.public_key ?? '' };
+  return {
+    ...view,
+    publicKey: rows[0]?.public_key ?? '',
+    keyAlgorithm: rows[0]?.algorithm ?? view.keyAlgorithm,
+  };
 }

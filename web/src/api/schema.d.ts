@@ -1181,13 +1181,13 @@ export interface paths {
               /** @enum {string} */
               hashAlgorithm: 'sha256' | 'sm3';
               /** @enum {string} */
-              keyAlgorithm: 'ed25519';
+              keyAlgorithm: 'ed25519' | 'sm2';
               keyId: string;
               /** @description 签名公钥（SPKI PEM） */
               publicKey: string;
               /** @description 根哈希（十六进制） */
               rootHash: string;
-              /** @description Ed25519 签名（base64） */
+              /** @description Ed25519 或 SM2（SM3，DER）签名（base64） */
               signature: string;
               time: string;
               treeSize: number;
@@ -1979,13 +1979,13 @@ export interface paths {
                 /** @enum {string} */
                 hashAlgorithm: 'sha256' | 'sm3';
                 /** @enum {string} */
-                keyAlgorithm: 'ed25519';
+                keyAlgorithm: 'ed25519' | 'sm2';
                 keyId: string;
                 /** @description 签名公钥（SPKI PEM） */
                 publicKey: string;
                 /** @description 根哈希（十六进制） */
                 rootHash: string;
-                /** @description Ed25519 签名（base64） */
+                /** @description Ed25519 或 SM2（SM3，DER）签名（base64） */
                 signature: string;
                 time: string;
                 treeSize: number;

@@ -93,6 +93,40 @@ describe('ledger', () => {
     assert.equal(report.eventsChecked, checkpoint.treeSize + 1);
   });
 
+  it('appends many events in pipelined chunks and serves proofs from cached upper nodes equal to the stored tree', async () => {
+    await using fixture = await setUp(0);
+    const { db, ledger, keys } = fixture;
+    // 2,600 events: three read chunks in one transaction, the last one short.
+    await db.query(
+      `INSERT INTO events (actor, action, record_id, outcome, ip, details)
+       SELECT 'user:测试', 'record.view', NULL, 'ok', NULL, jsonb_build_object('n', g) FROM generate_series(1, 2600) g`,
+    );
+    assert.equal((await ledger.sync()).appended, 2600);
+    const { report } = await codes(db, keys);
+    assert.deepEqual(report.problems, []);
+    const size = report.treeSize;
+    const root = Buffer.from(report.rootHash, 'hex');
+    for (const seq of [0, 1, 63, 64, 1000, 1999, 2000, 2599]) {
+      const [entry] = await db
+        .query<{ entry: Uint8Array }>('SELECT entry FROM ledger_entries WHERE seq = $1', [seq])
+        .then((r) => r.rows);
+      const proof = await ledger.inclusionProof(seq, size);
+      assert.ok(
+        verifyInclusion('sha256', seq, size, hashLeaf('sha256', entry!.entry), proof, root),
+        `seq ${seq}`,
+      );
+    }
+    // A stored upper node changed behind the cache's back: proofs still come from the tree as appended,
+    // and verify (which reads the database, not the cache) reports the change.
+    await db.query(`UPDATE ledger_nodes SET hash = sha256(hash) WHERE level = 11 AND idx = 0`);
+    const proof = await ledger.inclusionProof(2599, size);
+    const [last] = (
+      await db.query<{ entry: Uint8Array }>('SELECT entry FROM ledger_entries WHERE seq = 2599')
+    ).rows;
+    assert.ok(verifyInclusion('sha256', 2599, size, hashLeaf('sha256', last!.entry), proof, root));
+    assert.ok((await codes(db, keys)).codes.has('nodes_changed'));
+  });
+
   it('gives a record proof bundle whose inclusion proofs verify against the signed root', async () => {
     await using fixture = await setUp(40);
     const bundle = await fixture.ledger.proofBundle({ id: RECORD, archiveNo: null });

@@ -21,6 +21,7 @@ import type { Database } from '../../db/database.port.ts';
 import type { SignatureAlgorithm, SigningKey } from './ledger.keys.ts';
 import type { Witness } from './ledger.witness.ts';
 import { ledgerNoCheckpoint, ledgerNodeMissing } from './ledger.errors.ts';
+import { createNodeReader } from './ledger.node-cache.ts';
 import {
   appendLeaves,
   checkpointText,
@@ -53,7 +54,9 @@ import {
 } from './ledger.repository.ts';
 
 export const PROOF_FORMAT = 'dangan-ledger-proof/v1';
-const BATCH = 2000;
+/** Events appended per transaction, and per read within it. */
+const BATCH = 10_000;
+const CHUNK = 1000;
 
 export interface CheckpointView {
   treeSize: number;
@@ -91,6 +94,8 @@ export interface Ledger {
   start(intervalMs?: number): void;
   stop(): Promise<void>;
   latestCheckpoint(): Promise<CheckpointView>;
+  /** The RFC 9162 inclusion proof of entry seq in the tree of treeSize (sub-millisecond: ledger.node-cache.ts). */
+  inclusionProof(seq: number, treeSize: number): Promise<Buffer[]>;
   /** The proof bundle of a record already found visible to the caller. */
   proofBundle(record: { id: string; archiveNo: string | null }): Promise<ProofBundle>;
 }
@@ -143,37 +148,71 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
     );
   await registerKey(db, key);
 
-  const lookupIn = (nodes: Map<string, Buffer>) => (node: NodeId) => nodes.get(nodeKey(node));
+  const lookupIn = (found: Map<string, Buffer>) => (node: NodeId) => found.get(nodeKey(node));
+  const nodes = createNodeReader();
 
+  /**
+   * One transaction appends up to BATCH events, read CHUNK at a time. The next chunk is asked for
+   * before this one is encoded and hashed, and its inserts are not awaited before the next one is
+   * worked on: the database (PGlite's worker thread, or the server) reads and writes while this
+   * thread encodes, instead of the two taking turns.
+   */
   async function appendBatch(): Promise<number> {
-    return db.transaction(async (tx) => {
+    const written: { node: NodeId; hash: Buffer }[] = [];
+    const appended = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK]);
       const state = (await readState(tx, true))!;
-      const events = await pendingEvents(tx, { tx: state.lastTx, id: state.lastEventId }, BATCH);
-      if (events.length === 0) return 0;
-      const entries = events.map((row, i) => ({
-        seq: state.treeSize + i,
-        eventId: row.id,
-        recordId: row.record_id,
-        entry: encodeEntry(toLedgerEvent(row)),
-      }));
-      const edge = await fetchNodes(tx, frontier(state.treeSize));
-      const made = appendLeaves(
-        algorithm,
-        state.treeSize,
-        entries.map((e) => hashLeaf(algorithm, e.entry)),
-        lookupIn(edge),
-      );
-      await insertEntries(tx, entries);
-      await insertNodes(tx, made);
-      const last = events.at(-1)!;
-      await advanceState(tx, {
-        treeSize: state.treeSize + events.length,
-        lastTx: last.tx,
-        lastEventId: last.id,
-      });
-      return events.length;
+      let rows = await pendingEvents(tx, { tx: state.lastTx, id: state.lastEventId }, CHUNK);
+      if (rows.length === 0) return 0;
+      const known = await fetchNodes(tx, frontier(state.treeSize));
+      const writes: Promise<unknown>[] = [];
+      const send = (write: Promise<unknown>) => {
+        write.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled
+        writes.push(write);
+      };
+      let size = state.treeSize;
+      let last = rows.at(-1)!;
+      let failure: Error | undefined;
+      try {
+        while (rows.length > 0) {
+          last = rows.at(-1)!;
+          const appendedSoFar = size - state.treeSize + rows.length;
+          const next =
+            rows.length === CHUNK && appendedSoFar < BATCH
+              ? pendingEvents(tx, { tx: last.tx, id: last.id }, CHUNK)
+              : undefined;
+          next?.catch(() => undefined);
+          const entries = rows.map((row, i) => ({
+            seq: size + i,
+            eventId: row.id,
+            recordId: row.record_id,
+            entry: encodeEntry(toLedgerEvent(row)),
+          }));
+          const made = appendLeaves(
+            algorithm,
+            size,
+            entries.map((e) => hashLeaf(algorithm, e.entry)),
+            (node) => known.get(nodeKey(node)),
+          );
+          for (const { node, hash } of made) known.set(nodeKey(node), hash);
+          written.push(...made);
+          send(insertEntries(tx, entries));
+          send(insertNodes(tx, made));
+          size += rows.length;
+          rows = next ? await next : [];
+        }
+      } catch (error) {
+        failure = error as Error;
+      }
+      // A failed write is the one to report: the statements after it fail because of it.
+      const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (failure) throw failure;
+      await advanceState(tx, { treeSize: size, lastTx: last.tx, lastEventId: last.id });
+      return size - state.treeSize;
     });
+    nodes.remember(written);
+    return appended;
   }
 
   async function sequence(): Promise<number> {
@@ -183,6 +222,16 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       total += n;
       if (n < BATCH) return total;
     }
+  }
+
+  /** RFC 9162 inclusion proof of leaf seq in the tree of treeSize, from the stored nodes. */
+  async function inclusion(seq: number, treeSize: number): Promise<Buffer[]> {
+    const found = await nodes.read(db, nodesFor(inclusionRanges(seq, treeSize)));
+    return inclusionProof(algorithm, seq, treeSize, (node) => {
+      const hash = found.get(nodeKey(node));
+      if (!hash) throw ledgerNodeMissing({ node: nodeKey(node) });
+      return hash;
+    });
   }
 
   async function checkpoint(): Promise<CheckpointRow | undefined> {
@@ -277,6 +326,7 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
     key,
     hashAlgorithm: async () => algorithm,
     sequence,
+    inclusionProof: inclusion,
     checkpoint,
     sync,
     start,
@@ -295,24 +345,17 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       const row = await latestCheckpoint(db);
       if (!row) throw ledgerNoCheckpoint();
       const entries = await recordEntries(db, record.id, row.treeSize);
-      const nodes = await fetchNodes(
-        db,
-        nodesFor(entries.flatMap((e) => inclusionRanges(e.seq, row.treeSize))),
-      );
-      const lookup = (node: NodeId) => {
-        const hash = nodes.get(nodeKey(node));
-        if (!hash) throw ledgerNodeMissing({ node: nodeKey(node) });
-        return hash;
-      };
+      const proofs: Buffer[][] = [];
+      for (const e of entries) proofs.push(await inclusion(e.seq, row.treeSize));
       return {
         format: PROOF_FORMAT,
         hashAlgorithm: algorithm,
         record,
         checkpoint: await withPublicKey(db, view(row)),
-        entries: entries.map((e) => ({
+        entries: entries.map((e, i) => ({
           seq: e.seq,
           entry: e.entry.toString('base64'),
-          proof: inclusionProof(algorithm, e.seq, row.treeSize, lookup).map((p) => p.toString('hex')),
+          proof: proofs[i]!.map((p) => p.toString('hex')),
         })),
         createdAt: now().toISOString(),
       };

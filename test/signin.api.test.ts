@@ -1,6 +1,7 @@
 /** Hardened sign-in: password policy, lockout, TOTP, session expiry and revocation, CSRF, headers, rate limits. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createTotpSecrets, sealPlainTotpSecrets } from '../src/modules/users/totp-seal.ts';
 import { totpCode } from '../src/modules/users/totp.ts';
 import { createTestContext, signIn, type TestContext } from './helpers.ts';
 
@@ -111,6 +112,70 @@ describe('hardened sign-in', () => {
     assert.equal(
       code(await login('otp1', 'Wrong-Password-1', totpCode(secret, Date.now() + 60_000))),
       'auth.bad_credentials',
+    );
+  });
+
+  it('keeps TOTP secrets sealed by the key store: the user row never holds the secret', async () => {
+    const { authorization, password } = await newUser('otpseal1');
+    const setup = await call('POST', '/auth/totp/setup', { authorization }, { password });
+    const { secret } = setup.json<{ secret: string }>();
+    const { rows } = await ctx.services.db.query<{
+      row: string;
+      sealed: Uint8Array | null;
+      totp_secret: string | null;
+    }>(
+      `SELECT u::text AS row, totp_secret_sealed AS sealed, totp_secret FROM users u WHERE username = 'otpseal1'`,
+    );
+    const row = rows[0]!;
+    assert.equal(row.totp_secret, null);
+    assert.ok(row.sealed && row.sealed.length > 0);
+    assert.ok(!row.row.includes(secret), 'the base32 secret is not in the row');
+    const raw = Buffer.from(row.sealed);
+    assert.equal(raw.indexOf(Buffer.from(secret)), -1, 'nor in the sealed bytes');
+    const enabled = await call('POST', '/auth/totp/enable', { authorization }, { code: totpCode(secret) });
+    assert.equal(enabled.statusCode, 204, enabled.body);
+    assert.equal((await login('otpseal1', password, totpCode(secret, Date.now() + 30_000))).statusCode, 200);
+    // Copied onto another account, the sealed value does not open (it is bound to the user id).
+    const secrets = createTotpSecrets(ctx.services.keyring.store);
+    const { rows: admins } = await ctx.services.db.query<{ id: string; totp_key_ref: string }>(
+      `SELECT (SELECT id FROM users WHERE username = 'admin') AS id, totp_key_ref FROM users WHERE username = 'otpseal1'`,
+    );
+    await assert.rejects(
+      secrets.open({
+        id: admins[0]!.id,
+        totp_secret: null,
+        totp_secret_sealed: row.sealed,
+        totp_key_ref: admins[0]!.totp_key_ref,
+      }),
+    );
+  });
+
+  it('seals TOTP secrets stored in the clear before sealing existed, once, and sign-in keeps working', async () => {
+    const { password } = await newUser('otplegacy1');
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    // A row as migration 0005 left it: the secret in plain text.
+    await ctx.services.db.query(
+      `UPDATE users SET totp_secret = $1, totp_enabled = true, totp_last_step = NULL WHERE username = 'otplegacy1'`,
+      [secret],
+    );
+    // Still readable before the start-up sealing ran.
+    assert.equal((await login('otplegacy1', password, totpCode(secret))).statusCode, 200);
+    const secrets = createTotpSecrets(ctx.services.keyring.store);
+    assert.equal(await sealPlainTotpSecrets(ctx.services.db, secrets), 1);
+    assert.equal(await sealPlainTotpSecrets(ctx.services.db, secrets), 0, 'idempotent');
+    const { rows } = await ctx.services.db.query<{ row: string; totp_secret: string | null }>(
+      `SELECT u::text AS row, totp_secret FROM users u WHERE username = 'otplegacy1'`,
+    );
+    assert.equal(rows[0]!.totp_secret, null);
+    assert.ok(!rows[0]!.row.includes(secret));
+    const { rows: events } = await ctx.services.db.query<{ details: { users: number } }>(
+      `SELECT details FROM events WHERE action = 'auth.totp_sealed' ORDER BY id DESC LIMIT 1`,
+    );
+    assert.equal(events[0]!.details.users, 1);
+    assert.equal((await login('otplegacy1', password)).statusCode, 401, 'a code is still required');
+    assert.equal(
+      (await login('otplegacy1', password, totpCode(secret, Date.now() + 30_000))).statusCode,
+      200,
     );
   });
 

@@ -24,6 +24,7 @@ import { ocrJob } from '../modules/ocr/ocr.job.ts';
 import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/jobs.worker.ts';
 import { loadOrCreateSigningKey } from '../modules/ledger/ledger.keys.ts';
 import { createLedger, type Ledger } from '../modules/ledger/ledger.usecases.ts';
+import { createTotpSecrets, sealPlainTotpSecrets } from '../modules/users/totp-seal.ts';
 import { createWitness } from '../modules/ledger/ledger.witness.ts';
 import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/intents.ts';
 import { searchSyncJob } from '../modules/search/search.job.ts';
@@ -74,6 +75,9 @@ export async function buildServices(
     // The keyring is always open, so blobs sealed while encryption was on stay readable after it is
     // turned off; `sealing` (encryption.enabled) decides whether new blobs are sealed.
     const keyring = await openKeyring(config, log);
+    // TOTP secrets stored in the clear before migration 0008 are sealed once, here.
+    const totpSealed = await sealPlainTotpSecrets(db, createTotpSecrets(keyring.store));
+    if (totpSealed > 0) log.info({ users: totpSealed }, 'TOTP secrets sealed by the key store');
     const sealing = config.encryption.enabled ? keyring : undefined;
     const blobs = createKeyedBlobStore(createFsBlobStore({ volumes: config.volumes }), keyring, db);
     const owner = processOwner();

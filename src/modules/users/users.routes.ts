@@ -6,6 +6,7 @@ import { CSRF_COOKIE, SESSION_COOKIE, csrfTokenFor, readCookie } from '../../app
 import type { Services } from '../../app/services.ts';
 import { grantedActions, ROLES } from '../access/access.policy.ts';
 import { findOrganisation } from '../reference/reference.repository.ts';
+import { createTotpSecrets } from './totp-seal.ts';
 import {
   changePassword,
   createToken,
@@ -36,6 +37,7 @@ export const publicUserSchema = z.object({
 
 export function usersRoutes(services: Services): FastifyPluginAsync {
   const { db, config } = services;
+  const totpSecrets = createTotpSecrets(services.keyring.store);
   return async (app) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
     api.post(
@@ -66,14 +68,18 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { secret, user, expiresAt } = await login(db, {
-          ...request.body,
-          ip: request.ip,
-          userAgent: request.headers['user-agent'],
-          sessionHours: config.server.sessionHours,
-          maxFailedLogins: config.security.maxFailedLogins,
-          lockMinutes: config.security.lockMinutes,
-        });
+        const { secret, user, expiresAt } = await login(
+          db,
+          {
+            ...request.body,
+            ip: request.ip,
+            userAgent: request.headers['user-agent'],
+            sessionHours: config.server.sessionHours,
+            maxFailedLogins: config.security.maxFailedLogins,
+            lockMinutes: config.security.lockMinutes,
+          },
+          totpSecrets,
+        );
         const csrfToken = csrfTokenFor(secret);
         const maxAge = Math.floor(config.server.sessionHours * 3600);
         const secure = request.protocol === 'https' ? '; Secure' : '';
@@ -113,7 +119,12 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) =>
-        setUpTotp(db, request.actor, { password: request.body.password, issuer: config.security.totpIssuer }),
+        setUpTotp(
+          db,
+          request.actor,
+          { password: request.body.password, issuer: config.security.totpIssuer },
+          totpSecrets,
+        ),
     );
     api.post(
       '/auth/totp/enable',
@@ -126,7 +137,7 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await enableTotp(db, request.actor, request.body.code);
+        await enableTotp(db, request.actor, request.body.code, totpSecrets);
         return reply.status(204).send(null);
       },
     );
@@ -141,7 +152,7 @@ export function usersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await disableTotp(db, request.actor, request.body);
+        await disableTotp(db, request.actor, request.body, totpSecrets);
         return reply.status(204).send(null);
       },
     );

@@ -8,6 +8,7 @@ import { authorize, checkRoles, type Actor, type Role } from '../access/access.p
 import { recordEvent } from '../events/events.ts';
 import { findLevel, findOrganisation } from '../reference/reference.repository.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import type { TotpSecrets } from './totp-seal.ts';
 import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
 import {
   accountLocked,
@@ -37,7 +38,10 @@ export interface UserRow {
   locked_until: Date | null;
   created_at: Date;
   last_login_at: Date | null;
+  /** plain TOTP secret of before migration 0008; sealed at start-up (totp-seal.ts) */
   totp_secret: string | null;
+  totp_secret_sealed: Uint8Array | null;
+  totp_key_ref: string | null;
   totp_enabled: boolean;
   totp_last_step: string | null;
   password_changed_at: Date | null;
@@ -172,6 +176,7 @@ export async function login(
     ip?: string | undefined;
     userAgent?: string | undefined;
   } & Partial<SignInPolicy>,
+  totpSecrets: TotpSecrets,
 ): Promise<{ secret: string; user: PublicUser; expiresAt: Date }> {
   const policy = { ...DEFAULT_POLICY, ...definedOnly(input) };
   const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [input.username]);
@@ -205,14 +210,15 @@ export async function login(
   if (!(await verifyPassword(input.password, user.password_hash)))
     await fail('bad_password', badCredentials());
   let totpStep: number | null = null;
-  if (user.totp_enabled && user.totp_secret) {
+  const totpSecret = user.totp_enabled ? await totpSecrets.open(user) : null;
+  if (user.totp_enabled && totpSecret) {
     // The password was right: say that a code is needed, without counting a failure.
     if (!input.otp) {
       await recordEvent(db, anonymous, 'auth.login', { outcome: 'denied', reason: 'otp_required' });
       throw otpRequired();
     }
     const last = user.totp_last_step === null ? null : Number(user.totp_last_step);
-    totpStep = matchTotp(user.totp_secret, input.otp, last);
+    totpStep = matchTotp(totpSecret, input.otp, last);
     if (totpStep === null) await fail('bad_otp', otpInvalid());
   }
   const secret = `dgs_${randomBytes(32).toString('base64url')}`;
@@ -409,29 +415,38 @@ export async function setUpTotp(
   db: Database,
   actor: Actor,
   input: { password: string; issuer: string },
+  totpSecrets: TotpSecrets,
 ): Promise<{ secret: string; uri: string }> {
   const user = await reauthenticate(db, actor, input.password);
   if (user.totp_enabled) throw totpAlreadyEnabled();
   const secret = newTotpSecret();
   await db.transaction(async (tx) => {
-    await tx.query('UPDATE users SET totp_secret = $2, totp_last_step = NULL WHERE id = $1', [
-      user.id,
-      secret,
-    ]);
+    const { sealed, keyRef } = await totpSecrets.seal(tx, user.id, secret);
+    await tx.query(
+      `UPDATE users SET totp_secret = NULL, totp_secret_sealed = $2, totp_key_ref = $3, totp_last_step = NULL
+        WHERE id = $1`,
+      [user.id, sealed, keyRef],
+    );
     await recordEvent(tx, actor, 'auth.totp_setup');
   });
   return { secret, uri: totpUri(secret, input.issuer, user.username) };
 }
 
 /** Confirms enrolment with a first code; from now on sign-in asks for a code. */
-export async function enableTotp(db: Database, actor: Actor, code: string): Promise<void> {
+export async function enableTotp(
+  db: Database,
+  actor: Actor,
+  code: string,
+  totpSecrets: TotpSecrets,
+): Promise<void> {
   if (actor.userId === null) throw unauthenticated();
   await db.transaction(async (tx) => {
     const { rows } = await tx.query<UserRow>('SELECT * FROM users WHERE id = $1 FOR UPDATE', [actor.userId]);
     const user = rows[0]!;
     if (user.totp_enabled) throw totpAlreadyEnabled();
-    if (!user.totp_secret) throw totpNotSetUp();
-    const step = matchTotp(user.totp_secret, code, null);
+    const secret = await totpSecrets.open(user);
+    if (!secret) throw totpNotSetUp();
+    const step = matchTotp(secret, code, null);
     if (step === null) throw otpInvalid();
     await tx.query('UPDATE users SET totp_enabled = true, totp_last_step = $2 WHERE id = $1', [
       user.id,
@@ -446,14 +461,17 @@ export async function disableTotp(
   db: Database,
   actor: Actor,
   input: { password: string; code: string },
+  totpSecrets: TotpSecrets,
 ): Promise<void> {
   const user = await reauthenticate(db, actor, input.password);
-  if (!user.totp_enabled || !user.totp_secret) throw totpNotSetUp();
+  const secret = user.totp_enabled ? await totpSecrets.open(user) : null;
+  if (!secret) throw totpNotSetUp();
   const last = user.totp_last_step === null ? null : Number(user.totp_last_step);
-  if (matchTotp(user.totp_secret, input.code, last) === null) throw otpInvalid();
+  if (matchTotp(secret, input.code, last) === null) throw otpInvalid();
   await db.transaction(async (tx) => {
     await tx.query(
-      'UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_last_step = NULL WHERE id = $1',
+      `UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_secret_sealed = NULL, totp_key_ref = NULL,
+         totp_last_step = NULL WHERE id = $1`,
       [user.id],
     );
     await recordEvent(tx, actor, 'auth.totp_disable');
@@ -465,7 +483,8 @@ export async function resetTotp(db: Database, actor: Actor, username: string): P
   authorize(actor, 'user.manage');
   await db.transaction(async (tx) => {
     const { rowCount } = await tx.query(
-      'UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_last_step = NULL WHERE username = $1',
+      `UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_secret_sealed = NULL, totp_key_ref = NULL,
+         totp_last_step = NULL WHERE username = $1`,
       [username],
     );
     if (rowCount === 0) throw userNotFound({ user: username });

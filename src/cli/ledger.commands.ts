@@ -81,6 +81,29 @@ export function registerLedgerCommands(program: Command): void {
     );
 
   ledger
+    .command('baseline')
+    .description(
+      '为尚无记账状态的档案（状态记账之前存入的）记一次当前状态，此后 verify 不再报 record_unlogged / log the current state of records stored before state logging, once',
+    )
+    .option('--json', '输出 JSON / JSON output')
+    .action(
+      action(async (options: { json?: boolean }, command: Command) =>
+        withServices(command, async (services) => {
+          const { baselineUnloggedRecords } = await import('../modules/ledger/ledger.baseline.ts');
+          const result = await baselineUnloggedRecords(services.db, services.local);
+          await services.ledger.sync();
+          if (options.json) printJson(result);
+          else
+            process.stdout.write(
+              result.logged === 0
+                ? '没有需要记账的档案 / no record without a logged state\n'
+                : `已为 ${result.logged} 件档案记入当前状态（record.baseline）/ logged the current state of ${result.logged} records\n`,
+            );
+        }),
+      ),
+    );
+
+  ledger
     .command('checkpoint')
     .description('记入待记账事件并显示最新签名检查点 / append pending events and show the latest checkpoint')
     .option('--json')

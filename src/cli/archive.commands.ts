@@ -10,6 +10,8 @@ import { recordEvent } from '../modules/events/events.ts';
 import { createErrorFactory } from '../app/errors.ts';
 import type { Services } from '../app/services.ts';
 import { safeFileName } from '../modules/records/records.models.ts';
+import { findLevel } from '../modules/reference/reference.repository.ts';
+import { canWatermark, checkPurpose, watermarkFromRank } from '../modules/watermark/watermark.ts';
 import {
   fileRecord,
   getRecord,
@@ -102,14 +104,30 @@ export function registerArchiveCommands(program: Command): void {
     .description('导出原件（逐字节一致）与著录 JSON / export originals byte for byte with their metadata')
     .requiredOption('--out <dir>', '输出文件夹 / output folder')
     .option('--all-components', '同时导出派生文件 / include derived files')
+    .option(
+      '--purpose <text>',
+      '查阅用途，印在水印上并记入审计（1–100 字）/ purpose, printed in the watermark and audited',
+    )
     .action(
-      action(async (ids: string[], options: { out: string; allComponents?: boolean }, command: Command) =>
-        withServices(command, async (services) => {
-          for (const id of ids) {
-            const dir = await exportRecord(services, id, options.out, options.allComponents ?? false);
-            process.stdout.write(`已导出 ${id} → ${dir}\n`);
-          }
-        }),
+      action(
+        async (
+          ids: string[],
+          options: { out: string; allComponents?: boolean; purpose?: string },
+          command: Command,
+        ) =>
+          withServices(command, async (services) => {
+            const purpose = checkPurpose(options.purpose);
+            for (const id of ids) {
+              const dir = await exportRecord(
+                services,
+                id,
+                options.out,
+                options.allComponents ?? false,
+                purpose,
+              );
+              process.stdout.write(`已导出 ${id} → ${dir}\n`);
+            }
+          }),
       ),
     );
 }
@@ -117,31 +135,61 @@ export function registerArchiveCommands(program: Command): void {
 /**
  * Writes a record's files into <out>/<archive number or id>/ under safe names, each checked against
  * its SHA-256 as it is written, plus metadata.json. Files appear only once complete (temp + rename).
+ *
+ * The watermark policy of HTTP downloads applies (security.watermarkFromLevel): at or above that
+ * level every file is a copy marked with the operator's account (cli:<name>), the time, the 档号 and
+ * the purpose, recorded with the copy's SHA-256 in the audit trail and in metadata.json; a type that
+ * cannot carry a visible mark is refused (and audited) before anything is written.
  */
 export async function exportRecord(
   services: Services,
   id: string,
   out: string,
   allComponents: boolean,
+  purpose?: string,
 ): Promise<string> {
   const record = await getRecord(services.db, services.local, id);
+  const fromRank = watermarkFromRank(services.config);
+  const marked = fromRank !== undefined && (await findLevel(services.db, record.level)).rank >= fromRank;
+  const download = { watermarkFromRank: fromRank, purpose };
+  const chosen = (record.components ?? []).filter((c) => allComponents || c.role === 'original');
+  const unmarkable = marked ? chosen.find((c) => !canWatermark(c.mediaType)) : undefined;
+  // openComponent refuses it and audits the refusal, as a download would be.
+  if (unmarkable)
+    await openComponent(
+      services.db,
+      services.blobs,
+      services.local,
+      record.id,
+      unmarkable.id,
+      undefined,
+      download,
+    );
   const dir = join(out, safeFileName(record.archiveNo ?? record.id));
   await mkdir(dir, { recursive: true });
   const used = new Set<string>(['metadata.json']);
-  const files: { componentId: string; role: string; file: string; sha256: string; size: number }[] = [];
-  for (const component of record.components ?? []) {
-    if (!allComponents && component.role !== 'original') continue;
+  const files: {
+    componentId: string;
+    role: string;
+    file: string;
+    sha256: string;
+    size: number;
+    watermarked?: { originalSha256: string };
+  }[] = [];
+  for (const component of chosen) {
     let name = safeFileName(component.fileName, `${component.role}.${component.format}`);
     for (let n = 2; used.has(name); n++) name = `${n}-${safeFileName(component.fileName)}`;
     used.add(name);
     const target = join(dir, name);
     const temp = `${target}.partial`;
-    const { stream } = await openComponent(
+    const { stream, watermarked } = await openComponent(
       services.db,
       services.blobs,
       services.local,
       record.id,
       component.id,
+      undefined,
+      download,
     );
     const hash = createHash('sha256');
     const tap = new Transform({
@@ -151,7 +199,9 @@ export async function exportRecord(
       },
     });
     await pipeline(stream, tap, createWriteStream(temp));
-    if (hash.digest('hex') !== component.sha256) {
+    const written = hash.digest('hex');
+    // A marked copy differs from the original by design: its own digest is recorded instead.
+    if (!watermarked && written !== component.sha256) {
       await rm(temp, { force: true });
       throw exportDigestMismatch({ file: name });
     }
@@ -160,8 +210,9 @@ export async function exportRecord(
       componentId: component.id,
       role: component.role,
       file: name,
-      sha256: component.sha256,
-      size: component.size,
+      sha256: written,
+      size: watermarked?.size ?? component.size,
+      ...(watermarked ? { watermarked: { originalSha256: component.sha256 } } : {}),
     });
   }
   await writeFile(
@@ -173,6 +224,8 @@ export async function exportRecord(
     recordId: record.id,
     out: dir,
     files: files.length,
+    ...(marked ? { watermarked: true } : {}),
+    ...(purpose ? { purpose } : {}),
   });
   return dir;
 }

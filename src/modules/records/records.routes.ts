@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { createErrorFactory } from '../../app/errors.ts';
-import { watermarkPurposeInvalid } from '../watermark/watermark.ts';
+import { watermarkFromRank as watermarkRankOf, watermarkPurposeInvalid } from '../watermark/watermark.ts';
 import { recordMetadataPatchSchema } from './records.models.ts';
 import { recordViewSchema } from './records.schemas.ts';
 import {
@@ -27,9 +27,7 @@ const idParams = z.object({ id: z.string().min(1).max(200).describe('档案 id �
 
 export function recordsRoutes(services: Services): FastifyPluginAsync {
   const { db, blobs } = services;
-  const watermarkFromRank = services.config.secrecyLevels.find(
-    (l) => l.code === services.config.security.watermarkFromLevel,
-  )?.rank;
+  const watermarkFromRank = watermarkRankOf(services.config);
   return async (app) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
     api.get(

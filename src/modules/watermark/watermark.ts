@@ -36,6 +36,25 @@ export const watermarkPurposeInvalid = createErrorFactory({
   en: 'The purpose must be 1 to 100 characters.',
 });
 
+/**
+ * The rank from which copies are served watermarked (config security.watermarkFromLevel), the same
+ * for the HTTP downloads and the CLI export; undefined when that level is not configured.
+ */
+export function watermarkFromRank(config: {
+  secrecyLevels: readonly { code: string; rank: number }[];
+  security: { watermarkFromLevel: string };
+}): number | undefined {
+  return config.secrecyLevels.find((l) => l.code === config.security.watermarkFromLevel)?.rank;
+}
+
+/** A purpose (查阅用途) as given: trimmed, 1–100 characters, or watermark.purpose_invalid. */
+export function checkPurpose(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const purpose = raw.trim();
+  if (purpose.length < 1 || purpose.length > 100) throw watermarkPurposeInvalid();
+  return purpose;
+}
+
 export interface WatermarkInfo {
   /** who, e.g. "user:zhangsan" */
   account: string;

@@ -68,4 +68,28 @@ export function registerKeysCommands(program: Command): void {
         }),
       ),
     );
+
+  keys
+    .command('encrypt-legacy')
+    .description(
+      '把加密启用之前以明文存放的文件就地加密（可中断重跑）/ seal the blobs stored in the clear before encryption, in place and crash-safe',
+    )
+    .option('--json', '输出 JSON / JSON output')
+    .action(
+      action(async (options: { json?: boolean }, command: Command) =>
+        withServices(command, async (services) => {
+          const { encryptLegacyBlobs } = await import('../modules/storage/encrypt-legacy.ts');
+          const result = await encryptLegacyBlobs(
+            { db: services.db, blobs: services.blobs, owner: services.owner, keyring: services.keyring },
+            services.local,
+          );
+          if (options.json) printJson(result);
+          else
+            process.stdout.write(
+              `已加密 sealed: ${result.blobs} 个明文文件（${result.sealedCopies} 份密文，${result.records} 件档案）${result.damaged.length > 0 ? `；损坏未处理 damaged, left as is: ${result.damaged.join(', ')}` : ''}\n`,
+            );
+          return result.damaged.length > 0 ? 4 : 0;
+        }),
+      ),
+    );
 }

@@ -330,6 +330,8 @@ export interface ParsedQuery {
   terms: string[];
   /** identifier keys to look up exactly */
   identifiers: string[];
+  /** the key of the whole query when it reads as one identifier (then an exact match is the answer) */
+  wholeIdentifier: string | null;
   /** pinyin tokens for homophones and typed pinyin */
   pinyin: string[];
   /** folded words to highlight in snippets */
@@ -366,6 +368,7 @@ export function parseQuery(raw: string): ParsedQuery {
     required: [...new Set(required)],
     terms,
     identifiers: queryIdentifierKeys(text),
+    wholeIdentifier: identifierKey(text),
     pinyin: queryPinyinTokens(rest),
     highlight,
   };

@@ -300,6 +300,25 @@ describe('search API', () => {
       headers: { authorization: publicReader },
     });
     assert.equal(hidden.statusCode, 404);
+
+    // A search whose first hit stands in the chain shows the chain beside it.
+    await settle();
+    type ChainHit = { id: string; related?: { chain: string; step: string; records: { id: string }[] } };
+    const searched = (await hitsOf(archivist, '某住宅项目建筑工程施工许可证')).hits as ChainHit[];
+    assert.equal(searched[0]?.id, works);
+    assert.equal(searched[0]?.related?.step, '建筑工程施工许可证');
+    assert.deepEqual(
+      searched[0]?.related?.records.map((r) => r.id),
+      [site, planning, completion],
+    );
+    assert.equal(searched[1]?.related, undefined, 'only the first hit carries the chain');
+    const forReader = (await hitsOf(publicReader, '某住宅项目建筑工程施工许可证')).hits as ChainHit[];
+    assert.equal(forReader[0]?.id, works);
+    assert.deepEqual(
+      forReader[0]?.related?.records.map((r) => r.id),
+      [site, planning],
+      'a chain step the reader may not open is not shown',
+    );
   });
 
   it('forgets a record removed from the database', async () => {

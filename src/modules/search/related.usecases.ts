@@ -100,6 +100,7 @@ export async function relatedRecords(
   actor: Actor,
   idOrArchiveNo: string,
   limit = 50,
+  options: { audit?: boolean } = {},
 ): Promise<RelatedView> {
   if (!can(actor, 'record.read')) throw forbidden({ action: 'record.read' });
   const self = await findVisibleRecord(deps.db, actor, idOrArchiveNo);
@@ -130,7 +131,8 @@ export async function relatedRecords(
     chain: chain ? { name: chain.name, steps: chain.steps.map((s) => s.name) } : null,
     related: [],
   };
-  await recordEvent(deps.db, actor, 'search.related', { recordId: self.id });
+  // Shown beside a search hit, the chain is part of that (already recorded) search.
+  if (options.audit !== false) await recordEvent(deps.db, actor, 'search.related', { recordId: self.id });
   if (conditions.length === 0) return view;
   params.push(Math.min(Math.max(limit, 1), 200));
   const limitParam = `$${params.length}`;

@@ -9,6 +9,7 @@ import { recordEvent } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
+import { relatedRecords, type RelatedRecord } from './related.usecases.ts';
 import {
   expandSynonyms,
   isEmptyQuery,
@@ -34,6 +35,8 @@ export interface SearchDeps {
   index: () => Promise<SearchIndex>;
   /** synonym groups for query expansion (none when absent) */
   synonyms?: () => Promise<SynonymGroups>;
+  /** the data folder, whose search/approval-chains.json extends the built-in chains */
+  dataDir?: string;
 }
 
 const SYNC_BATCH = 500;
@@ -103,6 +106,17 @@ export interface SearchHitView {
   score: number;
   exact: boolean;
   snippet: string;
+  /** on the first hit of the first page, when it stands in an approval chain: the chain around it */
+  related?: HitChainView;
+}
+
+export interface HitChainView {
+  chain: string;
+  steps: string[];
+  /** the hit's own step */
+  step: string | null;
+  /** the records of the same project along the chain, in its order, that the caller may open */
+  records: RelatedRecord[];
 }
 
 export interface SearchResultView {
@@ -210,19 +224,34 @@ export async function searchRecords(
     const label = labels.get(f.value);
     return label ? { value: label.code, label: label.name, count: f.count } : f;
   });
-  return {
-    total: result.total,
-    totalExact: result.totalExact,
-    hits: result.hits.map((hit) => ({
-      id: hit.id,
-      archiveNo: hit.archiveNo,
-      title: hit.title,
-      score: Math.round(hit.score * 1000) / 1000,
-      exact: hit.exact,
-      snippet: makeSnippet(hit.body || hit.title, query.highlight),
-    })),
-    facets,
-  };
+  const hits: SearchHitView[] = result.hits.map((hit) => ({
+    id: hit.id,
+    archiveNo: hit.archiveNo,
+    title: hit.title,
+    score: Math.round(hit.score * 1000) / 1000,
+    exact: hit.exact,
+    snippet: makeSnippet(hit.body || hit.title, query.highlight),
+  }));
+  const top = hits[0];
+  if (top && (input.offset ?? 0) === 0 && deps.dataDir !== undefined) {
+    const chain = await hitChain({ db: deps.db, dataDir: deps.dataDir }, actor, top.id);
+    if (chain) top.related = chain;
+  }
+  return { total: result.total, totalExact: result.totalExact, hits, facets };
+}
+
+/** The approval chain around a hit, when it stands in one and has neighbours the actor may open. */
+async function hitChain(
+  deps: { db: Database; dataDir: string },
+  actor: Actor,
+  id: string,
+): Promise<HitChainView | null> {
+  // The hit was just found among the actor's records; should it have gone meanwhile, no chain.
+  const view = await relatedRecords(deps, actor, id, 50, { audit: false }).catch(() => null);
+  if (!view?.chain) return null;
+  const records = view.related.filter((r) => r.direction !== null);
+  if (records.length === 0) return null;
+  return { chain: view.chain.name, steps: view.chain.steps, step: view.record.step, records };
 }
 
 /**

@@ -60,6 +60,9 @@ export function chainStep(
   return { chain, step, stepName };
 }
 
+/** Link kinds that field extraction also finds in a record's text. */
+const FOUND_KINDS = new Set(['projectCode', 'creditCode']);
+
 const LINKS = [
   { key: 'projectCode', kind: 'project', zh: '同一项目' },
   { key: 'creditCode', kind: 'enterprise', zh: '同一企业' },
@@ -112,13 +115,35 @@ export async function relatedRecords(
   const own = chainStep(chains, matterOf(extra), self.title);
   const chain = own ? chains.find((c) => c.name === own.chain)! : null;
 
+  // The values of each link: given with the record (extra) or found in its text (extraction).
+  const found = await deps.db.query<{ kind: string; value: string }>(
+    'SELECT kind, value FROM record_found_identifiers WHERE record_id = $1',
+    [self.id],
+  );
+  const valuesOf = (
+    key: string,
+    e: Record<string, unknown>,
+    foundRows: readonly { kind: string; value: string }[],
+  ) => {
+    const values = new Set<string>();
+    if (typeof e[key] === 'string' && e[key] !== '') values.add(e[key]);
+    for (const f of foundRows) if (f.kind === key) values.add(f.value);
+    return values;
+  };
   const params: unknown[] = [self.id];
   const conditions: string[] = [];
+  const linkValues = new Map<string, Set<string>>();
   for (const link of LINKS) {
-    const value = extra[link.key];
-    if (typeof value !== 'string' || value === '') continue;
-    params.push(value);
-    conditions.push(`(r.extra ? '${link.key}' AND r.extra->>'${link.key}' = $${params.length})`);
+    const values = valuesOf(link.key, extra, found.rows);
+    if (values.size === 0) continue;
+    linkValues.set(link.key, values);
+    params.push([...values].slice(0, 20));
+    const p = `$${params.length}::text[]`;
+    conditions.push(`(r.extra ? '${link.key}' AND r.extra->>'${link.key}' = ANY(${p}))`);
+    if (FOUND_KINDS.has(link.key))
+      conditions.push(
+        `r.id IN (SELECT fi.record_id FROM record_found_identifiers fi WHERE fi.kind = '${link.key}' AND fi.value = ANY(${p}))`,
+      );
   }
   const view: RelatedView = {
     record: {
@@ -144,10 +169,21 @@ export async function relatedRecords(
       LIMIT ${limitParam}`,
     params,
   );
+  const theirFound = rows.length
+    ? (
+        await deps.db.query<{ record_id: string; kind: string; value: string }>(
+          'SELECT record_id, kind, value FROM record_found_identifiers WHERE record_id = ANY($1::uuid[])',
+          [rows.map((r) => r.id)],
+        )
+      ).rows
+    : [];
   for (const row of rows) {
-    const links = LINKS.filter(
-      (l) => typeof extra[l.key] === 'string' && row.extra?.[l.key] === extra[l.key],
-    );
+    const foundRows = theirFound.filter((f) => f.record_id === row.id);
+    const links = LINKS.filter((l) => {
+      const mine = linkValues.get(l.key);
+      if (!mine) return false;
+      return [...valuesOf(l.key, row.extra ?? {}, foundRows)].some((v) => mine.has(v));
+    });
     const theirs = chainStep(chains, matterOf(row.extra ?? {}), row.title);
     const sameProject = links.some((l) => l.kind === 'project');
     const inChain = own && theirs && theirs.chain === own.chain && sameProject;

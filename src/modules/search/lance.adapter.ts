@@ -193,7 +193,7 @@ const FACET_COLUMNS = {
 } as const satisfies Record<Facet, keyof Row>;
 
 const FACET_SELECT = [...new Set(Object.values(FACET_COLUMNS))];
-const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body', 'formed_on'];
+const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body', 'formed_on', 'matter_type'];
 
 /** A row of a ranked evaluation: what ordering, totals and facets need, and its row address. */
 type WindowRow = Pick<Row, 'id' | 'formed_on' | 'ids'> &
@@ -507,6 +507,7 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
             title: d.title,
             body: d.body,
             formedOn: d.formed_on ?? null,
+            matterType: d.matter_type ?? null,
           },
         ];
       });

@@ -4,7 +4,7 @@
  * downstream along the approval chains of approval-chains.json (data, not code). The visibility
  * condition is part of the query: a related record the actor may not open is never seen.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../../db/database.port.ts';
@@ -26,13 +26,28 @@ export type ApprovalChain = z.infer<typeof chainsSchema>['chains'][number];
 
 const DEFAULT_CHAINS = join(import.meta.dirname, 'approval-chains.json');
 
-/** The built-in chains, with those of <dataDir>/search/approval-chains.json replacing same-named ones. */
+let builtIn: ApprovalChain[] | undefined;
+const cache = new Map<string, { stamp: string; chains: ApprovalChain[] }>();
+
+/**
+ * The built-in chains, with those of <dataDir>/search/approval-chains.json replacing same-named
+ * ones; read again when that file changes.
+ */
 export async function loadChains(dataDir: string): Promise<ApprovalChain[]> {
-  const base = chainsSchema.parse(JSON.parse(await readFile(DEFAULT_CHAINS, 'utf8'))).chains;
-  const extra = await readFile(join(dataDir, 'search', 'approval-chains.json'), 'utf8').catch(() => null);
-  if (extra === null) return base;
-  const own = chainsSchema.parse(JSON.parse(extra)).chains;
-  return [...base.filter((c) => !own.some((o) => o.name === c.name)), ...own];
+  builtIn ??= chainsSchema.parse(JSON.parse(await readFile(DEFAULT_CHAINS, 'utf8'))).chains;
+  const file = join(dataDir, 'search', 'approval-chains.json');
+  const info = await stat(file).catch(() => null);
+  const stamp = info ? `${info.mtimeMs}:${info.size}` : 'none';
+  const cached = cache.get(dataDir);
+  if (cached?.stamp === stamp) return cached.chains;
+  const extra = info ? await readFile(file, 'utf8').catch(() => null) : null;
+  let chains = builtIn;
+  if (extra !== null) {
+    const own = chainsSchema.parse(JSON.parse(extra)).chains;
+    chains = [...builtIn.filter((c) => !own.some((o) => o.name === c.name)), ...own];
+  }
+  cache.set(dataDir, { stamp, chains });
+  return chains;
 }
 
 /** Where a record stands in a chain: by its matter type, else by its title. Longest match wins. */

@@ -9,7 +9,7 @@ import { recordEvent } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
-import { relatedRecords, type RelatedRecord } from './related.usecases.ts';
+import { chainStep, loadChains, relatedRecords, type RelatedRecord } from './related.usecases.ts';
 import {
   expandSynonyms,
   isEmptyQuery,
@@ -209,16 +209,22 @@ export async function searchRecords(
     sort: input.sort ?? 'relevance',
     countWindow: COUNT_WINDOW,
   });
-  // The query is part of the trail: what someone looked for can matter as much as what they opened.
-  await recordEvent(deps.db, actor, 'search.query', {
-    q: text.slice(0, 200),
-    filters: input.filters ?? {},
-    total: result.total,
-  });
-  const labels = await organisationLabels(
-    deps.db,
-    result.facets.organisation.map((f) => f.value),
-  );
+  const top = result.hits[0];
+  const [, labels, chain] = await Promise.all([
+    // The query is part of the trail: what someone looked for can matter as much as what they opened.
+    recordEvent(deps.db, actor, 'search.query', {
+      q: text.slice(0, 200),
+      filters: input.filters ?? {},
+      total: result.total,
+    }),
+    organisationLabels(
+      deps.db,
+      result.facets.organisation.map((f) => f.value),
+    ),
+    top && (input.offset ?? 0) === 0 && deps.dataDir !== undefined
+      ? hitChain({ db: deps.db, dataDir: deps.dataDir }, actor, top)
+      : null,
+  ]);
   const facets = { ...result.facets } as SearchResultView['facets'];
   facets.organisation = result.facets.organisation.map((f) => {
     const label = labels.get(f.value);
@@ -232,11 +238,7 @@ export async function searchRecords(
     exact: hit.exact,
     snippet: makeSnippet(hit.body || hit.title, query.highlight),
   }));
-  const top = hits[0];
-  if (top && (input.offset ?? 0) === 0 && deps.dataDir !== undefined) {
-    const chain = await hitChain({ db: deps.db, dataDir: deps.dataDir }, actor, top.id);
-    if (chain) top.related = chain;
-  }
+  if (chain && hits[0]) hits[0].related = chain;
   return { total: result.total, totalExact: result.totalExact, hits, facets };
 }
 
@@ -244,10 +246,12 @@ export async function searchRecords(
 async function hitChain(
   deps: { db: Database; dataDir: string },
   actor: Actor,
-  id: string,
+  hit: { id: string; title: string; matterType: string | null },
 ): Promise<HitChainView | null> {
+  // Most hits stand in no chain: that is known from the index without asking the database.
+  if (!chainStep(await loadChains(deps.dataDir), hit.matterType, hit.title)) return null;
   // The hit was just found among the actor's records; should it have gone meanwhile, no chain.
-  const view = await relatedRecords(deps, actor, id, 50, { audit: false }).catch(() => null);
+  const view = await relatedRecords(deps, actor, hit.id, 50, { audit: false }).catch(() => null);
   if (!view?.chain) return null;
   const records = view.related.filter((r) => r.direction !== null);
   if (records.length === 0) return null;

@@ -13,6 +13,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { dirSize } from './search.files.ts';
 import { FreshSegment, type SegmentQuery } from './fresh-segment.ts';
+import { RowDirectory } from './row-directory.ts';
 import { analyze, findIdentifiers, identifierKey, pinyinTokens, unigrams } from './search.analysis.ts';
 import {
   FACETS,
@@ -290,7 +291,15 @@ const FTS_OPTIONS = {
   maxTokenLength: 64,
 } as const;
 
-export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
+export interface LanceSearchIndex extends SearchIndex {
+  /** Waits for the row directory being loaded; true when one describes the table (tests, benchmarks). */
+  directoryReady(): Promise<boolean>;
+}
+
+export async function openLanceSearchIndex(
+  dir: string,
+  options: { directory?: boolean } = {},
+): Promise<LanceSearchIndex> {
   const connection = await lancedb.connect(dir);
   let table: lancedb.Table | undefined = (await connection.tableNames()).includes(TABLE)
     ? await connection.openTable(TABLE)
@@ -341,6 +350,7 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
     indexed = true;
     // Written before the indexes were made: they cover every row up to then.
     await indexedThrough(started - 1);
+    reloadDirectory(t);
   }
 
   /** Brings the Lance indexes up to date with every row written so far. */
@@ -359,6 +369,79 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
     // another process re-opens the newest version on its next query.
     await t.optimize({ cleanupOlderThan: new Date(Date.now() - 5_000), deleteUnverified: true });
     await indexedThrough(started - 1);
+    reloadDirectory(t);
+  }
+
+  // The small columns of indexed rows by address (row-directory.ts), valid for the table as it was
+  // after our last compaction; reloaded in the background after each, and whenever the table turns
+  // out to have been changed by another process.
+  let directory: RowDirectory | undefined;
+  let directoryLoad: object | undefined;
+  const ownVersions = new Set<number>();
+
+  let directoryLoading: Promise<void> = Promise.resolve();
+  function reloadDirectory(t: lancedb.Table): void {
+    directory = undefined;
+    ownVersions.clear();
+    if (options.directory === false) return;
+    const token = {};
+    directoryLoad = token;
+    directoryLoading = (async () => {
+      const version = await t.version();
+      ownVersions.add(version);
+      const loaded = await RowDirectory.load(t);
+      // A compaction meanwhile (ours: a new load was started; another process's: a version we did
+      // not write) makes the addresses stale.
+      if (directoryLoad === token && ownVersions.has(await t.version())) directory = loaded;
+    })().catch(() => undefined);
+  }
+
+  /** Notes the table version our own write (one that moves no row) produced. */
+  async function wroteVersion(t: lancedb.Table): Promise<void> {
+    ownVersions.add(await t.version());
+  }
+
+  /** The directory, if it describes the table as it is now. */
+  async function currentDirectory(t: lancedb.Table): Promise<RowDirectory | undefined> {
+    if (!directory) return undefined;
+    if (ownVersions.has(await t.version())) return directory;
+    reloadDirectory(t);
+    return undefined;
+  }
+
+  /** Lance's best indexed rows: by address through the directory, reading columns only for the rest. */
+  async function lanceRanked(
+    t: lancedb.Table,
+    q: TextQuery,
+    where: string,
+    field: 'tokens' | 'ids',
+    limit: number,
+  ): Promise<WindowRow[]> {
+    const base = () => t.query().fullTextSearch(q.lance).where(where).fastSearch().withRowId().limit(limit);
+    const known = field === 'tokens' ? await currentDirectory(t) : undefined;
+    if (!known)
+      return (await base()
+        .select(['id', 'formed_on', 'ids', ...FACET_SELECT, '_score'])
+        .toArray()) as WindowRow[];
+    const ranked = (await base().select(['_score']).toArray()) as { _rowid: bigint; _score: number }[];
+    const rows: (WindowRow | undefined)[] = ranked.map((r) => {
+      const row = known.get(r._rowid);
+      return row ? { ...row, ids: '', _score: r._score, _rowid: r._rowid } : undefined;
+    });
+    const unknown = ranked.filter((_, i) => !rows[i]);
+    if (unknown.length > 0) {
+      const read = (await t
+        .takeRowIds(unknown.map((r) => r._rowid))
+        .withRowId()
+        .select(['id', 'formed_on', 'ids', ...FACET_SELECT])
+        .toArray()) as WindowRow[];
+      const byAddress = new Map(read.map((r) => [r._rowid, r]));
+      ranked.forEach((r, i) => {
+        const row = rows[i] ?? byAddress.get(r._rowid);
+        rows[i] = row ? { ...row, _score: r._score, _rowid: r._rowid } : undefined;
+      });
+    }
+    return rows.filter((r): r is WindowRow => r !== undefined);
   }
 
   // At start-up the rows written since the indexes were last complete go back into the segment.
@@ -374,6 +457,7 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
         .select(Object.keys(freshRow(schemaRow())))
         .toArray()) as FreshRow[];
       fresh.add(rows);
+      reloadDirectory(table);
     } else if ((await table.countRows()) > 0) {
       // An index from before the segment existed: complete its indexes once.
       await fold(table);
@@ -390,15 +474,7 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
     limit: number,
   ): Promise<WindowRow[]> {
     if (limit <= 0) return [];
-    const lanceRows = (await t
-      .query()
-      .fullTextSearch(q.lance)
-      .where(where)
-      .fastSearch()
-      .withRowId()
-      .select(['id', 'formed_on', 'ids', ...FACET_SELECT, '_score'])
-      .limit(limit)
-      .toArray()) as WindowRow[];
+    const lanceRows = await lanceRanked(t, q, where, field, limit);
     if (fresh.size === 0) return lanceRows;
     const freshRows: WindowRow[] = fresh
       .search(field, q.fresh, allowed, limit)
@@ -419,6 +495,7 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
         .execute(rows as unknown as Record<string, unknown>[]);
+    await wroteVersion(t);
     const wasIndexed = indexed;
     await ensureIndexes(t);
     // Rows the indexes just made already cover need no segment.
@@ -434,8 +511,12 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
 
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;
 
-  const index: SearchIndex = {
+  const index: LanceSearchIndex = {
     kind: 'lancedb',
+    async directoryReady() {
+      await directoryLoading;
+      return directory !== undefined;
+    },
     upsert: (documents) =>
       serial(async () => {
         if (documents.length === 0) return;
@@ -456,6 +537,7 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
       serial(async () => {
         if (ids.length === 0 || !table) return;
         await table.delete(inList(ids));
+        await wroteVersion(table);
         fresh.remove(ids);
       }),
     async search(q) {
@@ -529,6 +611,8 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
         }
         indexed = false;
         fresh.clear();
+        directory = undefined;
+        directoryLoad = undefined;
         await rm(statePath, { force: true });
         if ((await connection.tableNames()).includes(TABLE)) await connection.dropTable(TABLE);
       }),

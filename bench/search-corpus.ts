@@ -18,7 +18,7 @@ export interface Organisation {
   region: string;
 }
 
-const CHAIN = [
+export const CHAIN = [
   '用地预审与选址意见书',
   '建设用地规划许可证',
   '建设工程规划许可证',
@@ -134,7 +134,9 @@ function loadParagraphs(dataDir: string): string[] {
 export interface Generated {
   doc: SearchDocument;
   enterprise: string;
+  creditCode: string;
   project: string;
+  projectCode: string;
   matter: string;
 }
 
@@ -161,7 +163,8 @@ export function recordGenerator(options: { organisations: Organisation[]; dataDi
     const pr = rngFor(`project:${enterpriseNo}:${projectNo}`);
     const project = `${PLACES[Math.floor(pr() * PLACES.length)]!}${NAME_CHARS[Math.floor(pr() * NAME_CHARS.length)]!}${NAME_CHARS[Math.floor(pr() * NAME_CHARS.length)]!}${PROJECT_KINDS[Math.floor(pr() * PROJECT_KINDS.length)]!}项目`;
     const year = 2010 + Math.floor(r() * 16);
-    const projectCode = `${year}-150100-${String(47 + Math.floor(pr() * 30)).padStart(2, '0')}-01-${String(Math.floor(pr() * 1e6)).padStart(6, '0')}`;
+    // A project keeps one code along its chain (the year it was registered), whatever the record's year.
+    const projectCode = `${2010 + Math.floor(pr() * 16)}-150100-${String(47 + Math.floor(pr() * 30)).padStart(2, '0')}-01-${String(Math.floor(pr() * 1e6)).padStart(6, '0')}`;
     const matter = r() < 0.5 ? CHAIN[i % CHAIN.length]! : pick(MATTERS);
     const org = pick(options.organisations);
     const key = `${org.code}:${year}`;
@@ -201,7 +204,7 @@ export function recordGenerator(options: { organisations: Organisation[]; dataDi
       year,
       formedOn,
     };
-    return { doc, enterprise: enterprise.name, project, matter };
+    return { doc, enterprise: enterprise.name, creditCode: enterprise.code, project, projectCode, matter };
   };
 }
 

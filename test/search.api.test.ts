@@ -300,6 +300,68 @@ describe('search API', () => {
       headers: { authorization: publicReader },
     });
     assert.equal(hidden.statusCode, 404);
+
+    // A search whose first hit stands in the chain shows the chain beside it.
+    await settle();
+    type ChainHit = { id: string; related?: { chain: string; step: string; records: { id: string }[] } };
+    const searched = (await hitsOf(archivist, '某住宅项目建筑工程施工许可证')).hits as ChainHit[];
+    assert.equal(searched[0]?.id, works);
+    assert.equal(searched[0]?.related?.step, '建筑工程施工许可证');
+    assert.deepEqual(
+      searched[0]?.related?.records.map((r) => r.id),
+      [site, planning, completion],
+    );
+    assert.equal(searched[1]?.related, undefined, 'only the first hit carries the chain');
+    const forReader = (await hitsOf(publicReader, '某住宅项目建筑工程施工许可证')).hits as ChainHit[];
+    assert.equal(forReader[0]?.id, works);
+    assert.deepEqual(
+      forReader[0]?.related?.records.map((r) => r.id),
+      [site, planning],
+      'a chain step the reader may not open is not shown',
+    );
+  });
+
+  it('links records through identifiers found in their text, and finds them by those identifiers', async () => {
+    const code = '2023-150104-47-01-000777';
+    const given = await upload(archivist, '规划许可.txt', '某物流园建设工程规划许可证。\n', {
+      title: '某物流园建设工程规划许可证',
+      level: 'public',
+      category: 'SP',
+      extra: { matterType: '建设工程规划许可证', projectCode: code },
+    });
+    // No project code in its metadata: only in the text (full-width, as typed in Word).
+    const inText = await upload(
+      archivist,
+      '施工许可.txt',
+      '关于某物流园建筑工程施工许可的批复\n项目代码：２０２３－１５０１０４－４７－０１－０００７７７\n经审查，准予施工。\n',
+      {
+        title: '某物流园建筑工程施工许可证',
+        level: 'public',
+        category: 'SP',
+        extra: { matterType: '建筑工程施工许可证' },
+      },
+    );
+    await settle();
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${given}/related`,
+      headers: { authorization: publicReader },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const view = res.json<{ related: { id: string; links: string[]; direction: string | null }[] }>();
+    const linked = view.related.find((r) => r.id === inText);
+    assert.ok(linked, 'the record whose text names the project is related');
+    assert.deepEqual(linked.links, ['project']);
+    assert.equal(linked.direction, 'downstream');
+    const byCode = await hitsOf(publicReader, code);
+    assert.deepEqual(
+      byCode.hits
+        .filter((h) => h.exact)
+        .map((h) => h.id)
+        .sort(),
+      [given, inText].sort(),
+      'the code found in the text is an exact identifier of the record',
+    );
   });
 
   it('forgets a record removed from the database', async () => {

@@ -107,6 +107,7 @@ export async function buildServices(
       blobs,
       index: () => search.get(),
       synonyms: () => search.synonyms(),
+      dataDir: config.dataDir,
     };
     const classifyDeps: ClassifyDeps = {
       db,

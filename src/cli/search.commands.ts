@@ -147,6 +147,13 @@ function printHits(result: SearchResultView): void {
       `  ${plain(hit.snippet)}`,
       `  id: ${hit.id}`,
     );
+    if (hit.related) {
+      lines.push(`  审批链 / chain: ${hit.related.chain}（本件：${hit.related.step ?? '—'}）`);
+      for (const r of hit.related.records)
+        lines.push(
+          `    ${r.direction === 'upstream' ? '↑' : r.direction === 'downstream' ? '↓' : '='} ${r.step ?? ''}  ${r.title}  ${r.archiveNo ?? r.id}`,
+        );
+    }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

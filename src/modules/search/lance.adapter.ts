@@ -7,11 +7,13 @@
  * The access scope and filters become a SQL predicate given to the FTS query itself (a prefilter):
  * the top k are chosen among the records the caller may see, never trimmed afterwards.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { dirSize } from './search.files.ts';
+import { FreshSegment, type SegmentQuery } from './fresh-segment.ts';
+import { RowDirectory } from './row-directory.ts';
 import { analyze, findIdentifiers, identifierKey, pinyinTokens, unigrams } from './search.analysis.ts';
 import {
   FACETS,
@@ -28,12 +30,14 @@ import {
 const TABLE = 'records';
 const STORED_BODY_CHARS = 20_000;
 /**
- * Rows written since the last optimize after which the index structures are refreshed. Rows not yet
- * in the full-text index are still found (Lance scans them), but each 1,000 of them added ~45 ms to
- * a query at 100k records, while an optimize cost ~16 s there (it compacts fragments too): 2,000
- * bounds the first without running the second all the time.
+ * Rows not yet in the Lance indexes are served from the in-memory fresh segment (fresh-segment.ts);
+ * the indexes are brought up to date (optimize, which also compacts) once this many rows or
+ * characters of text have gathered there, so that queries never scan rows and writes rarely wait.
  */
-const OPTIMIZE_AFTER_ROWS = 2_000;
+const FOLD_ROWS = 20_000;
+const FOLD_CHARS = 80_000_000;
+/** Remembers up to which write time the Lance indexes are complete, for the next start. */
+const FRESH_STATE = 'fresh.json';
 
 const schema = new Schema([
   new Field('id', new Utf8(), false),
@@ -75,6 +79,14 @@ interface Row {
   year: number | null;
   formed_on: string | null;
   indexed_at: number;
+}
+
+/** What the fresh segment holds of a row: all but the stored text read for a page of hits. */
+type FreshRow = Omit<Row, 'title' | 'body' | 'archive_no'>;
+
+function freshRow(row: Row): FreshRow {
+  const { title: _title, body: _body, archive_no: _archiveNo, ...rest } = row;
+  return rest;
 }
 
 /** The tokens of a document: title (twice, for weight, plus single ideographs), names, body, pinyin. */
@@ -149,7 +161,29 @@ export function predicate(scope: IndexQuery['scope'], filters: SearchFilters): s
   return parts.join(' AND ');
 }
 
-const FACET_COLUMNS: Record<Facet, keyof Row> = {
+/** The same predicate, for rows of the fresh segment (applied before ranking, like Lance's prefilter). */
+export function admits(
+  scope: IndexQuery['scope'],
+  filters: SearchFilters,
+): ((row: FreshRow) => boolean) | null {
+  if (!scope) return null;
+  const paths = [scope.organisationPath, ...(scope.sharedPaths ?? [])];
+  const rank = Math.trunc(scope.maxLevelRank);
+  return (row) =>
+    paths.some((p) => row.org_path.startsWith(p)) &&
+    row.level_rank <= rank &&
+    (!filters.organisationPath || row.org_path.startsWith(filters.organisationPath)) &&
+    (!filters.fonds || row.fonds === filters.fonds) &&
+    (!filters.category || row.category === filters.category) &&
+    (!filters.level || row.level === filters.level) &&
+    (!filters.retention || row.retention === filters.retention) &&
+    (!filters.matterType || row.matter_type === filters.matterType) &&
+    (!filters.status || row.status === filters.status) &&
+    (filters.yearFrom === undefined || (row.year !== null && row.year >= Math.trunc(filters.yearFrom))) &&
+    (filters.yearTo === undefined || (row.year !== null && row.year <= Math.trunc(filters.yearTo)));
+}
+
+const FACET_COLUMNS = {
   fonds: 'fonds',
   category: 'category',
   organisation: 'organisation_id',
@@ -157,7 +191,95 @@ const FACET_COLUMNS: Record<Facet, keyof Row> = {
   level: 'level',
   retention: 'retention',
   matterType: 'matter_type',
-};
+} as const satisfies Record<Facet, keyof Row>;
+
+const FACET_SELECT = [...new Set(Object.values(FACET_COLUMNS))];
+const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body', 'formed_on', 'matter_type'];
+
+/** A row of a ranked evaluation: what ordering, totals and facets need, and its row address. */
+type WindowRow = Pick<Row, 'id' | 'formed_on' | 'ids'> &
+  Record<(typeof FACET_SELECT)[number], string | number | null> & { _score: number; _rowid?: bigint };
+
+/** A query in both forms: for Lance and for the fresh segment. */
+interface TextQuery {
+  lance: lancedb.FullTextQuery;
+  fresh: SegmentQuery;
+}
+
+/** The ranked part of a parsed query: its terms and pinyin, with quoted phrases required. */
+function textQuery(query: IndexQuery['query']): TextQuery | undefined {
+  const should = [...query.terms, ...query.pinyin];
+  if (should.length === 0 && query.required.length === 0) return undefined;
+  const match = new lancedb.MatchQuery(should.join(' ') || query.required.join(' '), 'tokens');
+  if (query.required.length === 0) return { lance: match, fresh: { should, must: [] } };
+  return {
+    lance: new lancedb.BooleanQuery([
+      [
+        lancedb.Occur.Must,
+        new lancedb.MatchQuery(query.required.join(' '), 'tokens', { operator: lancedb.Operator.And }),
+      ],
+      [lancedb.Occur.Should, match],
+    ]),
+    fresh: { should, must: query.required },
+  };
+}
+
+function identifierQuery(keys: readonly string[]): TextQuery | undefined {
+  if (keys.length === 0) return undefined;
+  return { lance: new lancedb.MatchQuery(keys.join(' '), 'ids'), fresh: { should: keys, must: [] } };
+}
+
+/**
+ * The stored fields of a page of hits, read by row address. A write of another process may have
+ * compacted the table since the ranking (addresses then point elsewhere), and rows of the fresh
+ * segment come without one: those are read by id, still under the access predicate.
+ */
+async function readHits(
+  t: lancedb.Table,
+  page: readonly WindowRow[],
+  where: string,
+): Promise<Map<string, Row>> {
+  const found = new Map<string, Row>();
+  if (page.length === 0) return found;
+  const addressed = page.filter((r) => r._rowid !== undefined);
+  if (addressed.length > 0) {
+    const taken = (await t
+      .takeRowIds(addressed.map((r) => r._rowid!))
+      .select(HIT_COLUMNS)
+      .toArray()
+      .catch(() => [])) as Row[];
+    const wanted = new Set(page.map((r) => r.id));
+    for (const row of taken) if (wanted.has(row.id)) found.set(row.id, row);
+  }
+  const missing = page.filter((r) => !found.has(r.id)).map((r) => r.id);
+  if (missing.length > 0) {
+    const rows = (await t
+      .query()
+      .where(`id IN (${missing.map(lit).join(', ')}) AND ${where}`)
+      .select(HIT_COLUMNS)
+      .toArray()) as Row[];
+    for (const row of rows) found.set(row.id, row);
+  }
+  return found;
+}
+
+/** Facet counts over the counted rows, largest first. */
+function countFacets(rows: Iterable<WindowRow>): IndexResult['facets'] {
+  const list = [...rows];
+  const facets = {} as IndexResult['facets'];
+  for (const facet of FACETS) {
+    const counts = new Map<string, number>();
+    for (const row of list) {
+      const value = row[FACET_COLUMNS[facet]];
+      if (value === null || value === undefined || value === '') continue;
+      counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+    }
+    facets[facet] = [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  }
+  return facets;
+}
 
 const FTS_OPTIONS = {
   baseTokenizer: 'whitespace',
@@ -169,13 +291,22 @@ const FTS_OPTIONS = {
   maxTokenLength: 64,
 } as const;
 
-export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
+export interface LanceSearchIndex extends SearchIndex {
+  /** Waits for the row directory being loaded; true when one describes the table (tests, benchmarks). */
+  directoryReady(): Promise<boolean>;
+}
+
+export async function openLanceSearchIndex(
+  dir: string,
+  options: { directory?: boolean } = {},
+): Promise<LanceSearchIndex> {
   const connection = await lancedb.connect(dir);
   let table: lancedb.Table | undefined = (await connection.tableNames()).includes(TABLE)
     ? await connection.openTable(TABLE)
     : undefined;
   let indexed = false;
-  let writtenSinceOptimize = 0;
+  const fresh = new FreshSegment<FreshRow>();
+  const statePath = join(dir, FRESH_STATE);
   // Writes in one process go one at a time; Lance itself resolves writers of other processes.
   let writes: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -189,6 +320,14 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
     return table;
   }
 
+  /** Notes that every row written up to `time` is in the Lance indexes. */
+  async function indexedThrough(time: number): Promise<void> {
+    fresh.dropThrough(time);
+    const temp = `${statePath}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify({ indexedThrough: time }));
+    await rename(temp, statePath);
+  }
+
   async function ensureIndexes(t: lancedb.Table): Promise<void> {
     if (indexed) return;
     const existing = new Set((await t.listIndices()).map((i) => i.columns.join(',')));
@@ -197,6 +336,7 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
       return;
     }
     if ((await t.countRows()) === 0) return;
+    const started = Date.now();
     for (const column of ['tokens', 'ids']) {
       if (!existing.has(column))
         await t.createIndex(column, { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
@@ -208,47 +348,197 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
       if (!existing.has(column)) await t.createIndex(column, { config: lancedb.Index.bitmap() });
     }
     indexed = true;
+    // Written before the indexes were made: they cover every row up to then.
+    await indexedThrough(started - 1);
+    reloadDirectory(t);
+  }
+
+  /** Brings the Lance indexes up to date with every row written so far. */
+  async function fold(t: lancedb.Table): Promise<void> {
+    await ensureIndexes(t);
+    const started = Date.now();
+    // After a bulk load most rows are unindexed: building the full-text indexes afresh is
+    // quicker than folding the rows into the small index made from the first batch.
+    for (const info of await t.listIndices()) {
+      if (info.indexType !== 'FTS') continue;
+      const stats = await t.indexStats(info.name);
+      if (stats && stats.numUnindexedRows > stats.numIndexedRows)
+        await t.createIndex(info.columns[0]!, { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
+    }
+    // Versions older than a few seconds are dropped: the index is rebuildable, and a reader of
+    // another process re-opens the newest version on its next query.
+    await t.optimize({ cleanupOlderThan: new Date(Date.now() - 5_000), deleteUnverified: true });
+    await indexedThrough(started - 1);
+    reloadDirectory(t);
+  }
+
+  // The small columns of indexed rows by address (row-directory.ts), valid for the table as it was
+  // after our last compaction; reloaded in the background after each, and whenever the table turns
+  // out to have been changed by another process.
+  let directory: RowDirectory | undefined;
+  let directoryLoad: object | undefined;
+  const ownVersions = new Set<number>();
+
+  let directoryLoading: Promise<void> = Promise.resolve();
+  function reloadDirectory(t: lancedb.Table): void {
+    directory = undefined;
+    ownVersions.clear();
+    if (options.directory === false) return;
+    const token = {};
+    directoryLoad = token;
+    directoryLoading = (async () => {
+      const version = await t.version();
+      ownVersions.add(version);
+      const loaded = await RowDirectory.load(t);
+      // A compaction meanwhile (ours: a new load was started; another process's: a version we did
+      // not write) makes the addresses stale.
+      if (directoryLoad === token && ownVersions.has(await t.version())) directory = loaded;
+    })().catch(() => undefined);
+  }
+
+  /** Notes the table version our own write (one that moves no row) produced. */
+  async function wroteVersion(t: lancedb.Table): Promise<void> {
+    ownVersions.add(await t.version());
+  }
+
+  /** The directory, if it describes the table as it is now. */
+  async function currentDirectory(t: lancedb.Table): Promise<RowDirectory | undefined> {
+    if (!directory) return undefined;
+    if (ownVersions.has(await t.version())) return directory;
+    reloadDirectory(t);
+    return undefined;
+  }
+
+  /** Lance's best indexed rows: by address through the directory, reading columns only for the rest. */
+  async function lanceRanked(
+    t: lancedb.Table,
+    q: TextQuery,
+    where: string,
+    field: 'tokens' | 'ids',
+    limit: number,
+  ): Promise<WindowRow[]> {
+    const base = () => t.query().fullTextSearch(q.lance).where(where).fastSearch().withRowId().limit(limit);
+    const known = field === 'tokens' ? await currentDirectory(t) : undefined;
+    if (!known)
+      return (await base()
+        .select(['id', 'formed_on', 'ids', ...FACET_SELECT, '_score'])
+        .toArray()) as WindowRow[];
+    const ranked = (await base().select(['_score']).toArray()) as { _rowid: bigint; _score: number }[];
+    const rows: (WindowRow | undefined)[] = ranked.map((r) => {
+      const row = known.get(r._rowid);
+      return row ? { ...row, ids: '', _score: r._score, _rowid: r._rowid } : undefined;
+    });
+    const unknown = ranked.filter((_, i) => !rows[i]);
+    if (unknown.length > 0) {
+      const read = (await t
+        .takeRowIds(unknown.map((r) => r._rowid))
+        .withRowId()
+        .select(['id', 'formed_on', 'ids', ...FACET_SELECT])
+        .toArray()) as WindowRow[];
+      const byAddress = new Map(read.map((r) => [r._rowid, r]));
+      ranked.forEach((r, i) => {
+        const row = rows[i] ?? byAddress.get(r._rowid);
+        rows[i] = row ? { ...row, _score: r._score, _rowid: r._rowid } : undefined;
+      });
+    }
+    return rows.filter((r): r is WindowRow => r !== undefined);
+  }
+
+  // At start-up the rows written since the indexes were last complete go back into the segment.
+  if (table) {
+    await ensureIndexes(table);
+    const state = await readFile(statePath, 'utf8')
+      .then((text) => Number((JSON.parse(text) as { indexedThrough?: unknown }).indexedThrough))
+      .catch(() => Number.NaN);
+    if (Number.isFinite(state)) {
+      const rows = (await table
+        .query()
+        .where(`indexed_at > ${state}`)
+        .select(Object.keys(freshRow(schemaRow())))
+        .toArray()) as FreshRow[];
+      fresh.add(rows);
+      reloadDirectory(table);
+    } else if ((await table.countRows()) > 0) {
+      // An index from before the segment existed: complete its indexes once.
+      await fold(table);
+    }
+  }
+
+  /** The best rows of Lance (indexed rows only) and of the fresh segment, merged by score. */
+  async function ranked(
+    t: lancedb.Table,
+    q: TextQuery,
+    where: string,
+    allowed: (row: FreshRow) => boolean,
+    field: 'tokens' | 'ids',
+    limit: number,
+  ): Promise<WindowRow[]> {
+    if (limit <= 0) return [];
+    const lanceRows = await lanceRanked(t, q, where, field, limit);
+    if (fresh.size === 0) return lanceRows;
+    const freshRows: WindowRow[] = fresh
+      .search(field, q.fresh, allowed, limit)
+      .map(({ row, score }) => ({ ...row, _score: score }));
+    // A row held in the segment is newer than any copy Lance still returns.
+    const merged = [...freshRows, ...lanceRows.filter((r) => !fresh.has(r.id))];
+    merged.sort((a, b) => b._score - a._score);
+    return merged.slice(0, limit);
+  }
+
+  async function write(rows: Row[], mode: 'upsert' | 'append'): Promise<void> {
+    const t = await getTable();
+    if (mode === 'append' || (await t.countRows()) === 0)
+      await t.add(rows as unknown as Record<string, unknown>[]);
+    else
+      await t
+        .mergeInsert('id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute(rows as unknown as Record<string, unknown>[]);
+    await wroteVersion(t);
+    const wasIndexed = indexed;
+    await ensureIndexes(t);
+    // Rows the indexes just made already cover need no segment.
+    if (wasIndexed || mode === 'upsert') {
+      if (wasIndexed) fresh.add(rows.map(freshRow));
+      if (fresh.size >= FOLD_ROWS || fresh.textChars >= FOLD_CHARS) {
+        if (mode === 'upsert') await fold(t);
+        // A bulk load (append) waits for its optimize() at the end; its later rows are found then.
+        else fresh.remove(rows.map((r) => r.id));
+      }
+    }
   }
 
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;
 
-  const index: SearchIndex = {
+  const index: LanceSearchIndex = {
     kind: 'lancedb',
+    async directoryReady() {
+      await directoryLoading;
+      return directory !== undefined;
+    },
     upsert: (documents) =>
       serial(async () => {
         if (documents.length === 0) return;
-        const t = await getTable();
         const now = Date.now();
         // The last version of a document wins when a batch names it twice.
-        const rows = [...new Map(documents.map((d) => [d.id, toRow(d, now)])).values()];
-        if ((await t.countRows()) === 0) await t.add(rows as unknown as Record<string, unknown>[]);
-        else
-          await t
-            .mergeInsert('id')
-            .whenMatchedUpdateAll()
-            .whenNotMatchedInsertAll()
-            .execute(rows as unknown as Record<string, unknown>[]);
-        await ensureIndexes(t);
-        writtenSinceOptimize += rows.length;
-        if (writtenSinceOptimize >= OPTIMIZE_AFTER_ROWS) {
-          writtenSinceOptimize = 0;
-          await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-        }
+        await write([...new Map(documents.map((d) => [d.id, toRow(d, now)])).values()], 'upsert');
       }),
     append: (documents) =>
       serial(async () => {
         if (documents.length === 0) return;
-        const t = await getTable();
         const now = Date.now();
-        await t.add(documents.map((d) => toRow(d, now)) as unknown as Record<string, unknown>[]);
-        // The first batch creates the indexes so that queries work at once; later batches are
-        // searched unindexed until optimize() folds them in.
-        await ensureIndexes(t);
+        await write(
+          documents.map((d) => toRow(d, now)),
+          'append',
+        );
       }),
     remove: (ids) =>
       serial(async () => {
         if (ids.length === 0 || !table) return;
         await table.delete(inList(ids));
+        await wroteVersion(table);
+        fresh.remove(ids);
       }),
     async search(q) {
       const empty: IndexResult = {
@@ -258,101 +548,56 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
         facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as IndexResult['facets'],
       };
       const where = predicate(q.scope, q.filters);
+      const allowed = admits(q.scope, q.filters);
       const t = table;
-      if (where === null || !t) return empty;
-      const facetCols = Object.values(FACET_COLUMNS);
-      const hitCols = ['id', 'archive_no', 'title', 'body', 'formed_on'];
-
-      const run = async (ftq: lancedb.FullTextQuery, columns: string[], limit: number) => {
-        if (limit <= 0) return [];
-        const rows = await t
-          .query()
-          .fullTextSearch(ftq)
-          .where(where)
-          .select([...columns, '_score'])
-          .limit(limit)
-          .toArray();
-        return rows as (Row & { _score: number })[];
-      };
-
+      if (where === null || allowed === null || !t || !indexed) return empty;
       const { query } = q;
-      const textTokens = [...query.terms, ...query.pinyin];
-      let main: lancedb.FullTextQuery | undefined;
-      if (textTokens.length > 0 || query.required.length > 0) {
-        const should = new lancedb.MatchQuery(textTokens.join(' ') || query.required.join(' '), 'tokens');
-        main =
-          query.required.length > 0
-            ? new lancedb.BooleanQuery([
-                [
-                  lancedb.Occur.Must,
-                  new lancedb.MatchQuery(query.required.join(' '), 'tokens', {
-                    operator: lancedb.Operator.And,
-                  }),
-                ],
-                [lancedb.Occur.Should, should],
-              ])
-            : should;
-      }
-      const exactQuery =
-        query.identifiers.length > 0 ? new lancedb.MatchQuery(query.identifiers.join(' '), 'ids') : undefined;
-      const byDate = q.sort === 'date';
       const pageEnd = q.offset + q.limit;
 
-      // One full-text evaluation: the counting window gives totals, facets and the ranked order;
-      // the page's stored fields are then read by id.
-      const [exactRows, windowRows] = await Promise.all([
-        exactQuery ? run(exactQuery, ['id', 'formed_on', ...facetCols], 50) : [],
-        main ? run(main, ['id', 'formed_on', ...facetCols], Math.max(q.countWindow, pageEnd)) : [],
-      ]);
+      // Exact identifiers first. When the whole query is the identifier of a record (a 文号, 档号 or
+      // code typed in full), those records are the answer and the ranked text search is skipped: its
+      // bigrams (审批, 批发 …) are among the commonest and would cost the most to rank.
+      const exact = identifierQuery(query.identifiers);
+      const exactRows = exact ? await ranked(t, exact, where, allowed, 'ids', q.countWindow) : [];
+      const whole = query.wholeIdentifier;
+      const identified = whole !== null && exactRows.some((r) => r.ids.split(' ').includes(whole));
+      const main = identified ? undefined : textQuery(query);
+      // One ranked evaluation over the counting window gives order, totals and facets; the page's
+      // stored fields are then read by row address.
+      const windowRows = main
+        ? await ranked(t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))
+        : [];
 
-      // Facets and totals over the exact matches and the counting window, each record once.
-      const counted = new Map<string, Row & { _score: number }>();
+      const counted = new Map<string, WindowRow>();
       for (const row of [...exactRows, ...windowRows]) if (!counted.has(row.id)) counted.set(row.id, row);
-      const facets = {} as IndexResult['facets'];
-      for (const facet of FACETS) {
-        const counts = new Map<string, number>();
-        for (const row of counted.values()) {
-          const value = row[FACET_COLUMNS[facet]];
-          if (value === null || value === undefined || value === '') continue;
-          counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-        }
-        facets[facet] = [...counts]
-          .map(([value, count]) => ({ value, count }))
-          .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-      }
-
-      const exactIds = new Set(exactRows.map((r) => r.id));
-      // Exact identifier matches first, then by relevance (or by date when asked).
       const all = [...counted.values()];
-      if (byDate)
+      if (q.sort === 'date')
         all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
       const page = all.slice(q.offset, pageEnd);
-      const details = page.length
-        ? ((await t
-            .query()
-            .where(`${inList(page.map((r) => r.id))} AND ${where}`)
-            .select(hitCols)
-            .toArray()) as Row[])
-        : [];
-      const byId = new Map(details.map((d) => [d.id, d]));
-      const ordered = page.flatMap((r) => {
-        const d = byId.get(r.id);
-        return d ? [{ ...d, _score: r._score, exact: exactIds.has(r.id) }] : [];
+      const details = await readHits(t, page, where);
+      const exactIds = new Set(exactRows.map((r) => r.id));
+      const hits: IndexHit[] = page.flatMap((r) => {
+        const d = details.get(r.id);
+        if (!d) return [];
+        const isExact = exactIds.has(r.id);
+        return [
+          {
+            id: r.id,
+            score: isExact ? 1000 + r._score : r._score,
+            exact: isExact,
+            archiveNo: d.archive_no ?? null,
+            title: d.title,
+            body: d.body,
+            formedOn: d.formed_on ?? null,
+            matterType: d.matter_type ?? null,
+          },
+        ];
       });
-      const hits: IndexHit[] = ordered.map((r) => ({
-        id: r.id,
-        score: r.exact ? 1000 + r._score : r._score,
-        exact: r.exact,
-        archiveNo: r.archive_no ?? null,
-        title: r.title,
-        body: r.body,
-        formedOn: r.formed_on ?? null,
-      }));
       return {
         hits,
         total: counted.size,
-        totalExact: windowRows.length < q.countWindow,
-        facets,
+        totalExact: windowRows.length < q.countWindow && exactRows.length < q.countWindow,
+        facets: countFacets(counted.values()),
       };
     },
     async count() {
@@ -365,27 +610,15 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
           table = undefined;
         }
         indexed = false;
+        fresh.clear();
+        directory = undefined;
+        directoryLoad = undefined;
+        await rm(statePath, { force: true });
         if ((await connection.tableNames()).includes(TABLE)) await connection.dropTable(TABLE);
       }),
     optimize: () =>
       serial(async () => {
-        if (!table) return;
-        await ensureIndexes(table);
-        writtenSinceOptimize = 0;
-        // After a bulk load most rows are unindexed: building the full-text indexes afresh is
-        // quicker than folding the rows into the small index made from the first batch.
-        for (const info of await table.listIndices()) {
-          if (info.indexType !== 'FTS') continue;
-          const stats = await table.indexStats(info.name);
-          if (stats && stats.numUnindexedRows > stats.numIndexedRows)
-            await table.createIndex(info.columns[0]!, {
-              config: lancedb.Index.fts(FTS_OPTIONS),
-              replace: true,
-            });
-        }
-        // Versions older than a few seconds are dropped: the index is rebuildable, and a reader of
-        // another process re-opens the newest version on its next query.
-        await table.optimize({ cleanupOlderThan: new Date(Date.now() - 5_000), deleteUnverified: true });
+        if (table) await fold(table);
       }),
     async sizeBytes() {
       return dirSize(join(dir, `${TABLE}.lance`));
@@ -397,6 +630,11 @@ export async function openLanceSearchIndex(dir: string): Promise<SearchIndex> {
     },
   };
   return index;
+}
+
+/** A row with every column, to name the columns of the fresh segment. */
+function schemaRow(): Row {
+  return Object.fromEntries(schema.fields.map((f) => [f.name, null])) as unknown as Row;
 }
 
 /** Removes an index folder entirely (used by tests and `dangan reindex --drop`). */

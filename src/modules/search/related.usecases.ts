@@ -4,7 +4,7 @@
  * downstream along the approval chains of approval-chains.json (data, not code). The visibility
  * condition is part of the query: a related record the actor may not open is never seen.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../../db/database.port.ts';
@@ -26,13 +26,28 @@ export type ApprovalChain = z.infer<typeof chainsSchema>['chains'][number];
 
 const DEFAULT_CHAINS = join(import.meta.dirname, 'approval-chains.json');
 
-/** The built-in chains, with those of <dataDir>/search/approval-chains.json replacing same-named ones. */
+let builtIn: ApprovalChain[] | undefined;
+const cache = new Map<string, { stamp: string; chains: ApprovalChain[] }>();
+
+/**
+ * The built-in chains, with those of <dataDir>/search/approval-chains.json replacing same-named
+ * ones; read again when that file changes.
+ */
 export async function loadChains(dataDir: string): Promise<ApprovalChain[]> {
-  const base = chainsSchema.parse(JSON.parse(await readFile(DEFAULT_CHAINS, 'utf8'))).chains;
-  const extra = await readFile(join(dataDir, 'search', 'approval-chains.json'), 'utf8').catch(() => null);
-  if (extra === null) return base;
-  const own = chainsSchema.parse(JSON.parse(extra)).chains;
-  return [...base.filter((c) => !own.some((o) => o.name === c.name)), ...own];
+  builtIn ??= chainsSchema.parse(JSON.parse(await readFile(DEFAULT_CHAINS, 'utf8'))).chains;
+  const file = join(dataDir, 'search', 'approval-chains.json');
+  const info = await stat(file).catch(() => null);
+  const stamp = info ? `${info.mtimeMs}:${info.size}` : 'none';
+  const cached = cache.get(dataDir);
+  if (cached?.stamp === stamp) return cached.chains;
+  const extra = info ? await readFile(file, 'utf8').catch(() => null) : null;
+  let chains = builtIn;
+  if (extra !== null) {
+    const own = chainsSchema.parse(JSON.parse(extra)).chains;
+    chains = [...builtIn.filter((c) => !own.some((o) => o.name === c.name)), ...own];
+  }
+  cache.set(dataDir, { stamp, chains });
+  return chains;
 }
 
 /** Where a record stands in a chain: by its matter type, else by its title. Longest match wins. */
@@ -59,6 +74,9 @@ export function chainStep(
   const { chain, step, stepName } = best;
   return { chain, step, stepName };
 }
+
+/** Link kinds that field extraction also finds in a record's text. */
+const FOUND_KINDS = new Set(['projectCode', 'creditCode']);
 
 const LINKS = [
   { key: 'projectCode', kind: 'project', zh: '同一项目' },
@@ -100,6 +118,7 @@ export async function relatedRecords(
   actor: Actor,
   idOrArchiveNo: string,
   limit = 50,
+  options: { audit?: boolean } = {},
 ): Promise<RelatedView> {
   if (!can(actor, 'record.read')) throw forbidden({ action: 'record.read' });
   const self = await findVisibleRecord(deps.db, actor, idOrArchiveNo);
@@ -111,13 +130,35 @@ export async function relatedRecords(
   const own = chainStep(chains, matterOf(extra), self.title);
   const chain = own ? chains.find((c) => c.name === own.chain)! : null;
 
+  // The values of each link: given with the record (extra) or found in its text (extraction).
+  const found = await deps.db.query<{ kind: string; value: string }>(
+    'SELECT kind, value FROM record_found_identifiers WHERE record_id = $1',
+    [self.id],
+  );
+  const valuesOf = (
+    key: string,
+    e: Record<string, unknown>,
+    foundRows: readonly { kind: string; value: string }[],
+  ) => {
+    const values = new Set<string>();
+    if (typeof e[key] === 'string' && e[key] !== '') values.add(e[key]);
+    for (const f of foundRows) if (f.kind === key) values.add(f.value);
+    return values;
+  };
   const params: unknown[] = [self.id];
   const conditions: string[] = [];
+  const linkValues = new Map<string, Set<string>>();
   for (const link of LINKS) {
-    const value = extra[link.key];
-    if (typeof value !== 'string' || value === '') continue;
-    params.push(value);
-    conditions.push(`(r.extra ? '${link.key}' AND r.extra->>'${link.key}' = $${params.length})`);
+    const values = valuesOf(link.key, extra, found.rows);
+    if (values.size === 0) continue;
+    linkValues.set(link.key, values);
+    params.push([...values].slice(0, 20));
+    const p = `$${params.length}::text[]`;
+    conditions.push(`(r.extra ? '${link.key}' AND r.extra->>'${link.key}' = ANY(${p}))`);
+    if (FOUND_KINDS.has(link.key))
+      conditions.push(
+        `r.id IN (SELECT fi.record_id FROM record_found_identifiers fi WHERE fi.kind = '${link.key}' AND fi.value = ANY(${p}))`,
+      );
   }
   const view: RelatedView = {
     record: {
@@ -130,7 +171,8 @@ export async function relatedRecords(
     chain: chain ? { name: chain.name, steps: chain.steps.map((s) => s.name) } : null,
     related: [],
   };
-  await recordEvent(deps.db, actor, 'search.related', { recordId: self.id });
+  // Shown beside a search hit, the chain is part of that (already recorded) search.
+  if (options.audit !== false) await recordEvent(deps.db, actor, 'search.related', { recordId: self.id });
   if (conditions.length === 0) return view;
   params.push(Math.min(Math.max(limit, 1), 200));
   const limitParam = `$${params.length}`;
@@ -142,10 +184,21 @@ export async function relatedRecords(
       LIMIT ${limitParam}`,
     params,
   );
+  const theirFound = rows.length
+    ? (
+        await deps.db.query<{ record_id: string; kind: string; value: string }>(
+          'SELECT record_id, kind, value FROM record_found_identifiers WHERE record_id = ANY($1::uuid[])',
+          [rows.map((r) => r.id)],
+        )
+      ).rows
+    : [];
   for (const row of rows) {
-    const links = LINKS.filter(
-      (l) => typeof extra[l.key] === 'string' && row.extra?.[l.key] === extra[l.key],
-    );
+    const foundRows = theirFound.filter((f) => f.record_id === row.id);
+    const links = LINKS.filter((l) => {
+      const mine = linkValues.get(l.key);
+      if (!mine) return false;
+      return [...valuesOf(l.key, row.extra ?? {}, foundRows)].some((v) => mine.has(v));
+    });
     const theirs = chainStep(chains, matterOf(row.extra ?? {}), row.title);
     const sameProject = links.some((l) => l.kind === 'project');
     const inChain = own && theirs && theirs.chain === own.chain && sameProject;

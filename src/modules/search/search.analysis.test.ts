@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  addTerms,
+  termDictionary,
   analyze,
   expandSynonyms,
   findIdentifiers,
@@ -99,5 +101,22 @@ describe('synonyms', () => {
     assert.deepEqual(q.required, []);
     const untouched = parseQuery('施工许可');
     assert.equal(expandSynonyms(untouched, groups), untouched);
+  });
+});
+
+describe('segmentation terms', () => {
+  it('keeps government terms whole, and learns the archive’s own', () => {
+    assert.ok(analyze('申请建设工程规划许可证的批复').includes('建设工程规划许可证'));
+    assert.ok(analyze('呼和浩特市行政审批和政务服务局').includes('行政审批和政务服务局'));
+    assert.ok(!analyze('办理青城驿站联审手续').includes('青城驿站联审'));
+    addTerms('# 本馆用语\n青城驿站联审 2000 n\n');
+    assert.ok(analyze('办理青城驿站联审手续').includes('青城驿站联审'));
+  });
+
+  it('reads term lists leniently: comments, missing frequency, odd tags', () => {
+    const dictionary = termDictionary('# 注释\n一网通办\n容缺受理 50 v\n坏词 abc <script>\n\n').toString(
+      'utf8',
+    );
+    assert.deepEqual(dictionary.trim().split('\n'), ['一网通办 1000', '容缺受理 50 v', '坏词 1000']);
   });
 });

@@ -13,6 +13,8 @@
  * - Pinyin: syllable bigrams and initial trigrams of short fields (title, names), so homophone typos
  *   (施工需可证), full pinyin (shigongxuke) and initials (sgxk) find the record.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import * as OpenCC from 'opencc-js';
@@ -134,9 +136,34 @@ function runs(folded: string): Run[] {
   return out;
 }
 
+const DEFAULT_TERMS = join(import.meta.dirname, 'terms.default.txt');
+
 function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict);
+  if (!jieba) {
+    jieba = Jieba.withDict(dict);
+    jieba.loadDict(termDictionary(readFileSync(DEFAULT_TERMS, 'utf8')));
+  }
   return jieba;
+}
+
+/**
+ * A jieba dictionary from a term list: one term per line with an optional frequency and tag,
+ * # comments. Terms without a frequency get a high one, so that they are kept whole.
+ */
+export function termDictionary(text: string): Buffer {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const [word, freq, tag] = line.replace(/#.*$/, '').trim().split(/\s+/);
+    if (!word || word.length > MAX_WORD_TOKEN) continue;
+    const frequency = freq && /^\d{1,9}$/.test(freq) ? freq : '1000';
+    lines.push([fold(word), frequency, ...(tag && /^[a-z]{1,4}$/i.test(tag) ? [tag] : [])].join(' '));
+  }
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
+
+/** Adds the archive's own terms (<data>/search/terms.txt) to the segmenter of this process. */
+export function addTerms(text: string): void {
+  segmenter().loadDict(termDictionary(text));
 }
 
 const MAX_WORD_TOKEN = 40;
@@ -330,6 +357,8 @@ export interface ParsedQuery {
   terms: string[];
   /** identifier keys to look up exactly */
   identifiers: string[];
+  /** the key of the whole query when it reads as one identifier (then an exact match is the answer) */
+  wholeIdentifier: string | null;
   /** pinyin tokens for homophones and typed pinyin */
   pinyin: string[];
   /** folded words to highlight in snippets */
@@ -366,6 +395,7 @@ export function parseQuery(raw: string): ParsedQuery {
     required: [...new Set(required)],
     terms,
     identifiers: queryIdentifierKeys(text),
+    wholeIdentifier: identifierKey(text),
     pinyin: queryPinyinTokens(rest),
     highlight,
   };

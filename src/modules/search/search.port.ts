@@ -93,6 +93,7 @@ export interface IndexHit {
   /** the stored text snippets are cut from */
   body: string;
   formedOn: string | null;
+  matterType: string | null;
 }
 
 export interface IndexResult {

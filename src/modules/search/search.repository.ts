@@ -25,6 +25,7 @@ interface DocumentRow {
   formed_on: string | null;
   texts: string[] | null;
   file_names: string[] | null;
+  found_ids: string[] | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,7 +47,9 @@ export async function loadSearchDocuments(
             (SELECT array_agg(cp.blob_sha256 ORDER BY cp.created_at) FROM components cp
               WHERE cp.record_id = r.id AND cp.role IN ('text', 'ocr_text')) AS texts,
             (SELECT array_agg(cp.file_name ORDER BY cp.created_at) FROM components cp
-              WHERE cp.record_id = r.id AND cp.role = 'original') AS file_names
+              WHERE cp.record_id = r.id AND cp.role = 'original') AS file_names,
+            (SELECT array_agg(fi.value ORDER BY fi.kind, fi.value) FROM record_found_identifiers fi
+              WHERE fi.record_id = r.id) AS found_ids
        FROM records r
        JOIN fonds f ON f.id = r.fonds_id
        JOIN categories c ON c.id = r.category_id
@@ -76,7 +79,10 @@ export async function loadSearchDocuments(
       title: row.title,
       body,
       names: [...names, ...fileNames],
-      identifiers: [...EXTRA_IDENTIFIERS.map(str), ...fileNames].filter((v): v is string => !!v),
+      // Given with the record, file names, and found in its text by field extraction.
+      identifiers: [...EXTRA_IDENTIFIERS.map(str), ...fileNames, ...(row.found_ids ?? [])].filter(
+        (v): v is string => !!v,
+      ),
       fonds: row.fonds_code,
       category: row.category_code,
       organisationId: row.organisation_id,

@@ -28,6 +28,17 @@ export const searchQuerySchema = z.strictObject({
 
 const facetSchema = z.array(z.object({ value: z.string(), label: z.string().optional(), count: z.number() }));
 
+const relatedRecordSchema = z.object({
+  id: z.string(),
+  archiveNo: z.string().nullable(),
+  title: z.string(),
+  formedOn: z.string().nullable(),
+  links: z.array(z.string()).describe('project / enterprise / applicant / case'),
+  linkNames: z.array(z.string()),
+  direction: z.enum(['upstream', 'downstream', 'same-step']).nullable(),
+  step: z.string().nullable(),
+});
+
 export const searchResultSchema = z.object({
   total: z.number().describe('命中总数（按相关度最高的 500 条计数，超出时 totalExact 为 false）'),
   totalExact: z.boolean(),
@@ -39,6 +50,15 @@ export const searchResultSchema = z.object({
       score: z.number(),
       exact: z.boolean(),
       snippet: z.string().describe('HTML 转义的摘要，命中处以 <mark> 标出'),
+      related: z
+        .object({
+          chain: z.string(),
+          steps: z.array(z.string()),
+          step: z.string().nullable(),
+          records: z.array(relatedRecordSchema),
+        })
+        .optional()
+        .describe('第一页首条命中处于审批链时：链上同一项目的上下游档案'),
     }),
   ),
   facets: z.object(
@@ -58,18 +78,7 @@ const relatedSchema = z.object({
     step: z.string().nullable(),
   }),
   chain: z.object({ name: z.string(), steps: z.array(z.string()) }).nullable(),
-  related: z.array(
-    z.object({
-      id: z.string(),
-      archiveNo: z.string().nullable(),
-      title: z.string(),
-      formedOn: z.string().nullable(),
-      links: z.array(z.string()).describe('project / enterprise / applicant / case'),
-      linkNames: z.array(z.string()),
-      direction: z.enum(['upstream', 'downstream', 'same-step']).nullable(),
-      step: z.string().nullable(),
-    }),
-  ),
+  related: z.array(relatedRecordSchema),
 });
 
 export function searchRoutes(services: Services): FastifyPluginAsync {

@@ -23,7 +23,13 @@ export function lazySearchIndex(dataDir: string): SearchIndexHandle {
   const userFile = join(dataDir, 'search', 'synonyms.txt');
   return {
     get() {
-      opening ??= import('./lance.adapter.ts').then((m) => m.openLanceSearchIndex(join(dataDir, 'search')));
+      opening ??= (async () => {
+        // The archive's own segmentation terms, before anything is analysed.
+        const terms = await readFile(join(dataDir, 'search', 'terms.txt'), 'utf8').catch(() => null);
+        if (terms !== null) (await import('./search.analysis.ts')).addTerms(terms);
+        const { openLanceSearchIndex } = await import('./lance.adapter.ts');
+        return openLanceSearchIndex(join(dataDir, 'search'));
+      })();
       return opening;
     },
     async synonyms() {

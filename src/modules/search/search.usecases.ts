@@ -9,6 +9,7 @@ import { recordEvent } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
+import { chainStep, loadChains, relatedRecords, type RelatedRecord } from './related.usecases.ts';
 import {
   expandSynonyms,
   isEmptyQuery,
@@ -34,6 +35,8 @@ export interface SearchDeps {
   index: () => Promise<SearchIndex>;
   /** synonym groups for query expansion (none when absent) */
   synonyms?: () => Promise<SynonymGroups>;
+  /** the data folder, whose search/approval-chains.json extends the built-in chains */
+  dataDir?: string;
 }
 
 const SYNC_BATCH = 500;
@@ -103,6 +106,17 @@ export interface SearchHitView {
   score: number;
   exact: boolean;
   snippet: string;
+  /** on the first hit of the first page, when it stands in an approval chain: the chain around it */
+  related?: HitChainView;
+}
+
+export interface HitChainView {
+  chain: string;
+  steps: string[];
+  /** the hit's own step */
+  step: string | null;
+  /** the records of the same project along the chain, in its order, that the caller may open */
+  records: RelatedRecord[];
 }
 
 export interface SearchResultView {
@@ -195,34 +209,53 @@ export async function searchRecords(
     sort: input.sort ?? 'relevance',
     countWindow: COUNT_WINDOW,
   });
-  // The query is part of the trail: what someone looked for can matter as much as what they opened.
-  await recordEvent(deps.db, actor, 'search.query', {
-    q: text.slice(0, 200),
-    filters: input.filters ?? {},
-    total: result.total,
-  });
-  const labels = await organisationLabels(
-    deps.db,
-    result.facets.organisation.map((f) => f.value),
-  );
+  const top = result.hits[0];
+  const [, labels, chain] = await Promise.all([
+    // The query is part of the trail: what someone looked for can matter as much as what they opened.
+    recordEvent(deps.db, actor, 'search.query', {
+      q: text.slice(0, 200),
+      filters: input.filters ?? {},
+      total: result.total,
+    }),
+    organisationLabels(
+      deps.db,
+      result.facets.organisation.map((f) => f.value),
+    ),
+    top && (input.offset ?? 0) === 0 && deps.dataDir !== undefined
+      ? hitChain({ db: deps.db, dataDir: deps.dataDir }, actor, top)
+      : null,
+  ]);
   const facets = { ...result.facets } as SearchResultView['facets'];
   facets.organisation = result.facets.organisation.map((f) => {
     const label = labels.get(f.value);
     return label ? { value: label.code, label: label.name, count: f.count } : f;
   });
-  return {
-    total: result.total,
-    totalExact: result.totalExact,
-    hits: result.hits.map((hit) => ({
-      id: hit.id,
-      archiveNo: hit.archiveNo,
-      title: hit.title,
-      score: Math.round(hit.score * 1000) / 1000,
-      exact: hit.exact,
-      snippet: makeSnippet(hit.body || hit.title, query.highlight),
-    })),
-    facets,
-  };
+  const hits: SearchHitView[] = result.hits.map((hit) => ({
+    id: hit.id,
+    archiveNo: hit.archiveNo,
+    title: hit.title,
+    score: Math.round(hit.score * 1000) / 1000,
+    exact: hit.exact,
+    snippet: makeSnippet(hit.body || hit.title, query.highlight),
+  }));
+  if (chain && hits[0]) hits[0].related = chain;
+  return { total: result.total, totalExact: result.totalExact, hits, facets };
+}
+
+/** The approval chain around a hit, when it stands in one and has neighbours the actor may open. */
+async function hitChain(
+  deps: { db: Database; dataDir: string },
+  actor: Actor,
+  hit: { id: string; title: string; matterType: string | null },
+): Promise<HitChainView | null> {
+  // Most hits stand in no chain: that is known from the index without asking the database.
+  if (!chainStep(await loadChains(deps.dataDir), hit.matterType, hit.title)) return null;
+  // The hit was just found among the actor's records; should it have gone meanwhile, no chain.
+  const view = await relatedRecords(deps, actor, hit.id, 50, { audit: false }).catch(() => null);
+  if (!view?.chain) return null;
+  const records = view.related.filter((r) => r.direction !== null);
+  if (records.length === 0) return null;
+  return { chain: view.chain.name, steps: view.chain.steps, step: view.record.step, records };
 }
 
 /**

@@ -2153,6 +2153,23 @@ export interface paths {
                 archiveNo: string | null;
                 exact: boolean;
                 id: string;
+                /** @description 第一页首条命中处于审批链时：链上同一项目的上下游档案 */
+                related?: {
+                  chain: string;
+                  records: {
+                    archiveNo: string | null;
+                    direction: ('upstream' | 'downstream' | 'same-step') | null;
+                    formedOn: string | null;
+                    id: string;
+                    linkNames: string[];
+                    /** @description project / enterprise / applicant / case */
+                    links: string[];
+                    step: string | null;
+                    title: string;
+                  }[];
+                  step: string | null;
+                  steps: string[];
+                };
                 score: number;
                 /** @description HTML 转义的摘要，命中处以 <mark> 标出 */
                 snippet: string;
@@ -2458,6 +2475,23 @@ export interface paths {
                 archiveNo: string | null;
                 exact: boolean;
                 id: string;
+                /** @description 第一页首条命中处于审批链时：链上同一项目的上下游档案 */
+                related?: {
+                  chain: string;
+                  records: {
+                    archiveNo: string | null;
+                    direction: ('upstream' | 'downstream' | 'same-step') | null;
+                    formedOn: string | null;
+                    id: string;
+                    linkNames: string[];
+                    /** @description project / enterprise / applicant / case */
+                    links: string[];
+                    step: string | null;
+                    title: string;
+                  }[];
+                  step: string | null;
+                  steps: string[];
+                };
                 score: number;
                 /** @description HTML 转义的摘要，命中处以 <mark> 标出 */
                 snippet: string;

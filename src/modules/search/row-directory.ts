@@ -1,0 +1,156 @@
+/**
+ * The small columns of every indexed row (id, facets, date), kept in memory by row address.
+ *
+ * A ranked query that reads columns pays for each of the counting window's rows: at 100k records
+ * the best 500 rows cost ~3.5 ms of CPU with row addresses alone, ~8.5 ms with the id and ~16 ms
+ * with the facet columns. So the window is asked for addresses only and resolved here. Row
+ * addresses (fragment << 32 | offset) hold until the table is compacted: the directory belongs to
+ * one table version and is reloaded after every optimize; an address it does not know (a fragment
+ * written since) is left to the caller, which reads it from the table.
+ *
+ * Memory: ~40 bytes per row (uuid packed in 16 bytes, dictionary codes, year, date).
+ */
+import type * as lancedb from '@lancedb/lancedb';
+
+/** The columns held, as the table names them. */
+export const DIRECTORY_COLUMNS = [
+  'id',
+  'fonds',
+  'category',
+  'organisation_id',
+  'level',
+  'retention',
+  'matter_type',
+  'year',
+  'formed_on',
+] as const;
+const CODED = ['fonds', 'category', 'organisation_id', 'level', 'retention', 'matter_type'] as const;
+type Coded = (typeof CODED)[number];
+
+export type DirectoryRow = Record<Coded | 'formed_on', string | null> & { id: string; year: number | null };
+
+interface Fragment {
+  ids: Uint8Array;
+  /** ids that are not uuids, by offset */
+  oddIds: Map<number, string>;
+  codes: Record<Coded, Uint32Array>;
+  years: Int32Array;
+  dates: Int32Array;
+  size: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const NONE = 0;
+
+export class RowDirectory {
+  private fragments = new Map<number, Fragment>();
+  private dictionary = new Map<string, number>([['', NONE]]);
+  private values: string[] = [''];
+
+  /** Rows held. */
+  rows = 0;
+
+  /** Reads every row's small columns from the table (streamed in batches). */
+  static async load(table: lancedb.Table): Promise<RowDirectory> {
+    const directory = new RowDirectory();
+    const stream = table
+      .query()
+      .withRowId()
+      .select([...DIRECTORY_COLUMNS]);
+    for await (const batch of stream) {
+      const addresses = batch.getChild('_rowid')!;
+      const columns = Object.fromEntries(DIRECTORY_COLUMNS.map((c) => [c, batch.getChild(c)!]));
+      for (let i = 0; i < batch.numRows; i++) {
+        const address = BigInt(addresses.get(i) as bigint | number);
+        directory.put(address, {
+          id: String(columns['id']!.get(i)),
+          fonds: columns['fonds']!.get(i) as string | null,
+          category: columns['category']!.get(i) as string | null,
+          organisation_id: columns['organisation_id']!.get(i) as string | null,
+          level: columns['level']!.get(i) as string | null,
+          retention: columns['retention']!.get(i) as string | null,
+          matter_type: columns['matter_type']!.get(i) as string | null,
+          year: columns['year']!.get(i) as number | null,
+          formed_on: columns['formed_on']!.get(i) as string | null,
+        });
+      }
+    }
+    return directory;
+  }
+
+  /** The row at an address, or undefined when the address is not known here. */
+  get(address: bigint): DirectoryRow | undefined {
+    const fragment = this.fragments.get(Number(address >> 32n));
+    const offset = Number(address & 0xffffffffn);
+    if (!fragment || offset >= fragment.size) return undefined;
+    const id = fragment.oddIds.get(offset) ?? uuidAt(fragment.ids, offset);
+    if (id === '') return undefined;
+    const row = {
+      id,
+      year: fragment.years[offset] === NONE ? null : fragment.years[offset]!,
+    } as DirectoryRow;
+    for (const column of CODED) row[column] = this.value(fragment.codes[column][offset]!);
+    const date = fragment.dates[offset]!;
+    row.formed_on =
+      date === NONE
+        ? null
+        : `${String(Math.trunc(date / 10000)).padStart(4, '0')}-${String(Math.trunc(date / 100) % 100).padStart(2, '0')}-${String(date % 100).padStart(2, '0')}`;
+    return row;
+  }
+
+  private put(address: bigint, row: DirectoryRow): void {
+    const key = Number(address >> 32n);
+    const offset = Number(address & 0xffffffffn);
+    let fragment = this.fragments.get(key);
+    if (!fragment || offset >= fragment.ids.length / 16) fragment = this.grow(key, fragment, offset + 1);
+    fragment.size = Math.max(fragment.size, offset + 1);
+    if (UUID.test(row.id)) fragment.ids.set(Buffer.from(row.id.replaceAll('-', ''), 'hex'), offset * 16);
+    else fragment.oddIds.set(offset, row.id);
+    for (const column of CODED) fragment.codes[column][offset] = this.code(row[column]);
+    fragment.years[offset] = row.year ?? NONE;
+    const date = row.formed_on ? Number(row.formed_on.replaceAll('-', '')) : NONE;
+    fragment.dates[offset] = Number.isSafeInteger(date) ? date : NONE;
+    this.rows++;
+  }
+
+  private grow(key: number, old: Fragment | undefined, needed: number): Fragment {
+    const capacity = Math.max(needed, (old?.ids.length ?? 0) / 8, 1024);
+    const fragment: Fragment = {
+      ids: new Uint8Array(capacity * 16),
+      oddIds: old?.oddIds ?? new Map(),
+      codes: Object.fromEntries(CODED.map((c) => [c, new Uint32Array(capacity)])) as Fragment['codes'],
+      years: new Int32Array(capacity),
+      dates: new Int32Array(capacity),
+      size: old?.size ?? 0,
+    };
+    if (old) {
+      fragment.ids.set(old.ids);
+      for (const column of CODED) fragment.codes[column].set(old.codes[column]);
+      fragment.years.set(old.years);
+      fragment.dates.set(old.dates);
+    }
+    this.fragments.set(key, fragment);
+    return fragment;
+  }
+
+  private code(value: string | null): number {
+    if (value === null || value === '') return NONE;
+    let code = this.dictionary.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(value);
+      this.dictionary.set(value, code);
+    }
+    return code;
+  }
+
+  private value(code: number): string | null {
+    return code === NONE ? null : (this.values[code] ?? null);
+  }
+}
+
+function uuidAt(ids: Uint8Array, offset: number): string {
+  const hex = Buffer.from(ids.buffer, ids.byteOffset + offset * 16, 16).toString('hex');
+  if (hex === '00000000000000000000000000000000') return '';
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

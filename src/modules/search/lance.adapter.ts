@@ -376,23 +376,33 @@ export async function openLanceSearchIndex(
   // after our last compaction; reloaded in the background after each, and whenever the table turns
   // out to have been changed by another process.
   let directory: RowDirectory | undefined;
+  let directoryStale = true;
   let directoryLoad: object | undefined;
+  let directoryLoading: Promise<void> = Promise.resolve();
+  let closing = false;
   const ownVersions = new Set<number>();
 
-  let directoryLoading: Promise<void> = Promise.resolve();
-  function reloadDirectory(t: lancedb.Table): void {
+  /** Marks the directory stale; it is loaded again when a search first needs it. */
+  function reloadDirectory(_t: lancedb.Table): void {
     directory = undefined;
+    directoryLoad = undefined;
     ownVersions.clear();
-    if (options.directory === false) return;
+    directoryStale = true;
+  }
+
+  /** Loads the directory in the background (a short-lived CLI process that never ranks never pays). */
+  function startDirectoryLoad(t: lancedb.Table): void {
+    if (!directoryStale || options.directory === false || closing) return;
+    directoryStale = false;
     const token = {};
     directoryLoad = token;
+    const cancelled = () => closing || directoryLoad !== token;
     directoryLoading = (async () => {
-      const version = await t.version();
-      ownVersions.add(version);
-      const loaded = await RowDirectory.load(t);
-      // A compaction meanwhile (ours: a new load was started; another process's: a version we did
-      // not write) makes the addresses stale.
-      if (directoryLoad === token && ownVersions.has(await t.version())) directory = loaded;
+      ownVersions.add(await t.version());
+      const loaded = await RowDirectory.load(t, cancelled);
+      // A compaction meanwhile (ours: the directory was marked stale again; another process's: a
+      // version we did not write) makes the addresses stale.
+      if (loaded && !cancelled() && ownVersions.has(await t.version())) directory = loaded;
     })().catch(() => undefined);
   }
 
@@ -403,9 +413,11 @@ export async function openLanceSearchIndex(
 
   /** The directory, if it describes the table as it is now. */
   async function currentDirectory(t: lancedb.Table): Promise<RowDirectory | undefined> {
+    startDirectoryLoad(t);
     if (!directory) return undefined;
     if (ownVersions.has(await t.version())) return directory;
     reloadDirectory(t);
+    startDirectoryLoad(t);
     return undefined;
   }
 
@@ -514,6 +526,7 @@ export async function openLanceSearchIndex(
   const index: LanceSearchIndex = {
     kind: 'lancedb',
     async directoryReady() {
+      if (table) startDirectoryLoad(table);
       await directoryLoading;
       return directory !== undefined;
     },
@@ -624,7 +637,9 @@ export async function openLanceSearchIndex(
       return dirSize(join(dir, `${TABLE}.lance`));
     },
     async close() {
+      closing = true;
       await writes;
+      await directoryLoading;
       table?.close();
       connection.close();
     },

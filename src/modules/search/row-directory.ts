@@ -5,7 +5,7 @@
  * the best 500 rows cost ~3.5 ms of CPU with row addresses alone, ~8.5 ms with the id and ~16 ms
  * with the facet columns. So the window is asked for addresses only and resolved here. Row
  * addresses (fragment << 32 | offset) hold until the table is compacted: the directory belongs to
- * one table version and is reloaded after every optimize; an address it does not know (a fragment
+ * one table version and is loaded again, when a search first needs it, after every optimize; an address it does not know (a fragment
  * written since) is left to the caller, which reads it from the table.
  *
  * Memory: ~40 bytes per row (uuid packed in 16 bytes, dictionary codes, year, date).
@@ -51,13 +51,17 @@ export class RowDirectory {
   rows = 0;
 
   /** Reads every row's small columns from the table (streamed in batches). */
-  static async load(table: lancedb.Table): Promise<RowDirectory> {
+  static async load(
+    table: lancedb.Table,
+    cancelled: () => boolean = () => false,
+  ): Promise<RowDirectory | undefined> {
     const directory = new RowDirectory();
     const stream = table
       .query()
       .withRowId()
       .select([...DIRECTORY_COLUMNS]);
     for await (const batch of stream) {
+      if (cancelled()) return undefined;
       const addresses = batch.getChild('_rowid')!;
       const columns = Object.fromEntries(DIRECTORY_COLUMNS.map((c) => [c, batch.getChild(c)!]));
       for (let i = 0; i < batch.numRows; i++) {

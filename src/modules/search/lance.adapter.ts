@@ -145,9 +145,11 @@ function lit(value: string): string {
 export function predicate(scope: IndexQuery['scope'], filters: SearchFilters): string | null {
   if (!scope) return null;
   const paths = [scope.organisationPath, ...(scope.sharedPaths ?? [])];
+  // Conditions that hold for every record are left out: at a million records the path condition
+  // alone costs ~7 ms of CPU per query.
   const parts = [
-    `(${paths.map((p) => `starts_with(org_path, ${lit(p)})`).join(' OR ')})`,
-    `level_rank <= ${Math.trunc(scope.maxLevelRank)}`,
+    ...(scope.wholeTree ? [] : [`(${paths.map((p) => `starts_with(org_path, ${lit(p)})`).join(' OR ')})`]),
+    ...(scope.everyLevel ? [] : [`level_rank <= ${Math.trunc(scope.maxLevelRank)}`]),
   ];
   if (filters.organisationPath) parts.push(`starts_with(org_path, ${lit(filters.organisationPath)})`);
   if (filters.fonds) parts.push(`fonds = ${lit(filters.fonds)}`);
@@ -158,7 +160,7 @@ export function predicate(scope: IndexQuery['scope'], filters: SearchFilters): s
   if (filters.status) parts.push(`status = ${lit(filters.status)}`);
   if (filters.yearFrom !== undefined) parts.push(`year >= ${Math.trunc(filters.yearFrom)}`);
   if (filters.yearTo !== undefined) parts.push(`year <= ${Math.trunc(filters.yearTo)}`);
-  return parts.join(' AND ');
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
 /** The same predicate, for rows of the fresh segment (applied before ranking, like Lance's prefilter). */

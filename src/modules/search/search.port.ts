@@ -46,6 +46,13 @@ export type AccessScope = {
   organisationPath: string;
   sharedPaths?: readonly string[] | undefined;
   maxLevelRank: number;
+  /**
+   * Set by the caller after asking the database: the path is that of the only root organisation, so
+   * every record lies under it and an adapter may leave the path condition out of its query.
+   */
+  wholeTree?: boolean | undefined;
+  /** Likewise: no secrecy level ranks above maxLevelRank. */
+  everyLevel?: boolean | undefined;
 } | null;
 
 export interface SearchFilters {

@@ -202,7 +202,7 @@ export async function searchRecords(
   const index = await deps.index();
   const result = await index.search({
     query,
-    scope: searchScope(actor),
+    scope: await searchScope(deps.db, actor),
     filters,
     limit: Math.min(Math.max(input.limit ?? 20, 1), 100),
     offset: Math.min(Math.max(input.offset ?? 0, 0), COUNT_WINDOW),
@@ -279,7 +279,7 @@ export async function similarRecords(
   const index = await deps.index();
   const result = await index.search({
     query,
-    scope: searchScope(actor),
+    scope: await searchScope(deps.db, actor),
     filters: {},
     limit: Math.min(Math.max(limit, 1), 50) + 1,
     offset: 0,
@@ -303,12 +303,25 @@ export async function similarRecords(
   };
 }
 
-/** The actor's access scope as the index applies it inside its query. */
-export function searchScope(actor: Actor): AccessScope {
+/**
+ * The actor's access scope as the index applies it inside its query. Whether it covers the whole
+ * organisation tree or every secrecy level is asked of the database (the system of record), so an
+ * index never has to guess it.
+ */
+export async function searchScope(db: Database, actor: Actor): Promise<AccessScope> {
   if (!can(actor, 'record.read')) return null;
+  const { rows } = await db.query<{ roots: number; root_path: string | null; max_rank: number | null }>(
+    `SELECT (SELECT count(*)::int FROM organisations WHERE parent_id IS NULL) AS roots,
+            (SELECT path FROM organisations WHERE parent_id IS NULL LIMIT 1) AS root_path,
+            (SELECT max(rank) FROM secrecy_levels) AS max_rank`,
+  );
+  const facts = rows[0];
   return {
     organisationPath: actor.organisationPath,
     sharedPaths: actor.sharedPaths ?? [],
     maxLevelRank: actor.clearanceRank,
+    wholeTree: facts?.roots === 1 && facts.root_path === actor.organisationPath,
+    everyLevel:
+      facts?.max_rank !== null && facts?.max_rank !== undefined && actor.clearanceRank >= facts.max_rank,
   };
 }

@@ -1,5 +1,6 @@
 /**
  * npm run bench:ocr [-- --per-category N --workers W --keep DIR --no-baseline]
+ * npm run bench:ocr -- --long-pdf 1000   (only the bounded-memory check on a long PDF, ocr-long-pdf.ts)
  * Renders the test set, reads it through the OCR worker pool (W processes, one ONNX thread each)
  * and prints the character error rate (edit distance / reference length, whitespace removed)
  * overall and per category, CPU and wall seconds per page (medians), pages per minute and each
@@ -22,11 +23,17 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     keep: { type: 'string' },
     laws: { type: 'string' },
+    'long-pdf': { type: 'string' },
     // same run, the settings before the speed work: detection at 1280 px, six lines per batch
     baseline: { type: 'boolean', default: true },
   },
   allowNegative: true,
 });
+if (values['long-pdf']) {
+  const { longPdfBench } = await import('./ocr-long-pdf.ts');
+  await longPdfBench(Number(values['long-pdf']), await loadLawParagraphs(values.laws));
+  process.exit(0);
+}
 const BASELINE: Partial<PpOcrOptions> = { detMaxSide: 1280, recBatch: 6 };
 const perCategory = Number(values['per-category']);
 const workerCount = Number(values.workers);

@@ -67,8 +67,8 @@ export interface OcrPoolOptions {
   engine?: Partial<PpOcrOptions>;
   /** a worker whose resident memory grows past this (bytes, default 1.5 GB) is killed and replaced */
   maxRssBytes?: number;
-  /** called after each page of each file */
-  onPage?: (name: string, index: number, count: number) => void;
+  /** called after each page of each file, with the worker's resident memory then (bytes) */
+  onPage?: (name: string, index: number, count: number, rss: number) => void;
 }
 
 /** Grace beyond the page time limit before a silent worker is killed (model runs cannot stop). */
@@ -134,7 +134,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
       // A worker being killed answers nothing more: its task ends with the reason it was killed.
       if (!task || reply.id !== task.id || slot.killed) return;
       if (reply.type === 'page') {
-        options.onPage?.(task.request.name, reply.index, reply.count);
+        options.onPage?.(task.request.name, reply.index, reply.count, reply.rss);
         slot.pagesDone = reply.index + 1;
         if (reply.rss > maxRssBytes) return kill(slot, 'memory');
         arm(slot);

@@ -42,7 +42,17 @@ await mkdir(dir, { recursive: true });
 
 const laws = await loadLawParagraphs(values.laws);
 const plan = planPages(laws, perCategory);
-const references = new Map<string, { category: Category; text: string; cells?: string; path: string }>();
+const references = new Map<
+  string,
+  {
+    category: Category;
+    variant?: 'ruled' | 'unruled';
+    text: string;
+    cells?: string;
+    seals?: { box: number[]; text: string }[];
+    path: string;
+  }
+>();
 const renderStart = performance.now();
 for (const page of plan) {
   const rendered = await renderTestPage(page);
@@ -51,7 +61,9 @@ for (const page of plan) {
   await writeFile(join(dir, `${page.id}.txt`), rendered.text);
   references.set(page.id, {
     category: page.category,
+    ...(page.variant ? { variant: page.variant } : {}),
     text: rendered.text,
+    ...(rendered.seals ? { seals: rendered.seals } : {}),
     ...(rendered.cells ? { cells: rendered.cells.flat().join('\n') } : {}),
     path,
   });
@@ -134,14 +146,18 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
     rows.push([category, pages, length, errors / Math.max(1, length)]);
   }
   // Table cell text: the cells found against the cells printed (a missed table counts in full).
-  let cellErrors = 0;
-  let cellLength = 0;
-  for (const result of results) {
-    const ref = references.get(result.id)!;
-    if (ref.cells === undefined) continue;
-    const cer = characterErrorRate(ref.cells, result.cells ?? '');
-    cellErrors += cer.errors;
-    cellLength += cer.length;
+  const cellRows: [string, number, number][] = [];
+  for (const variant of ['ruled', 'unruled'] as const) {
+    let cellErrors = 0;
+    let cellLength = 0;
+    for (const result of results) {
+      const ref = references.get(result.id)!;
+      if (ref.cells === undefined || ref.variant !== variant) continue;
+      const cer = characterErrorRate(ref.cells, result.cells ?? '');
+      cellErrors += cer.errors;
+      cellLength += cer.length;
+    }
+    cellRows.push([`cells ${variant}`, cellLength, cellErrors / Math.max(1, cellLength)]);
   }
   const cpu = results.map((r) => r.cpuSeconds ?? 0);
   console.log(
@@ -155,9 +171,10 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
   console.log(
     `${'overall'.padEnd(10)} ${String(results.length).padStart(5)} ${String(totalLength).padStart(7)} ${((100 * totalErrors) / Math.max(1, totalLength)).toFixed(2).padStart(6)} %`,
   );
-  console.log(
-    `${'table cells'.padEnd(10)} ${''.padStart(5)} ${String(cellLength).padStart(7)} ${((100 * cellErrors) / Math.max(1, cellLength)).toFixed(2).padStart(6)} %`,
-  );
+  for (const [name, length, cer] of cellRows)
+    console.log(
+      `${name.padEnd(13)} ${String(length).padStart(7)} ${(cer * 100).toFixed(2).padStart(6)} %  (table cell text)`,
+    );
   const cpuMedian = median(cpu);
   console.log(
     `CPU seconds per page (one ONNX thread): median ${cpuMedian.toFixed(2)}, max ${Math.max(...cpu).toFixed(2)}` +

@@ -79,6 +79,25 @@ describe('PP-OCRv4 adapter', () => {
     assert.deepEqual(plain.tables, []);
   });
 
+  it('finds an unruled table from the alignment of its columns', async () => {
+    const table = [
+      ['项目名称', '项目代码', '金额（万元）'],
+      ['食品经营许可', '2024-330102-47-01-123456', '1250.00'],
+      ['建设工程规划许可', '2024-330102-47-02-654321', '36.50'],
+    ];
+    const { page } = await renderGray({ maxLines: 3, table, tableStyle: 'unruled' });
+    const result = await engine.recognize(page);
+    assert.equal(result.tables.length, 1);
+    const rows = result.tables[0]!.rows;
+    assert.deepEqual(
+      rows.map((row) => row.length),
+      [3, 3, 3],
+    );
+    const found = rows.flatMap((row) => row.map((cell) => cell.text)).join('\n');
+    const { errors, length } = characterErrorRate(table.flat().join('\n'), found);
+    assert.ok(errors / length <= 0.02, `cell CER ${errors}/${length}\n${found}`);
+  });
+
   it('marks a handwritten signature as a region and keeps it out of the text', async () => {
     const { page, text } = await renderGray({ maxLines: 8, signature: true });
     const result = await engine.recognize(page);

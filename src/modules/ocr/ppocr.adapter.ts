@@ -24,6 +24,7 @@ import {
 } from './ocr.models.ts';
 import { findSignatures } from './ocr.marks.ts';
 import { findTables } from './ocr.tables.ts';
+import { findUnruledTables } from './ocr.tables-unruled.ts';
 import type { GrayPage, OcrEngine, OcrLine, OcrPage, RecognizeOptions } from './ocr.port.ts';
 
 export interface PpOcrOptions {
@@ -121,11 +122,13 @@ async function readPage(models: Models, input: GrayPage, { signal }: RecognizeOp
   }
   const lines = await recognizeRegions(models, page, regions, signal);
   const ordered = orderLines(lines);
-  const tables = findTables(page, ordered);
   const seals = (input.seals ?? []).map((seal) => ({
     ...seal,
     box: rotateBox(seal.box, input.width, input.height, rotation),
   }));
+  const ruled = findTables(page, ordered);
+  const unruled = findUnruledTables(ordered, [...ruled.map((t) => t.box), ...seals.map((s) => s.box)]);
+  const tables = [...ruled, ...unruled].sort((a, b) => a.box[1] - b.box[1]);
   let weighted = 0;
   let characters = 0;
   for (const line of ordered) {

@@ -77,6 +77,8 @@ interface Result {
   text?: string;
   /** the cells of the tables found, row by row */
   cells?: string;
+  /** the seals found: box and ring text read */
+  seals?: { box: number[]; text?: string }[];
   seconds: number;
   cpuSeconds?: number;
   worker?: number;
@@ -106,6 +108,7 @@ async function runPass(label: string, engine: Partial<PpOcrOptions>) {
           cells: result.document.pages
             .flatMap((p) => p.tables.flatMap((t) => t.rows.flatMap((row) => row.map((c) => c.text))))
             .join('\n'),
+          seals: result.document.pages.flatMap((p) => p.seals),
           seconds: (performance.now() - t) / 1000,
           cpuSeconds: result.cpuSeconds,
           worker: result.worker,
@@ -159,6 +162,30 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
     }
     cellRows.push([`cells ${variant}`, cellLength, cellErrors / Math.max(1, cellLength)]);
   }
+  // Seal ring text: each printed seal against the seal found whose box centre is nearest (within
+  // a quarter of its width); a seal not found, or found without text, counts as wrong in full.
+  let ringExact = 0;
+  let ringSeals = 0;
+  let ringErrors = 0;
+  let ringLength = 0;
+  for (const result of results) {
+    for (const printed of references.get(result.id)!.seals ?? []) {
+      const [x0, y0, x1, y1] = printed.box as [number, number, number, number];
+      const found = result.seals?.find(
+        (s) =>
+          Math.hypot(
+            (s.box[0]! + s.box[2]!) / 2 - (x0 + x1) / 2,
+            (s.box[1]! + s.box[3]!) / 2 - (y0 + y1) / 2,
+          ) <
+          (x1 - x0) / 4,
+      );
+      const cer = characterErrorRate(printed.text, found?.text ?? '');
+      ringSeals++;
+      ringErrors += cer.errors;
+      ringLength += cer.length;
+      if (found?.text === printed.text) ringExact++;
+    }
+  }
   const cpu = results.map((r) => r.cpuSeconds ?? 0);
   console.log(
     `\n${label}: ${JSON.stringify(engine)} — ${results.length} pages, ${totalLength} characters, ${workerCount} worker(s)`,
@@ -175,6 +202,9 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
     console.log(
       `${name.padEnd(13)} ${String(length).padStart(7)} ${(cer * 100).toFixed(2).padStart(6)} %  (table cell text)`,
     );
+  console.log(
+    `seal ring text: ${ringExact}/${ringSeals} seals read exactly, CER ${((100 * ringErrors) / Math.max(1, ringLength)).toFixed(1)} % over ${ringLength} characters (overlapping seals count as missed)`,
+  );
   const cpuMedian = median(cpu);
   console.log(
     `CPU seconds per page (one ONNX thread): median ${cpuMedian.toFixed(2)}, max ${Math.max(...cpu).toFixed(2)}` +

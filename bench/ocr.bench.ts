@@ -203,7 +203,7 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
       `${name.padEnd(13)} ${String(length).padStart(7)} ${(cer * 100).toFixed(2).padStart(6)} %  (table cell text)`,
     );
   console.log(
-    `seal ring text: ${ringExact}/${ringSeals} seals read exactly, CER ${((100 * ringErrors) / Math.max(1, ringLength)).toFixed(1)} % over ${ringLength} characters (overlapping seals count as missed)`,
+    `seal ring text: ${ringExact}/${ringSeals} seals read exactly, CER ${((100 * ringErrors) / Math.max(1, ringLength)).toFixed(1)} % over ${ringLength} characters (a seal not found counts as missed in full)`,
   );
   const cpuMedian = median(cpu);
   console.log(

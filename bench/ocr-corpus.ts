@@ -57,7 +57,13 @@ const COMPANIES = [
 const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
 /** Paragraphs and a table of a generated approval document (批复), deterministic per seed. */
-export function approvalDocument(seed: number): { title: string; paragraphs: string[]; table: string[][] } {
+export function approvalDocument(seed: number): {
+  title: string;
+  paragraphs: string[];
+  table: string[][];
+  /** a list of projects as an unruled table: a header row and three rows */
+  items: string[][];
+} {
   const random = rng(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
@@ -80,6 +86,14 @@ export function approvalDocument(seed: number): { title: string; paragraphs: str
       `某某市行政审批服务局\u3000${date}`,
       `抄送：市自然资源和规划局，市住房和城乡建设局，市生态环境局。`,
     ],
+    items: [
+      ['项目名称', '项目代码', '金额（万元）'],
+      ...Array.from({ length: 3 }, (_, i) => [
+        SUBJECTS[(SUBJECTS.indexOf(subject) + i) % SUBJECTS.length]!,
+        `${year}-3301${digits(2)}-${digits(2)}-0${i + 1}-${digits(6)}`,
+        `${1 + Math.floor(random() * 900)}.${digits(2)}`,
+      ]),
+    ],
     table: [
       ['建设项目审批信息表'],
       ['项目名称', '项目代码', '金额（万元）'],
@@ -92,6 +106,8 @@ export function approvalDocument(seed: number): { title: string; paragraphs: str
 export interface TestPage {
   id: string;
   category: Category;
+  /** for tables: with or without ruling lines */
+  variant?: 'ruled' | 'unruled';
   font: string;
   dpi: number;
   options: RenderOptions;
@@ -125,15 +141,32 @@ export function planPages(laws: string[], perCategory: number): TestPage[] {
           options = { ...base, seals: 2, jpegQuality: 85 };
           break;
         case 'table': {
+          // Every other table page is unruled: columns only from alignment.
           const doc = approvalDocument(n);
-          options = { ...base, title: doc.title, paragraphs: doc.paragraphs, table: doc.table, maxLines: 30 };
+          const unruled = i % 2 === 1;
+          options = {
+            ...base,
+            title: doc.title,
+            paragraphs: doc.paragraphs,
+            table: unruled ? doc.items : doc.table,
+            ...(unruled ? { tableStyle: 'unruled' as const } : {}),
+            maxLines: 30,
+          };
           break;
         }
         case 'skew':
           options = { ...base, skew: (i % 2 ? -1 : 1) * (1 + (i % 3)), noise: 6 };
           break;
       }
-      pages.push({ id: `${category}-${i + 1}`, category, font, dpi, options });
+      const variant = category !== 'table' ? undefined : i % 2 === 1 ? 'unruled' : 'ruled';
+      pages.push({
+        id: `${category}-${i + 1}${variant === 'unruled' ? '-unruled' : ''}`,
+        category,
+        ...(variant ? { variant } : {}),
+        font,
+        dpi,
+        options,
+      });
     }
   }
   return pages;

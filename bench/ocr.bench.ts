@@ -1,5 +1,6 @@
 /**
  * npm run bench:ocr [-- --per-category N --workers W --keep DIR --no-baseline]
+ * npm run bench:ocr -- --long-pdf 1000   (only the bounded-memory check on a long PDF, ocr-long-pdf.ts)
  * Renders the test set, reads it through the OCR worker pool (W processes, one ONNX thread each)
  * and prints the character error rate (edit distance / reference length, whitespace removed)
  * overall and per category, CPU and wall seconds per page (medians), pages per minute and each
@@ -22,11 +23,17 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     keep: { type: 'string' },
     laws: { type: 'string' },
+    'long-pdf': { type: 'string' },
     // same run, the settings before the speed work: detection at 1280 px, six lines per batch
     baseline: { type: 'boolean', default: true },
   },
   allowNegative: true,
 });
+if (values['long-pdf']) {
+  const { longPdfBench } = await import('./ocr-long-pdf.ts');
+  await longPdfBench(Number(values['long-pdf']), await loadLawParagraphs(values.laws));
+  process.exit(0);
+}
 const BASELINE: Partial<PpOcrOptions> = { detMaxSide: 1280, recBatch: 6 };
 const perCategory = Number(values['per-category']);
 const workerCount = Number(values.workers);
@@ -35,7 +42,17 @@ await mkdir(dir, { recursive: true });
 
 const laws = await loadLawParagraphs(values.laws);
 const plan = planPages(laws, perCategory);
-const references = new Map<string, { category: Category; text: string; cells?: string; path: string }>();
+const references = new Map<
+  string,
+  {
+    category: Category;
+    variant?: 'ruled' | 'unruled';
+    text: string;
+    cells?: string;
+    seals?: { box: number[]; text: string }[];
+    path: string;
+  }
+>();
 const renderStart = performance.now();
 for (const page of plan) {
   const rendered = await renderTestPage(page);
@@ -44,7 +61,9 @@ for (const page of plan) {
   await writeFile(join(dir, `${page.id}.txt`), rendered.text);
   references.set(page.id, {
     category: page.category,
+    ...(page.variant ? { variant: page.variant } : {}),
     text: rendered.text,
+    ...(rendered.seals ? { seals: rendered.seals } : {}),
     ...(rendered.cells ? { cells: rendered.cells.flat().join('\n') } : {}),
     path,
   });
@@ -58,6 +77,8 @@ interface Result {
   text?: string;
   /** the cells of the tables found, row by row */
   cells?: string;
+  /** the seals found: box and ring text read */
+  seals?: { box: number[]; text?: string }[];
   seconds: number;
   cpuSeconds?: number;
   worker?: number;
@@ -87,6 +108,7 @@ async function runPass(label: string, engine: Partial<PpOcrOptions>) {
           cells: result.document.pages
             .flatMap((p) => p.tables.flatMap((t) => t.rows.flatMap((row) => row.map((c) => c.text))))
             .join('\n'),
+          seals: result.document.pages.flatMap((p) => p.seals),
           seconds: (performance.now() - t) / 1000,
           cpuSeconds: result.cpuSeconds,
           worker: result.worker,
@@ -127,14 +149,42 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
     rows.push([category, pages, length, errors / Math.max(1, length)]);
   }
   // Table cell text: the cells found against the cells printed (a missed table counts in full).
-  let cellErrors = 0;
-  let cellLength = 0;
+  const cellRows: [string, number, number][] = [];
+  for (const variant of ['ruled', 'unruled'] as const) {
+    let cellErrors = 0;
+    let cellLength = 0;
+    for (const result of results) {
+      const ref = references.get(result.id)!;
+      if (ref.cells === undefined || ref.variant !== variant) continue;
+      const cer = characterErrorRate(ref.cells, result.cells ?? '');
+      cellErrors += cer.errors;
+      cellLength += cer.length;
+    }
+    cellRows.push([`cells ${variant}`, cellLength, cellErrors / Math.max(1, cellLength)]);
+  }
+  // Seal ring text: each printed seal against the seal found whose box centre is nearest (within
+  // a quarter of its width); a seal not found, or found without text, counts as wrong in full.
+  let ringExact = 0;
+  let ringSeals = 0;
+  let ringErrors = 0;
+  let ringLength = 0;
   for (const result of results) {
-    const ref = references.get(result.id)!;
-    if (ref.cells === undefined) continue;
-    const cer = characterErrorRate(ref.cells, result.cells ?? '');
-    cellErrors += cer.errors;
-    cellLength += cer.length;
+    for (const printed of references.get(result.id)!.seals ?? []) {
+      const [x0, y0, x1, y1] = printed.box as [number, number, number, number];
+      const found = result.seals?.find(
+        (s) =>
+          Math.hypot(
+            (s.box[0]! + s.box[2]!) / 2 - (x0 + x1) / 2,
+            (s.box[1]! + s.box[3]!) / 2 - (y0 + y1) / 2,
+          ) <
+          (x1 - x0) / 4,
+      );
+      const cer = characterErrorRate(printed.text, found?.text ?? '');
+      ringSeals++;
+      ringErrors += cer.errors;
+      ringLength += cer.length;
+      if (found?.text === printed.text) ringExact++;
+    }
   }
   const cpu = results.map((r) => r.cpuSeconds ?? 0);
   console.log(
@@ -148,8 +198,12 @@ function report({ label, engine, results, peakRss, wall }: Awaited<ReturnType<ty
   console.log(
     `${'overall'.padEnd(10)} ${String(results.length).padStart(5)} ${String(totalLength).padStart(7)} ${((100 * totalErrors) / Math.max(1, totalLength)).toFixed(2).padStart(6)} %`,
   );
+  for (const [name, length, cer] of cellRows)
+    console.log(
+      `${name.padEnd(13)} ${String(length).padStart(7)} ${(cer * 100).toFixed(2).padStart(6)} %  (table cell text)`,
+    );
   console.log(
-    `${'table cells'.padEnd(10)} ${''.padStart(5)} ${String(cellLength).padStart(7)} ${((100 * cellErrors) / Math.max(1, cellLength)).toFixed(2).padStart(6)} %`,
+    `seal ring text: ${ringExact}/${ringSeals} seals read exactly, CER ${((100 * ringErrors) / Math.max(1, ringLength)).toFixed(1)} % over ${ringLength} characters (a seal not found counts as missed in full)`,
   );
   const cpuMedian = median(cpu);
   console.log(

@@ -63,9 +63,12 @@ export const configSchema = z
         workers: z.number().int().min(0).max(64).default(2),
         pollMs: z.number().int().positive().default(500),
         leaseSeconds: z.number().int().positive().default(600),
+        // OCR worker processes (0: one per core) and the time limit of one page.
+        ocrWorkers: z.number().int().min(0).max(64).default(0),
+        ocrPageTimeoutSeconds: z.number().int().positive().default(120),
       })
       .strict()
-      .default({ workers: 2, pollMs: 500, leaseSeconds: 600 }),
+      .default({ workers: 2, pollMs: 500, leaseSeconds: 600, ocrWorkers: 0, ocrPageTimeoutSeconds: 120 }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -224,6 +227,18 @@ export const settings: Setting[] = [
     env: 'DANGAN_JOB_LEASE_SECONDS',
     kind: 'number',
     doc: '任务租约秒数，超时视为中断并重新排队',
+  },
+  {
+    path: 'jobs.ocrWorkers',
+    env: 'DANGAN_OCR_WORKERS',
+    kind: 'number',
+    doc: 'OCR 识别进程数（0 表示每核一个）',
+  },
+  {
+    path: 'jobs.ocrPageTimeoutSeconds',
+    env: 'DANGAN_OCR_PAGE_TIMEOUT',
+    kind: 'number',
+    doc: 'OCR 每页时限（秒）',
   },
   {
     path: 'security.rateLimitPerMinute',

@@ -21,6 +21,7 @@ import { extractTextJob } from '../modules/ingest/extract-text.job.ts';
 import type { IngestDeps } from '../modules/ingest/ingest.usecases.ts';
 import { releaseDead } from '../modules/jobs/jobs.queue.ts';
 import { ocrJob } from '../modules/ocr/ocr.job.ts';
+import type { OcrPool } from '../modules/ocr/ocr.pool.ts';
 import { startWorkers, type JobHandler, type Workers } from '../modules/jobs/jobs.worker.ts';
 import { loadOrCreateSigningKey } from '../modules/ledger/ledger.keys.ts';
 import { createLedger, type Ledger } from '../modules/ledger/ledger.usecases.ts';
@@ -115,6 +116,7 @@ export async function buildServices(
       config: classifyConfig(config.dataDir),
       models: createModelCache(classifyConfig(config.dataDir).modelsDir),
     };
+    let ocrPool: Promise<OcrPool> | undefined;
     const services: Services = {
       config,
       db,
@@ -136,14 +138,20 @@ export async function buildServices(
       },
       jobHandlers: {
         extract_text: extractTextJob({ db, blobs, owner, tmpDir, keyring: sealing }),
-        // The OCR engine (onnxruntime, sharp) is imported on the first scan, not at start-up.
+        // The OCR worker pool (onnxruntime, sharp) starts with the first scan, not at start-up.
         ocr: ocrJob({
           db,
           blobs,
           owner,
           tmpDir,
           keyring: sealing,
-          openEngine: async () => (await import('../modules/ocr/ppocr.adapter.ts')).createPpOcrEngine(),
+          pool: () =>
+            (ocrPool ??= import('../modules/ocr/ocr.pool.ts').then(({ createOcrPool }) =>
+              createOcrPool({
+                ...(config.jobs.ocrWorkers > 0 ? { workers: config.jobs.ocrWorkers } : {}),
+                pageTimeoutMs: config.jobs.ocrPageTimeoutSeconds * 1000,
+              }),
+            )),
         }),
         search_sync: searchSyncJob(searchDeps),
         classify: classifyJob(classifyDeps),
@@ -172,6 +180,7 @@ export async function buildServices(
           if (released > 0) log.info({ released }, 'jobs put back in the queue');
         }
         await ledger.stop();
+        if (ocrPool) await (await ocrPool.catch(() => undefined))?.close();
         await search.close();
         await keyring.close();
         await db.close();

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from '../../db/database.port.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
@@ -16,8 +15,7 @@ import { inspectFile } from '../content/sniff.ts';
 import { enqueue } from '../jobs/jobs.queue.ts';
 import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
 import type { Keyring } from '../keys/keyring.ts';
-import { persistStaged, sealFor } from '../storage/intents.ts';
-import { recordStateEvent, systemActor } from '../ledger/record-state.ts';
+import { storeDerivedComponent } from '../storage/derived.ts';
 
 export function extractTextJob(deps: {
   db: Database;
@@ -28,6 +26,8 @@ export function extractTextJob(deps: {
 }): JobHandler {
   return async (job, { signal }) => {
     const { db, blobs } = deps;
+    const recordId = job.record_id;
+    if (!recordId) return;
     const { rows } = await db.query<{
       id: string;
       blob_sha256: string;
@@ -38,7 +38,7 @@ export function extractTextJob(deps: {
       `SELECT cp.id, cp.blob_sha256, cp.file_name, cp.page_count, r.secrecy_level
          FROM components cp JOIN records r ON r.id = cp.record_id
         WHERE cp.record_id = $1 AND cp.role = 'original' ORDER BY cp.created_at LIMIT 1`,
-      [job.record_id],
+      [recordId],
     );
     const original = rows[0];
     if (!original) return; // the record was removed meanwhile: nothing to do
@@ -61,45 +61,23 @@ export function extractTextJob(deps: {
       }
       // Scanned pages in a PDF (little or no text layer) are read by the OCR job.
       if (inspected.kind === 'pdf' && (!result?.pages || result.pages.some((page) => !hasText(page.text)))) {
-        const queued = await db.query(`SELECT 1 FROM jobs WHERE record_id = $1 AND kind = 'ocr'`, [
-          job.record_id,
-        ]);
-        if (queued.rowCount === 0) await enqueue(db, { kind: 'ocr', recordId: job.record_id });
+        const queued = await db.query(`SELECT 1 FROM jobs WHERE record_id = $1 AND kind = 'ocr'`, [recordId]);
+        if (queued.rowCount === 0) await enqueue(db, { kind: 'ocr', recordId });
       }
       if (!result || result.text.trim() === '') return;
-      const staged = await blobs.stage(Readable.from([Buffer.from(result.text, 'utf8')]));
-      const stem = original.file_name.replace(/\.[^.]{1,10}$/, '');
-      const seal = await sealFor(deps, original.secrecy_level, staged);
-      await persistStaged(
-        deps,
-        staged,
-        async (tx, blob) => {
-          await tx.query(
-            `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
-           VALUES ($1, $2, 'text', $3, $4, $5, 'text/plain; charset=utf-8', 'txt', $6, $7)`,
-            [
-              randomUUID(),
-              job.record_id,
-              original.id,
-              blob.address,
-              `${stem}.txt`,
-              blob.size,
-              result.pages?.length ?? null,
-            ],
-          );
-          if (result.pages?.length && original.page_count === null) {
-            await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [
-              job.record_id,
-              result.pages.length,
-            ]);
-          }
-          if (job.record_id)
-            await recordStateEvent(tx, systemActor('extract_text'), 'record.derive', {
-              recordId: job.record_id,
-            });
-        },
-        seal,
-      );
+      await storeDerivedComponent(deps, {
+        recordId,
+        sourceId: original.id,
+        secrecyLevel: original.secrecy_level,
+        role: 'text',
+        fileName: `${original.file_name.replace(/\.[^.]{1,10}$/, '')}.txt`,
+        mediaType: 'text/plain; charset=utf-8',
+        format: 'txt',
+        pageCount: result.pages?.length ?? null,
+        recordPageCount: original.page_count === null ? result.pages?.length : null,
+        job: 'extract_text',
+        bytes: Buffer.from(result.text, 'utf8'),
+      });
     } finally {
       await rm(path, { force: true });
     }

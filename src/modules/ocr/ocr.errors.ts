@@ -56,3 +56,17 @@ export const ocrFontMissing = createErrorFactory({
   zh: '找不到可嵌入可检索 PDF 的中文字体，请安装 fonts-droid-fallback 或 fonts-wqy-microhei 等 TrueType 中文字体。',
   en: 'No Chinese TrueType font to embed in the searchable PDF; install fonts-droid-fallback (or another CJK TrueType font).',
 });
+
+export const ocrPageTimeout = createErrorFactory({
+  code: 'ocr.page_timeout',
+  status: 422,
+  zh: '“{name}”第 {page} 页识别超过时限（{seconds} 秒），已停止。',
+  en: 'Page {page} of "{name}" took longer than its time limit ({seconds} s) and was stopped.',
+});
+
+export const ocrWorkerCrashed = createErrorFactory({
+  code: 'ocr.worker_crashed',
+  status: 500,
+  zh: '识别进程在读取“{name}”时意外退出（{reason}）。',
+  en: 'The OCR worker exited unexpectedly while reading "{name}" ({reason}).',
+});

@@ -1,3 +1,4 @@
+import { splitOverlappingSeals } from './ocr.marks.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -57,5 +58,23 @@ describe('decoding scans for OCR', () => {
     assert.equal(out[1], 255);
     const blank = new Uint8Array(100).fill(240);
     assert.deepEqual([...stretchContrast(blank)], [...blank]);
+  });
+});
+
+describe('overlapping seals', () => {
+  const ring = (cx: number, cy: number, r: number) => (x: number, y: number) =>
+    Math.abs(Math.hypot(x - cx, y - cy) - r) < 5;
+
+  it('splits two rings printed over each other into one box per seal, and leaves a single ring alone', () => {
+    const a = ring(200, 200, 150);
+    const b = ring(260, 250, 150);
+    const boxes = splitOverlappingSeals([45, 45, 415, 405], (x, y) => a(x, y) || b(x, y));
+    assert.equal(boxes.length, 2);
+    const centres = boxes
+      .map((box) => [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+      .sort((p, q) => p[0]! - q[0]!);
+    assert.ok(Math.hypot(centres[0]![0]! - 200, centres[0]![1]! - 200) < 8, JSON.stringify(boxes));
+    assert.ok(Math.hypot(centres[1]![0]! - 260, centres[1]![1]! - 250) < 8, JSON.stringify(boxes));
+    assert.deepEqual(splitOverlappingSeals([45, 45, 355, 355], ring(200, 200, 150)), [[45, 45, 355, 355]]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { ocrImageTooLarge, ocrUnreadableImage, ocrUnsupportedFile } from './ocr.errors.ts';
-import { sealShape } from './ocr.marks.ts';
+import { sealShape, splitOverlappingSeals } from './ocr.marks.ts';
 import type { Box, GrayPage, OcrSeal } from './ocr.port.ts';
 
 export interface DecodeLimits {
@@ -74,13 +74,14 @@ export async function openImage(
           .toColourspace('srgb')
           .raw()
           .toBuffer({ resolveWithObject: true });
-        const { gray, seals, shapes } = separateRed(data, info.width, info.height, info.channels);
+        const { gray, seals, shapes, inks } = separateRed(data, info.width, info.height, info.channels);
         return {
           width: info.width,
           height: info.height,
           data: stretchContrast(gray),
           ...(dpi ? { dpi } : {}),
           seals: seals.map((box, i) => ({ box, color: 'red' as const, shape: shapes[i] })),
+          sealInks: inks,
         };
       } catch (error) {
         if (ocrImageTooLarge.is(error)) throw error;
@@ -108,7 +109,7 @@ export function separateRed(
   width: number,
   height: number,
   channels: number,
-): { gray: Uint8Array; seals: Box[]; shapes: OcrSeal['shape'][] } {
+): { gray: Uint8Array; seals: Box[]; shapes: OcrSeal['shape'][]; inks: GrayPage[] } {
   const gray = new Uint8Array(width * height);
   const cell = Math.max(4, Math.round(Math.min(width, height) / 200));
   const gw = Math.ceil(width / cell);
@@ -133,7 +134,7 @@ export function separateRed(
     }
   }
   const seals: Box[] = [];
-  if (channels < 3) return { gray, seals, shapes: [] };
+  if (channels < 3) return { gray, seals, shapes: [], inks: [] };
   const marked = counts.map((n) => (n > cell * cell * 0.03 ? 1 : 0));
   const minSide = Math.min(width, height) * 0.04;
   const seen = new Uint8Array(gw * gh);
@@ -175,7 +176,43 @@ export function separateRed(
     const at = (y * width + x) * channels;
     return gray[y * width + x] === 255 && data[at]! - data[at + 1]! > 60;
   };
-  return { gray, seals: merged, shapes: merged.map((box) => sealShape(box, red)) };
+  const boxes: Box[] = [];
+  const shapes: OcrSeal['shape'][] = [];
+  const inks: GrayPage[] = [];
+  for (const box of merged) {
+    const shape = sealShape(box, red);
+    // Two round seals over each other: each ring on its own, its ink cut to its circle.
+    const split = shape === 'rectangle' ? [box] : splitOverlappingSeals(box, red);
+    for (const part of split) {
+      boxes.push(part);
+      shapes.push(split.length > 1 ? 'round' : shape);
+      inks.push(sealInk(data, width, channels, part, split.length > 1));
+    }
+  }
+  return { gray, seals: boxes, shapes, inks };
+}
+
+/**
+ * The seal's own ink inside its box, dark on white: how much redder than green and blue a pixel is.
+ * Black text under the seal is white here, so the ring text can be read on its own (ocr.seal-text.ts).
+ */
+function sealInk(data: Uint8Array, width: number, channels: number, box: Box, circle: boolean): GrayPage {
+  const [x0, y0, x1, y1] = box.map(Math.round) as Box;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  const ink = new Uint8Array(w * h).fill(255);
+  const r2 = (Math.min(w, h) / 2) ** 2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      // Cut to the circle: the other seal's ink crossing this box is left out.
+      if (circle && (x - w / 2) ** 2 + (y - h / 2) ** 2 > r2) continue;
+      const at = ((y0 + y) * width + x0 + x) * channels;
+      const r = data[at]!;
+      const redness = r - Math.max(data[at + 1]!, data[at + 2]!);
+      ink[y * w + x] = r < 100 ? 255 : Math.max(0, Math.min(255, 255 - 2 * redness));
+    }
+  }
+  return { width: w, height: h, data: ink };
 }
 
 function mergeOverlapping(boxes: Box[]): Box[] {

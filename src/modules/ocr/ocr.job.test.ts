@@ -7,7 +7,9 @@ import { ingestFile } from '../ingest/ingest.usecases.ts';
 import { renderPage } from './testing/render.ts';
 import { scanPdf } from './testing/scan-pdf.ts';
 import { CONTRACT_FONT, CONTRACT_TEXT } from './ocr.contract.ts';
+import { ocrJob } from './ocr.job.ts';
 import { characterErrorRate } from './ocr.models.ts';
+import { createOcrPool } from './ocr.pool.ts';
 
 describe('OCR job step in ingest', () => {
   let ctx: TestContext;
@@ -98,14 +100,49 @@ describe('OCR job step in ingest', () => {
     bytes.fill(0x5a, idat + 8, idat + 20);
     const recordId = await ingest('坏扫描件.png', bytes);
     await ctx.services.startJobWorkers(1).idle();
+    await assertFailedOnce(recordId, /ocr\.unreadable_image/);
+  });
+
+  it('fails a page that overruns its time limit with ocr.page_timeout for good, storing nothing', async () => {
+    const pool = createOcrPool({ workers: 1, pageTimeoutMs: 1 });
+    const handlers = ctx.services.jobHandlers;
+    const normal = handlers.ocr!;
+    handlers.ocr = ocrJob({
+      ...ctx.services.ingestDeps,
+      tmpDir: ctx.services.tmpDir,
+      pool: async () => pool,
+    });
+    try {
+      const page = await renderPage({
+        paragraphs: CONTRACT_TEXT,
+        font: CONTRACT_FONT,
+        dpi: 150,
+        maxLines: 3,
+      });
+      const recordId = await ingest('超时扫描件.png', page.image);
+      await ctx.services.startJobWorkers(1).idle();
+      await assertFailedOnce(recordId, /ocr\.page_timeout/);
+      const derived = await ctx.services.db.query(
+        `SELECT role FROM components WHERE record_id = $1 AND role <> 'original'`,
+        [recordId],
+      );
+      assert.deepEqual(derived.rows, []);
+    } finally {
+      handlers.ocr = normal;
+      await pool.close();
+    }
+  });
+
+  /** The record's ocr job failed on its first attempt (no retry) with this error. */
+  async function assertFailedOnce(recordId: string, error: RegExp): Promise<void> {
     const { rows } = await ctx.services.db.query<{ state: string; attempts: number; last_error: string }>(
       `SELECT state, attempts, last_error FROM jobs WHERE record_id = $1 AND kind = 'ocr'`,
       [recordId],
     );
     assert.equal(rows[0]?.state, 'failed');
     assert.equal(rows[0]?.attempts, 1);
-    assert.match(rows[0]?.last_error ?? '', /ocr\.unreadable_image/);
-  });
+    assert.match(rows[0]?.last_error ?? '', error);
+  }
 
   async function originalId(recordId: string): Promise<string | undefined> {
     const { rows } = await ctx.services.db.query<{ id: string }>(

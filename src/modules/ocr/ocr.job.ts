@@ -1,24 +1,24 @@
 /**
  * Job step `ocr`: reads every page of a scanned original (PNG, JPEG, TIFF, or a PDF with scanned
- * pages) and stores, as derived components linked to the original: the text (`ocr_text`), the
- * searchable PDF (`searchable_pdf`), one spreadsheet per table (`table_xlsx`) and the layout with
- * lines, boxes, confidences, tables, seals, signatures and the pages flagged for review
- * (`ocr_layout`). Re-running the job after a crash adds nothing twice.
+ * pages) in the OCR worker pool (ocr.pool.ts: one process and one ONNX thread per worker, a time
+ * limit per page, a memory ceiling) and stores, as derived components linked to the original: the
+ * text (`ocr_text`), the searchable PDF (`searchable_pdf`), one spreadsheet per table
+ * (`table_xlsx`) and the layout with lines, boxes, confidences, tables, seals, signatures and the
+ * pages flagged for review (`ocr_layout`). Re-running the job after a crash adds nothing twice.
+ * A page that overruns its limit or a worker that dies fails the job with a stable code.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isAppError } from '../../app/errors.ts';
 import type { Database } from '../../db/database.port.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { PermanentJobError, type JobHandler } from '../jobs/jobs.worker.ts';
 import type { Keyring } from '../keys/keyring.ts';
-import { persistStaged, sealFor } from '../storage/intents.ts';
-import type { OcrEngine } from './ocr.port.ts';
-import { recordStateEvent, systemActor } from '../ledger/record-state.ts';
+import { storeDerivedComponent } from '../storage/derived.ts';
+import type { OcrPool } from './ocr.pool.ts';
 
 const ROLES = {
   text: 'ocr_text',
@@ -33,14 +33,18 @@ export interface OcrJobDeps {
   owner: string;
   tmpDir: string;
   keyring?: Keyring | undefined;
-  /** opens the engine on first use; the models take a second and ~200 MB, so only when needed */
-  openEngine: () => Promise<OcrEngine>;
+  /** the worker pool, started on first use: the models take a second and ~300 MB per worker */
+  pool: () => Promise<OcrPool>;
 }
 
+/** Codes a retry will not cure: the same file fails the same way. A crashed worker or an abort may. */
+const RETRYABLE = new Set(['ocr.aborted', 'ocr.worker_crashed']);
+
 export function ocrJob(deps: OcrJobDeps): JobHandler {
-  let engine: Promise<OcrEngine> | undefined;
   return async (job, { signal }) => {
     const { db, blobs } = deps;
+    const recordId = job.record_id;
+    if (!recordId) return;
     const { rows } = await db.query<{
       id: string;
       blob_sha256: string;
@@ -51,7 +55,7 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
       `SELECT cp.id, cp.blob_sha256, cp.file_name, cp.format, r.secrecy_level
          FROM components cp JOIN records r ON r.id = cp.record_id
         WHERE cp.record_id = $1 AND cp.role = 'original' ORDER BY cp.created_at LIMIT 1`,
-      [job.record_id],
+      [recordId],
     );
     const original = rows[0];
     if (!original) return; // the record was removed meanwhile: nothing to do
@@ -66,63 +70,42 @@ export function ocrJob(deps: OcrJobDeps): JobHandler {
 
     await mkdir(deps.tmpDir, { recursive: true });
     const path = join(deps.tmpDir, `ocr-${process.pid}-${randomUUID()}`);
+    const outDir = `${path}.out`;
     try {
       await pipeline(await blobs.get(original.blob_sha256), createWriteStream(path), { signal });
-      engine ??= deps.openEngine();
-      // sharp, pdfjs and the decoders load with the first scan, not when the server starts.
-      const [{ ocrFile }, { ocrOutputs }] = await Promise.all([
-        import('./ocr.usecases.ts'),
-        import('./ocr.outputs.ts'),
-      ]);
-      let document;
+      let result;
       try {
-        document = await ocrFile(await engine, path, original.file_name, { signal });
+        result = await (await deps.pool()).read(path, original.file_name, { outDir, stem, signal });
       } catch (error) {
-        // A corrupt or oversized image will not read on a retry either; an abort is retried.
-        if (isAppError(error) && error.code !== 'ocr.aborted')
+        if (isAppError(error) && !RETRYABLE.has(error.code))
           throw new PermanentJobError(error.message, { cause: error });
         throw error;
       }
+      const { document } = result;
       // A PDF whose every page has a text layer was covered by extract_text.
       if (!document.pages.some((page) => page.source !== 'text')) return;
-      const outputs = await ocrOutputs(path, stem, document);
-      outputs.sort((a, b) => Number(a.kind === 'layout') - Number(b.kind === 'layout'));
+      const outputs = [...result.outputs].sort(
+        (a, b) => Number(a.kind === 'layout') - Number(b.kind === 'layout'),
+      );
       for (const output of outputs) {
         if (have.has(output.name)) continue;
-        const staged = await blobs.stage(Readable.from([Buffer.from(output.bytes)]));
-        const seal = await sealFor(deps, original.secrecy_level, staged);
-        await persistStaged(
-          deps,
-          staged,
-          async (tx, blob) => {
-            await tx.query(
-              `INSERT INTO components (id, record_id, role, source_id, blob_sha256, file_name, media_type, format, size, page_count)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-              [
-                randomUUID(),
-                job.record_id,
-                ROLES[output.kind],
-                original.id,
-                blob.address,
-                output.name,
-                output.mediaType,
-                output.format,
-                blob.size,
-                output.kind === 'table' ? null : document.pages.length,
-              ],
-            );
-            await tx.query('UPDATE records SET page_count = coalesce(page_count, $2) WHERE id = $1', [
-              job.record_id,
-              document.pages.length,
-            ]);
-            if (job.record_id)
-              await recordStateEvent(tx, systemActor('ocr'), 'record.derive', { recordId: job.record_id });
-          },
-          seal,
-        );
+        await storeDerivedComponent(deps, {
+          recordId,
+          sourceId: original.id,
+          secrecyLevel: original.secrecy_level,
+          role: ROLES[output.kind],
+          fileName: output.name,
+          mediaType: output.mediaType,
+          format: output.format,
+          pageCount: output.kind === 'table' ? null : document.pages.length,
+          recordPageCount: document.pages.length,
+          job: 'ocr',
+          bytes: createReadStream(join(outDir, output.name)),
+        });
       }
     } finally {
       await rm(path, { force: true });
+      await rm(outDir, { recursive: true, force: true });
     }
   };
 }

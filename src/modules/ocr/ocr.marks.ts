@@ -110,3 +110,64 @@ export function sealShape(box: Box, red: (x: number, y: number) => boolean): Ocr
   if (corner > 0.05 * (corner + edge)) return 'rectangle';
   return Math.abs(w - h) <= 0.15 * Math.max(w, h) ? 'round' : 'oval';
 }
+
+/**
+ * Two round seals printed over each other make one red area (its box square when they are offset
+ * diagonally). A circle Hough transform over the red pixels finds the ring of each seal (one
+ * radius, the strongest two centres); returns the seals' boxes, or the box itself when only one
+ * ring stands out.
+ */
+export function splitOverlappingSeals(box: Box, red: (x: number, y: number) => boolean): Box[] {
+  const [bx, by, bx1, by1] = box;
+  const w = bx1 - bx;
+  const h = by1 - by;
+  const short = Math.min(w, h);
+  const step = Math.max(1, Math.round(short / 120));
+  const gw = Math.ceil(w / step);
+  const gh = Math.ceil(h / step);
+  const points: number[] = [];
+  for (let gy = 0; gy < gh; gy++)
+    for (let gx = 0; gx < gw; gx++) if (red(bx + gx * step, by + gy * step)) points.push(gx, gy);
+  const ANGLES = 72;
+  const cos = Float64Array.from({ length: ANGLES }, (_, k) => Math.cos((2 * Math.PI * k) / ANGLES));
+  const sin = Float64Array.from({ length: ANGLES }, (_, k) => Math.sin((2 * Math.PI * k) / ANGLES));
+  let best: { r: number; acc: Uint16Array; score: number } | undefined;
+  for (let r = Math.round((0.3 * short) / step); r <= Math.ceil((0.52 * short) / step); r++) {
+    const acc = new Uint16Array(gw * gh);
+    for (let p = 0; p < points.length; p += 2) {
+      for (let k = 0; k < ANGLES; k++) {
+        const cx = Math.round(points[p]! - r * cos[k]!);
+        const cy = Math.round(points[p + 1]! - r * sin[k]!);
+        if (cx >= 0 && cy >= 0 && cx < gw && cy < gh) acc[cy * gw + cx]!++;
+      }
+    }
+    // A ring votes for its centre from every angle: the peak, per unit of circumference.
+    const score = Math.max(...acc) / r;
+    if (!best || score > best.score) best = { r, acc, score };
+  }
+  if (!best) return [box];
+  const { r, acc } = best;
+  const peak = (skip?: [number, number]) => {
+    let at = -1;
+    for (let i = 0; i < acc.length; i++) {
+      if (skip && Math.hypot((i % gw) - skip[0], Math.floor(i / gw) - skip[1]) < Math.max(3, r / 4)) continue;
+      if (at < 0 || acc[i]! > acc[at]!) at = i;
+    }
+    return { x: at % gw, y: Math.floor(at / gw), votes: at < 0 ? 0 : acc[at]! };
+  };
+  const first = peak();
+  const second = peak([first.x, first.y]);
+  if (second.votes < first.votes * 0.6) return [box];
+  // The ring's stroke lies at the radius found; the seal's edge a little outside it.
+  const radius = r * step * 1.06;
+  return [first, second].map(({ x, y }) => {
+    const cx = bx + x * step;
+    const cy = by + y * step;
+    return [
+      Math.max(bx, Math.round(cx - radius)),
+      Math.max(by, Math.round(cy - radius)),
+      Math.min(bx1, Math.round(cx + radius)),
+      Math.min(by1, Math.round(cy + radius)),
+    ] as Box;
+  });
+}

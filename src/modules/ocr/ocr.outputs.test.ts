@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
+import type { PDFRawStream } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFStream } from 'pdf-lib';
 import { CONTRACT_FONT, CONTRACT_TEXT } from './ocr.contract.ts';
 import { ocrOutputs } from './ocr.outputs.ts';
 import type { OcrEngine, OcrLine } from './ocr.port.ts';
@@ -75,6 +77,48 @@ describe('OCR outputs', () => {
     assert.doesNotMatch(back, /[\u4e00-\u9fff] [\u4e00-\u9fff]/);
     // The original JPEG is embedded as it is, not re-encoded.
     assert.ok(Buffer.from(pdf).includes(scan.image.subarray(0, 4096)));
+  });
+
+  it('makes the searchable PDF of a scan PDF/A-2b: XMP claim, sRGB output intent, identifier, fonts embedded', async () => {
+    const document = await ocrFile(engine, scan.image, 'scan.jpg');
+    const pdf = (await ocrOutputs(scan.image, 'scan', document)).find(
+      (o) => o.kind === 'searchable_pdf',
+    )!.bytes;
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    const catalog = doc.catalog;
+    const metadata = catalog.lookup(PDFName.of('Metadata'), PDFStream) as PDFRawStream;
+    assert.equal(metadata.dict.get(PDFName.of('Filter')), undefined, 'XMP unfiltered');
+    const xmp = Buffer.from(metadata.getContents()).toString('utf8');
+    assert.match(xmp, /<pdfaid:part>2<\/pdfaid:part>/);
+    assert.match(xmp, /<pdfaid:conformance>B<\/pdfaid:conformance>/);
+    // The information dictionary says the same as the XMP.
+    const created = doc
+      .getCreationDate()!
+      .toISOString()
+      .replace(/\.000Z$/, 'Z');
+    assert.match(xmp, new RegExp(`<xmp:CreateDate>${created}</xmp:CreateDate>`));
+    assert.match(xmp, new RegExp(`<pdf:Producer>${doc.getProducer()}</pdf:Producer>`));
+    const intents = catalog.lookup(PDFName.of('OutputIntents'), PDFArray);
+    assert.equal(intents.size(), 1);
+    const intent = intents.lookup(0, PDFDict);
+    assert.equal(intent.get(PDFName.of('S'))?.toString(), '/GTS_PDFA1');
+    const profile = intent.lookup(PDFName.of('DestOutputProfile'), PDFStream) as PDFRawStream;
+    assert.equal(profile.dict.get(PDFName.of('N'))?.toString(), '3');
+    const icc = Buffer.from(decodePDFRawStream(profile).decode());
+    assert.equal(icc.toString('latin1', 36, 40), 'acsp');
+    assert.equal(icc.toString('latin1', 16, 20), 'RGB ');
+    const id = doc.context.trailerInfo.ID;
+    assert.ok(id instanceof PDFArray && id.size() === 2, 'trailer /ID');
+    // Every font has its program embedded.
+    let fonts = 0;
+    for (const [, object] of doc.context.enumerateIndirectObjects()) {
+      if (!(object instanceof PDFDict) || object.get(PDFName.of('Type'))?.toString() !== '/FontDescriptor')
+        continue;
+      fonts++;
+      assert.ok(object.has(PDFName.of('FontFile2')) || object.has(PDFName.of('FontFile3')), 'font embedded');
+    }
+    assert.ok(fonts >= 1);
+    assert.ok(Buffer.from(pdf).subarray(0, 20).toString('latin1').startsWith('%PDF-1.7'));
   });
 
   it('lays the text over the pages of a scanned PDF and keeps born-digital pages as they are', async () => {

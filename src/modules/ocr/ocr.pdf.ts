@@ -192,7 +192,7 @@ async function renderScan(
   // @napi-rs/canvas implements the DOM's 2D canvas API in Node, as pdfjs expects.
   await page.render({ canvas, canvasContext: context, viewport }).promise;
   const rgba = context.getImageData(0, 0, width, height).data;
-  const { gray, seals, shapes } = separateRed(rgba as unknown as Uint8Array, width, height, 4);
+  const { gray, seals, shapes, inks } = separateRed(rgba as unknown as Uint8Array, width, height, 4);
   return {
     kind: 'scan',
     gray: {
@@ -201,6 +201,7 @@ async function renderScan(
       data: stretchContrast(gray),
       dpi: Math.round(scale * 72),
       seals: seals.map((box, i) => ({ box, color: 'red' as const, shape: shapes[i] })),
+      sealInks: inks,
     },
   };
 }

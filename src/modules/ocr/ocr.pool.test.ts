@@ -35,6 +35,11 @@ describe('OCR worker pool', () => {
     assert.ok(errors / length < 0.02, good.value.document.text);
     assert.ok(good.value.cpuSeconds > 0 && good.value.maxRss > 0);
     assert.deepEqual((await readdir(out)).sort(), ['批复.json', '批复.pdf', '批复.txt']);
+    assert.deepEqual(good.value.outputs.map((o) => [o.name, o.kind, o.format]).sort(), [
+      ['批复.json', 'layout', 'json'],
+      ['批复.pdf', 'searchable_pdf', 'pdf'],
+      ['批复.txt', 'text', 'txt'],
+    ]);
     assert.equal(broken.status, 'rejected');
     assert.equal(
       broken.status === 'rejected' && (broken.reason as { code: string }).code,
@@ -42,11 +47,44 @@ describe('OCR worker pool', () => {
     );
   });
 
-  it('stops a page that overruns its time limit with ocr.aborted', async () => {
+  it('stops a page that overruns its time limit with ocr.page_timeout, naming the page', async () => {
     await pool.close();
     pool = createOcrPool({ workers: 1, pageTimeoutMs: 1 });
     const page = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, maxLines: 4 });
     const path = await scratch.file('慢.png', page.image);
-    await assert.rejects(pool.read(path, '慢.png'), { code: 'ocr.aborted' });
+    await assert.rejects(pool.read(path, '慢.png'), {
+      code: 'ocr.page_timeout',
+      details: { name: '慢.png', page: 1, seconds: 0.001 },
+    });
+  });
+
+  it('kills a worker that outgrows its memory ceiling, fails the file with ocr.worker_crashed and replaces the worker', async () => {
+    await pool.close();
+    pool = createOcrPool({ workers: 1, maxRssBytes: 1 });
+    const page = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, maxLines: 2 });
+    const path = await scratch.file('大.png', page.image);
+    await assert.rejects(pool.read(path, '大.png'), {
+      code: 'ocr.worker_crashed',
+      details: { name: '大.png', reason: 'memory limit' },
+    });
+    // The replacement worker takes the next file (and is killed the same way, not left hanging).
+    await assert.rejects(pool.read(path, '大.png'), { code: 'ocr.worker_crashed' });
+  });
+
+  it('gives up a file when its signal aborts, queued or running, and keeps serving', async () => {
+    await pool.close();
+    pool = createOcrPool({ workers: 1 });
+    const page = await renderPage({ paragraphs: CONTRACT_TEXT, font: CONTRACT_FONT, dpi: 150, maxLines: 2 });
+    const path = await scratch.file('停.png', page.image);
+    const running = new AbortController();
+    const queued = new AbortController();
+    const first = pool.read(path, '停.png', { signal: running.signal });
+    const second = pool.read(path, '停2.png', { signal: queued.signal });
+    queued.abort();
+    await assert.rejects(second, { code: 'ocr.aborted' });
+    running.abort();
+    await assert.rejects(first, { code: 'ocr.aborted' });
+    const again = await pool.read(path, '停.png');
+    assert.ok(again.document.text.length > 0);
   });
 });

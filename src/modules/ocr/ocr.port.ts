@@ -16,6 +16,8 @@ export interface GrayPage {
   dpi?: number;
   /** seals found while preprocessing (they are already lifted out of `data`) */
   seals?: OcrSeal[];
+  /** for each seal, its red ink alone (dark on white) cropped to its box, to read its ring text */
+  sealInks?: GrayPage[];
 }
 
 export interface OcrLine {

@@ -3,7 +3,8 @@
  * the scanned image itself) with the recognised lines laid over it as invisible text (text render
  * mode 3), one text object per line, squeezed to the line's width, in a subset of a CJK font from
  * the system. Selecting or copying gives the recognised text; Chinese comes out without spaces
- * because each line is one run whose glyph advances fill exactly its box.
+ * because each line is one run whose glyph advances fill exactly its box. Made from scanned images
+ * it is PDF/A-2b (ocr.pdfa.ts).
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -21,6 +22,7 @@ import {
 } from 'pdf-lib';
 import sharp from 'sharp';
 import { findCjkFont, fontkitFor } from './ocr.fonts.ts';
+import { markPdfA2b, srgbProfile } from './ocr.pdfa.ts';
 import type { OcrPage } from './ocr.port.ts';
 import type { OcrDocument } from './ocr.usecases.ts';
 
@@ -63,6 +65,10 @@ export async function searchablePdf(input: string | Buffer, document: OcrDocumen
       page.drawImage(embedded, { x: 0, y: 0, width, height });
       overlay(page, ocr, font, (x, y) => [(x * 72) / dpi, height - (y * 72) / dpi], 0, 72 / dpi);
     }
+    // Built only from images and our embedded font: PDF/A-2b. Pages copied from an original PDF
+    // bring whatever it holds (fonts not embedded, encryption leftovers), so no claim is made there.
+    const icc = await srgbProfile();
+    if (icc) markPdfA2b(out, icc, { producer: 'dangan OCR', creator: 'dangan' });
   }
   return out.save();
 }

@@ -203,7 +203,7 @@ function buildTable(h: Rule[], v: Rule[], tol: number, lines: readonly OcrLine[]
 const CJK_EDGE = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
 /** A cell's lines top to bottom; no space where a Chinese character meets the next line. */
-function joinCellLines(lines: OcrLine[]): string {
+export function joinCellLines(lines: OcrLine[]): string {
   const ordered = [...lines].sort((a, b) => a.box[1] - b.box[1] || a.box[0] - b.box[0]);
   let text = '';
   for (const line of ordered) {

@@ -4,7 +4,7 @@
  * order (no spaces added between Chinese characters).
  */
 import { open } from 'node:fs/promises';
-import { ocrAborted, ocrUnreadableImage } from './ocr.errors.ts';
+import { ocrAborted, ocrPageTimeout, ocrUnreadableImage } from './ocr.errors.ts';
 import { DEFAULT_DECODE_LIMITS, openImage, type DecodeLimits } from './ocr.image.ts';
 import { looksLikePdf, openPdf } from './ocr.pdf.ts';
 import type { GrayPage, OcrEngine, OcrPage } from './ocr.port.ts';
@@ -102,16 +102,24 @@ export async function ocrFile(
   const source = await openPages(input, name, options.limits ?? DEFAULT_DECODE_LIMITS);
   try {
     const pages: OcrPage[] = [];
+    const limitMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
     for (let index = 0; index < source.pageCount; index++) {
-      const timeout = AbortSignal.timeout(options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS);
+      const timeout = AbortSignal.timeout(limitMs);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-      if (signal.aborted) throw ocrAborted({}, { cause: signal.reason });
-      const page = await source.page(index);
-      pages.push(
-        page.kind === 'text'
-          ? page.page
-          : { ...(await engine.recognize(page.gray, { signal })), source: 'ocr' },
-      );
+      try {
+        if (signal.aborted) throw ocrAborted({}, { cause: signal.reason });
+        const page = await source.page(index);
+        pages.push(
+          page.kind === 'text'
+            ? page.page
+            : { ...(await engine.recognize(page.gray, { signal })), source: 'ocr' },
+        );
+      } catch (error) {
+        // The page's own limit, not a shutdown: a stable code that says which page.
+        if (ocrAborted.is(error) && timeout.aborted && !options.signal?.aborted)
+          throw ocrPageTimeout({ name, page: index + 1, seconds: limitMs / 1000 }, { cause: error });
+        throw error;
+      }
       options.onPage?.(index, source.pageCount);
     }
     const review = pagesForReview(pages, options.reviewThreshold ?? OCR_REVIEW_THRESHOLD);

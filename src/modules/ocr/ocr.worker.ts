@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAppError } from '../../app/errors.ts';
-import type { PoolReply, PoolRequest } from './ocr.pool.ts';
+import type { OutputFile, PoolReply, PoolRequest } from './ocr.pool.ts';
 import { createPpOcrEngine, type PpOcrOptions } from './ppocr.adapter.ts';
 import { ocrFile } from './ocr.usecases.ts';
 
@@ -25,9 +25,11 @@ process.on('message', (request: PoolRequest) => {
     try {
       const document = await ocrFile(engine, request.path, request.name, {
         pageTimeoutMs: request.pageTimeoutMs,
-        onPage: (index, count) => send({ type: 'page', id: request.id, index, count }),
+        onPage: (index, count) =>
+          send({ type: 'page', id: request.id, index, count, rss: process.memoryUsage.rss() }),
       });
       const written: string[] = [];
+      const outputs: OutputFile[] = [];
       if (request.outDir) {
         const { ocrOutputs } = await import('./ocr.outputs.ts');
         await mkdir(request.outDir, { recursive: true });
@@ -41,6 +43,8 @@ process.on('message', (request: PoolRequest) => {
         )) {
           await writeFile(join(request.outDir, output.name), output.bytes);
           written.push(output.name);
+          const { bytes: _bytes, ...described } = output;
+          outputs.push(described);
         }
       }
       const used = process.cpuUsage(cpu);
@@ -49,6 +53,7 @@ process.on('message', (request: PoolRequest) => {
         id: request.id,
         document,
         written,
+        outputs,
         cpuSeconds: (used.user + used.system) / 1e6,
         maxRss: process.resourceUsage().maxRSS * 1024,
       });
@@ -63,6 +68,9 @@ process.on('message', (request: PoolRequest) => {
               status: error.status,
               zh: error.zh,
               en: error.en,
+              ...(error.details
+                ? { details: JSON.parse(JSON.stringify(error.details)) as Record<string, unknown> }
+                : {}),
             }
           : { type: 'failed', id: request.id, code: 'ocr.failed', status: 500, zh: message, en: message },
       );

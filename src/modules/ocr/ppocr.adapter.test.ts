@@ -4,6 +4,7 @@ import { ocrEngineContract, renderGray } from './ocr.contract.ts';
 import { characterErrorRate } from './ocr.models.ts';
 import type { OcrEngine } from './ocr.port.ts';
 import { createPpOcrEngine, rotateBox, rotateGray } from './ppocr.adapter.ts';
+import { sealText } from './testing/render.ts';
 
 ocrEngineContract('PP-OCRv4 on onnxruntime-node', () => createPpOcrEngine());
 
@@ -27,6 +28,18 @@ describe('PP-OCRv4 adapter', () => {
       result.seals.map((s) => s.shape),
       ['round', 'round'],
     );
+  });
+
+  it('reads the ring text of a round seal on its own, as the seal text', async () => {
+    const { page, text } = await renderGray({ seals: 1, seed: 11, maxLines: 4 });
+    const result = await engine.recognize(page);
+    assert.equal(result.seals.length, 1);
+    const ring = result.seals[0]!.text ?? '';
+    const { errors, length } = characterErrorRate(sealText(0), ring);
+    assert.ok(errors / length <= 0.2, `ring text ${ring}`);
+    const read = result.lines.map((l) => l.text).join('\n');
+    assert.doesNotMatch(read, /专用章|审批服务局/);
+    assert.ok(characterErrorRate(text, read).errors / text.length < 0.03, read);
   });
 
   it('reads a page skewed by 3° with noise in reading order', async () => {
@@ -77,6 +90,25 @@ describe('PP-OCRv4 adapter', () => {
     assert.ok(errors / length <= 0.02, `cell CER ${errors}/${length}\n${found}`);
     const plain = await engine.recognize((await renderGray({ maxLines: 6 })).page);
     assert.deepEqual(plain.tables, []);
+  });
+
+  it('finds an unruled table from the alignment of its columns', async () => {
+    const table = [
+      ['项目名称', '项目代码', '金额（万元）'],
+      ['食品经营许可', '2024-330102-47-01-123456', '1250.00'],
+      ['建设工程规划许可', '2024-330102-47-02-654321', '36.50'],
+    ];
+    const { page } = await renderGray({ maxLines: 3, table, tableStyle: 'unruled' });
+    const result = await engine.recognize(page);
+    assert.equal(result.tables.length, 1);
+    const rows = result.tables[0]!.rows;
+    assert.deepEqual(
+      rows.map((row) => row.length),
+      [3, 3, 3],
+    );
+    const found = rows.flatMap((row) => row.map((cell) => cell.text)).join('\n');
+    const { errors, length } = characterErrorRate(table.flat().join('\n'), found);
+    assert.ok(errors / length <= 0.02, `cell CER ${errors}/${length}\n${found}`);
   });
 
   it('marks a handwritten signature as a region and keeps it out of the text', async () => {

@@ -24,7 +24,9 @@ import {
 } from './ocr.models.ts';
 import { findSignatures } from './ocr.marks.ts';
 import { findTables } from './ocr.tables.ts';
-import type { GrayPage, OcrEngine, OcrLine, OcrPage, RecognizeOptions } from './ocr.port.ts';
+import { findUnruledTables } from './ocr.tables-unruled.ts';
+import type { GrayPage, OcrEngine, OcrLine, OcrPage, OcrSeal, RecognizeOptions } from './ocr.port.ts';
+import { unwrapRing } from './ocr.seal-text.ts';
 
 export interface PpOcrOptions {
   /** ONNX intra-op threads per engine; one per page was fastest on a busy 2-core machine */
@@ -121,11 +123,19 @@ async function readPage(models: Models, input: GrayPage, { signal }: RecognizeOp
   }
   const lines = await recognizeRegions(models, page, regions, signal);
   const ordered = orderLines(lines);
-  const tables = findTables(page, ordered);
-  const seals = (input.seals ?? []).map((seal) => ({
-    ...seal,
-    box: rotateBox(seal.box, input.width, input.height, rotation),
-  }));
+  const seals: OcrSeal[] = [];
+  for (const [i, seal] of (input.seals ?? []).entries()) {
+    const ink = input.sealInks?.[i];
+    const text = seal.shape === 'round' && ink ? await readRing(models, ink, signal) : undefined;
+    seals.push({
+      ...seal,
+      box: rotateBox(seal.box, input.width, input.height, rotation),
+      ...(text ? { text } : {}),
+    });
+  }
+  const ruled = findTables(page, ordered);
+  const unruled = findUnruledTables(ordered, [...ruled.map((t) => t.box), ...seals.map((s) => s.box)]);
+  const tables = [...ruled, ...unruled].sort((a, b) => a.box[1] - b.box[1]);
   let weighted = 0;
   let characters = 0;
   for (const line of ordered) {
@@ -168,6 +178,22 @@ function orderLines(lines: (OcrLine & { region: TextRegion })[]): OcrLine[] {
     return { line, box };
   });
   return readingOrder(placed).map(({ line: { region: _region, ...line } }) => line);
+}
+
+/** A round seal's ring text, unwrapped into a strip and read by the line recogniser; never body text. */
+async function readRing(models: Models, ink: GrayPage, signal?: AbortSignal): Promise<string | undefined> {
+  checkAbort(signal);
+  const strip = unwrapRing(ink, REC_HEIGHT);
+  if (!strip || strip.width > MAX_REC_WIDTH) return undefined;
+  const width = Math.max(320, strip.width);
+  const output = await models.rec.run({
+    x: new ort.Tensor('float32', packBatch([strip], width), [1, 3, REC_HEIGHT, width]),
+  });
+  const out = first(output);
+  const [, steps, classes] = out.dims as [number, number, number];
+  const decoded = ctcDecode(out.data as Float32Array, 0, steps, classes, models.alphabet);
+  const text = tidyLine(decoded.text);
+  return [...text].length >= 2 && decoded.confidence >= models.options.dropBelow ? text : undefined;
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {

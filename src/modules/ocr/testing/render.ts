@@ -19,8 +19,10 @@ export interface RenderOptions {
   seals?: number;
   /** a handwritten-looking signature (pen scribble in blue-black ink) under the text */
   signature?: boolean;
-  /** a ruled table under the text: rows of cells */
+  /** a table under the text: rows of cells */
   table?: string[][];
+  /** `ruled` (default): every cell framed; `unruled`: no lines, columns set apart by wide gaps */
+  tableStyle?: 'ruled' | 'unruled';
   /** clockwise skew in degrees */
   skew?: number;
   blur?: number;
@@ -43,6 +45,8 @@ export interface RenderedPage {
   text: string;
   /** the table's cell texts, row by row (a short row's last cell spans the remaining columns) */
   cells?: string[][];
+  /** the seals printed, with the text on their ring */
+  seals?: { box: [number, number, number, number]; text: string }[];
   width: number;
   height: number;
 }
@@ -94,11 +98,15 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     // Columns as wide as their longest text (at least an even share), so no text crosses a rule.
     const textWidth = (text: string) =>
       [...text].reduce((w, ch) => w + (ch.charCodeAt(0) < 0x100 ? 0.6 : 1), 0) * px * 0.85 + px;
-    const wanted = Array.from({ length: columns }, (_, c) =>
-      Math.max(
-        usable / columns / 2,
-        ...options.table!.filter((row) => row.length === columns).map((row) => textWidth(row[c]!)),
-      ),
+    const unruled = options.tableStyle === 'unruled';
+    // Without rules the columns are told apart by their gaps: three ems between the longest texts.
+    const wanted = Array.from(
+      { length: columns },
+      (_, c) =>
+        Math.max(
+          unruled ? 0 : usable / columns / 2,
+          ...options.table!.filter((row) => row.length === columns).map((row) => textWidth(row[c]!)),
+        ) + (unruled ? px * 3 : 0),
     );
     const total = wanted.reduce((a, b) => a + b, 0);
     const widths = wanted.map((w) => (w * usable) / total);
@@ -110,8 +118,11 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
         // A row with fewer cells: its last cell spans the remaining columns.
         const span = c === row.length - 1 ? columns - c : 1;
         const cellWidth = widths.slice(c, c + span).reduce((a, b) => a + b, 0);
+        if (!unruled)
+          svg.push(
+            `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${cellWidth.toFixed(1)}" height="${rowHeight.toFixed(1)}" fill="none" stroke="#000" stroke-width="${Math.max(1, px / 16).toFixed(1)}"/>`,
+          );
         svg.push(
-          `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${cellWidth.toFixed(1)}" height="${rowHeight.toFixed(1)}" fill="none" stroke="#000" stroke-width="${Math.max(1, px / 16).toFixed(1)}"/>`,
           `<text x="${(left + px * 0.4).toFixed(1)}" y="${(top + rowHeight * 0.68).toFixed(1)}" font-family="${options.font}" font-size="${(px * 0.85 * fontScale).toFixed(1)}">${escapeXml(cell)}</text>`,
         );
         left += cellWidth;
@@ -124,11 +135,13 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     const sy = Math.min(bottom + px * 0.5, height - margin - options.dpi * 0.6);
     svg.push(signature(sx, sy, options.dpi, random));
   }
+  const seals: NonNullable<RenderedPage['seals']> = [];
   for (let s = 0; s < (options.seals ?? 0); s++) {
     const radius = options.dpi * 0.8;
     const cx = margin + radius + random() * (usable - 2 * radius);
     const cy = margin + radius + random() * (Math.max(bottom, margin + 2 * radius) - margin - 2 * radius);
     svg.push(seal(cx, cy, radius, options.font, s));
+    seals.push({ box: [cx - radius, cy - radius, cx + radius, cy + radius], text: sealText(s) });
   }
   svg.push('</svg>');
 
@@ -161,6 +174,7 @@ export async function renderPage(options: RenderOptions): Promise<RenderedPage> 
     format: options.jpegQuality ? 'jpeg' : 'png',
     text: printed.join('\n'),
     ...(options.table ? { cells: options.table } : {}),
+    ...(seals.length > 0 ? { seals } : {}),
     width: info.width,
     height: info.height,
   };
@@ -184,9 +198,14 @@ function signature(x: number, y: number, dpi: number, random: () => number): str
   return `<path d="${d}" fill="none" stroke="#1a2a6c" stroke-width="${(dpi / 60).toFixed(1)}" stroke-linecap="round"/>`;
 }
 
+/** The ring text of the page's `index`th seal. */
+export function sealText(index: number): string {
+  return '某某市行政审批服务局业务专用章'.slice(0, 12 + (index % 3));
+}
+
 /** A round official seal: red ring, star and ring text, printed with multiply blending like ink. */
 function seal(cx: number, cy: number, r: number, font: string, index: number): string {
-  const ringText = '某某市行政审批服务局业务专用章'.slice(0, 12 + (index % 3));
+  const ringText = sealText(index);
   const textRadius = r * 0.78;
   const chars = [...ringText];
   const spread = (Math.PI * 4) / 3;

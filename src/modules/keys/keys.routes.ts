@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
+import { registerHolderRoutes } from './holders.routes.ts';
 import { keyStatus, rotateKeys, shredRecord, type KeysDeps } from './keys.usecases.ts';
 
 const statusSchema = z.object({
@@ -91,5 +92,6 @@ export function keysRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => shredRecord(deps, request.actor, request.body.record),
     );
+    registerHolderRoutes(app, services);
   };
 }

@@ -245,6 +245,8 @@ export async function shredRecord(deps: KeysDeps, actor: Actor, idOrArchiveNo: s
         `UPDATE blob_keys SET wrapped_key = NULL, destroyed_at = now() WHERE address = ANY($1::text[])`,
         [result.destroyed],
       );
+      // holder wraps of destroyed content are useless, and deleting them leaves nothing to attack
+      await tx.query('DELETE FROM blob_holder_wraps WHERE address = ANY($1::text[])', [result.destroyed]);
     }
     // The search index holds the record's text: have it indexed again, now without it.
     await tx.query('SELECT search_note($1)', [recordId]);

@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { keysDeps } from '../modules/keys/keys.routes.ts';
 import { keyStatus, rotateKeys, shredRecord } from '../modules/keys/keys.usecases.ts';
 import { action, withServices } from './context.ts';
+import { registerHolderCommands } from './holders.commands.ts';
 import { printJson } from './output.ts';
 
 export function registerKeysCommands(program: Command): void {
   const keys = program.command('keys').description('静态加密密钥管理 / encryption keys');
+  registerHolderCommands(keys);
 
   keys
     .command('status')

@@ -5,10 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { asHolderReader } from '../src/modules/keys/holder-vault.ts';
 import { dataKeyContext } from '../src/modules/keys/keyring.ts';
+import { verifyRecords } from '../src/modules/ledger/ledger.records-verify.ts';
 import { createSignedInUser, createTestContext, signIn, uploadRecord, type TestContext } from './helpers.ts';
 
 const PASS_A = '甲持有人的长口令 2026';
@@ -227,6 +230,29 @@ describe('holder protection of sensitive content', () => {
       original,
     ]);
     assert.equal((await download('h-alice', protectedRecord.id)).statusCode, 200);
+  });
+
+  it('lets ledger verify check protected content without a holder, by its keyless chunk digests', async () => {
+    const problems = async () => {
+      const found: { code: string; recordId: string }[] = [];
+      await verifyRecords(ctx.services.db, { blobs: ctx.services.blobs }, (p) => found.push(p));
+      return found.filter((p) => p.recordId === protectedRecord.id);
+    };
+    assert.deepEqual(await problems(), []);
+    const a = protectedRecord.address;
+    const path = join(ctx.config.volumes[0]!, 'blobs', a.slice(0, 2), a.slice(2, 4), a);
+    const bytes = await readFile(path);
+    const changed = Buffer.from(bytes);
+    changed[changed.length - 40]! ^= 0x01;
+    await writeFile(path, changed);
+    try {
+      assert.deepEqual(
+        (await problems()).map((p) => p.code),
+        ['blob_changed'],
+      );
+    } finally {
+      await writeFile(path, bytes);
+    }
   });
 
   it('reveals no equality: protected content is not deduplicated, and levels stay apart', async () => {

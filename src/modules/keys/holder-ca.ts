@@ -47,10 +47,7 @@ export async function createSystemCa(
   options: { name: string; years?: number; now?: Date },
 ): Promise<SystemCaMaterial> {
   const now = options.now ?? new Date();
-  const keys = (await webcrypto.subtle.generateKey(SIGNING, true, [
-    'sign',
-    'verify',
-  ]));
+  const keys = await webcrypto.subtle.generateKey(SIGNING, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: options.name,
     keys,

@@ -279,10 +279,25 @@ describe('holder protection of sensitive content', () => {
     const unlock = await call(users['h-dave']!, 'POST', '/keys/me/unlock', { privateKeyPem });
     assert.equal(unlock.statusCode, 200, unlock.body);
     assert.equal(code(await download('h-dave', protectedRecord.id)), 'key.holder_required');
+    const status = async () =>
+      (await call(security, 'GET', '/keys'))
+        .json<{
+          holderLevels: {
+            level: string;
+            holders: number;
+            protectedBlobs: number;
+            blobsMissingWraps: number;
+          }[];
+        }>()
+        .holderLevels.find((h) => h.level === 'internal')!;
+    const before = await status();
+    assert.equal(before.holders, 3);
+    assert.ok(before.protectedBlobs >= 2 && before.blobsMissingWraps >= 1, JSON.stringify(before));
     const shared = await call(users['h-alice']!, 'POST', '/keys/me/share');
     assert.equal(shared.statusCode, 200, shared.body);
     assert.ok(shared.json<{ wrapsAdded: number }>().wrapsAdded >= 1);
     assert.equal((await download('h-dave', protectedRecord.id)).body, secretText);
+    assert.equal((await status()).blobsMissingWraps, 0);
   });
 
   it('keeps protected content readable across a KEK rotation', async () => {

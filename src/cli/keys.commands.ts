@@ -26,6 +26,10 @@ export function registerKeysCommands(program: Command): void {
               (l) =>
                 `  ${l.level} v${l.version} ${l.state}  ${l.store}:${l.keyRef}  数据密钥 data keys: ${l.dataKeys}`,
             ),
+            ...status.holderLevels.map(
+              (h) =>
+                `  持有人保护 holders ${h.level}: 持有人 ${h.holders}  受保护文件 protected ${h.protectedBlobs}  缺封装 missing wraps ${h.blobsMissingWraps}${h.holders === 0 ? '  ⚠ 无持有人：新文件仅受 KEK 保护 / no holder: KEK only' : ''}`,
+            ),
             '',
           ];
           process.stdout.write(lines.join('\n'));

@@ -22,6 +22,19 @@ const statusSchema = z.object({
     }),
   ),
   blobs: z.object({ sealed: z.number().int(), destroyed: z.number().int(), clear: z.number().int() }),
+  holderLevels: z
+    .array(
+      z.object({
+        level: z.string(),
+        holders: z.number().int().describe('有有效证书的持有人数；0 表示新内容仅受 KEK 保护 / 0: KEK only'),
+        protectedBlobs: z.number().int(),
+        blobsMissingWraps: z
+          .number()
+          .int()
+          .describe('尚缺某持有人封装的文件数 / blobs a holder lacks a wrap for'),
+      }),
+    )
+    .describe('持有人保护的密级 / holder-protected levels'),
 });
 
 const rotationSchema = z.array(

@@ -1029,6 +1029,15 @@ export interface paths {
                 sealed: number;
               };
               cipher: string;
+              /** @description 持有人保护的密级 / holder-protected levels */
+              holderLevels: {
+                /** @description 尚缺某持有人封装的文件数 / blobs a holder lacks a wrap for */
+                blobsMissingWraps: number;
+                /** @description 有有效证书的持有人数；0 表示新内容仅受 KEK 保护 / 0: KEK only */
+                holders: number;
+                level: string;
+                protectedBlobs: number;
+              }[];
               levels: {
                 createdAt: string;
                 dataKeys: number;

@@ -306,6 +306,22 @@ describe('holder protection of sensitive content', () => {
     assert.equal((await download('h-alice', protectedRecord.id)).body, secretText);
   });
 
+  it('crypto-shreds protected content with its holder wraps', async () => {
+    const doomed = await upload('h-alice', `待销毁的商业秘密 ${Date.now()}\n`, 'internal');
+    const wraps = async () =>
+      (
+        await ctx.services.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM blob_holder_wraps WHERE address = $1',
+          [doomed.address],
+        )
+      ).rows[0]!.n;
+    assert.ok((await wraps()) >= 1);
+    const shred = await call(security, 'POST', '/keys/shred', { record: doomed.id });
+    assert.equal(shred.statusCode, 200, shred.body);
+    assert.equal(await wraps(), 0);
+    assert.equal(code(await download('h-alice', doomed.id)), 'key.content_destroyed');
+  });
+
   it('revoking a holder or a certificate removes access at once', async () => {
     const bob = await call(security, 'POST', '/keys/holders/revoke', {
       username: 'h-bob',

@@ -375,3 +375,35 @@ describe('holder protection of sensitive content', () => {
       assert.ok(seen.has(action), action);
   });
 });
+
+describe('holder protection required (encryption.holdersRequired)', () => {
+  it('refuses to store at a holder level that has no holder yet, and stores below it', async () => {
+    const ctx = await createTestContext(
+      {},
+      { DANGAN_HOLDER_FROM_LEVEL: 'internal', DANGAN_HOLDERS_REQUIRED: 'true' },
+    );
+    try {
+      const admin = (await signIn(ctx.app, 'admin', ctx.adminPassword)).authorization;
+      const archivist = await createSignedInUser(ctx, admin, { username: 'r-arch', roles: ['archivist'] });
+      const refused = await uploadRecord(
+        ctx.app,
+        archivist,
+        { name: 'x.txt', content: '内部材料\n' },
+        { level: 'internal' },
+      );
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.equal(refused.json<{ error: { code: string } }>().error.code, 'key.holder_none');
+      const { rows } = await ctx.services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
+      assert.equal(rows[0]!.n, 0, 'no half-written record');
+      const below = await uploadRecord(
+        ctx.app,
+        archivist,
+        { name: 'y.txt', content: '公开材料\n' },
+        { level: 'public' },
+      );
+      assert.equal(below.statusCode, 201, below.body);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -115,9 +115,17 @@ export const configSchema = z
         pkcs11Token: z.string().min(1).optional(),
         /** levels from this rank up are wrapped for their holders too (docs/SECURITY-KEYS.md) */
         holderFromLevel: z.string().min(1).default('sensitive'),
+        /** refuse to store at a holder level that has no holder yet (instead of the KEK alone) */
+        holdersRequired: z.boolean().default(false),
       })
       .strict()
-      .default({ enabled: true, cipher: 'aes-256-gcm', keyStore: 'file', holderFromLevel: 'sensitive' }),
+      .default({
+        enabled: true,
+        cipher: 'aes-256-gcm',
+        keyStore: 'file',
+        holderFromLevel: 'sensitive',
+        holdersRequired: false,
+      }),
     secrecyLevels: z
       .array(secrecyLevel)
       .min(1)
@@ -280,6 +288,12 @@ export const settings: Setting[] = [
     env: 'DANGAN_HOLDER_FROM_LEVEL',
     kind: 'string',
     doc: '自此密级起（含更高密级）内容另为授权持有人公钥封装',
+  },
+  {
+    path: 'encryption.holdersRequired',
+    env: 'DANGAN_HOLDERS_REQUIRED',
+    kind: 'json',
+    doc: '持有人密级尚无持有人时拒绝存入（true/false）',
   },
 ];
 

@@ -101,3 +101,11 @@ export const holderLocked = createErrorFactory({
   zh: '您的持有人密钥尚未解锁。',
   en: 'Your holder key is not unlocked.',
 });
+
+/** encryption.holdersRequired: a holder level without holders takes no new content. */
+export const holderNone = createErrorFactory({
+  code: 'key.holder_none',
+  status: 409,
+  zh: '密级 {level} 要求持有人保护，但尚未授权任何持有人，暂不能存入。请安全保密管理员先授权持有人。',
+  en: 'Level {level} requires holder protection but has no holder yet; nothing can be stored there until the security officer grants one.',
+});

@@ -19,7 +19,7 @@ import type { BlobKey, BlobSeal } from '../blobs/blob-seal.ts';
 import type { CipherName } from '../blobs/chunk-cipher.ts';
 import { holderRecipients, openProtectedKey, sealForHolders } from './holder-seal.ts';
 import { createHolderVault, type HolderVault } from './holder-vault.ts';
-import { holderRequired } from './holders.errors.ts';
+import { holderNone, holderRequired } from './holders.errors.ts';
 import { contentDestroyed, keyNotFound, levelUnknown } from './keys.errors.ts';
 import type { KeyStore } from './keys.port.ts';
 
@@ -63,6 +63,8 @@ export function addressSecretContext(level: string): Buffer {
 
 export interface KeyringOptions {
   holderLevels?: Iterable<string>;
+  /** refuse new content at a holder level without holders (otherwise the KEK alone protects it) */
+  holdersRequired?: boolean;
   vault?: HolderVault;
 }
 
@@ -130,6 +132,7 @@ export function createKeyring(store: KeyStore, cipher: CipherName, options: Keyr
       // Once a level has holders, its new content needs one of them to be read (holder-seal.ts).
       const recipients = await holderRecipients(db, level);
       if (recipients.length > 0) return sealForHolders(db, store, levelKey, cipher, recipients);
+      if (options.holdersRequired) throw holderNone({ level });
     }
     for (let generation = 0; generation < 1000; generation++) {
       const address = addressOf(levelKey, sha256, generation);

@@ -44,6 +44,7 @@ export async function openKeyStore(
 export async function openKeyring(config: Config, log: Pick<Logger, 'warn'>): Promise<Keyring> {
   return createKeyring(await openKeyStore(config, log), config.encryption.cipher, {
     holderLevels: holderLevelsOf(config),
+    holdersRequired: config.encryption.holdersRequired,
   });
 }
 

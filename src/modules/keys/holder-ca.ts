@@ -7,8 +7,7 @@
  * Certificates are built with @peculiar/x509 on Node's WebCrypto; imported certificates are verified
  * with Node's X509Certificate (OpenSSL: RSA, ECDSA and SM2-with-SM3 signatures alike).
  */
-import 'reflect-metadata'; // @peculiar/x509's dependency injection (tsyringe) needs it first
-import * as x509 from '@peculiar/x509';
+import { createRequire } from 'node:module';
 import {
   X509Certificate as NodeCertificate,
   createCipheriv,
@@ -16,13 +15,25 @@ import {
   randomBytes,
   webcrypto,
 } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
 
 import { algorithmOfSpki, fingerprint, type HolderAlgorithm } from './holder-crypto.ts';
 import { certInvalid } from './holders.errors.ts';
 import type { KeyStore } from './keys.port.ts';
 
 type CryptoKey = webcrypto.CryptoKey;
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+// @peculiar/x509 takes about a second to load: loaded on first use, not by every CLI command.
+const load = createRequire(import.meta.url);
+let x509lib: typeof X509 | undefined;
+function x509(): typeof X509 {
+  if (!x509lib) {
+    load('reflect-metadata'); // its dependency injection (tsyringe) needs it first
+    x509lib = load('@peculiar/x509') as typeof X509;
+    x509lib.cryptoProvider.set(webcrypto as unknown as Parameters<typeof X509.cryptoProvider.set>[0]);
+  }
+  return x509lib;
+}
 
 const SIGNING = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
@@ -48,7 +59,7 @@ export async function createSystemCa(
 ): Promise<SystemCaMaterial> {
   const now = options.now ?? new Date();
   const keys = await webcrypto.subtle.generateKey(SIGNING, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+  const cert = await x509().X509CertificateGenerator.createSelfSigned({
     name: options.name,
     keys,
     signingAlgorithm: SIGNING,
@@ -56,9 +67,9 @@ export async function createSystemCa(
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + (options.years ?? 10) * 365 * DAY),
     extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      new (x509().BasicConstraintsExtension)(true, 0, true),
+      new (x509().KeyUsagesExtension)(x509().KeyUsageFlags.keyCertSign | x509().KeyUsageFlags.cRLSign, true),
+      await x509().SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
   const certDer = Buffer.from(cert.rawData);
@@ -104,7 +115,7 @@ export async function openCaKey(
 
 /** What a holder certificate must allow: key agreement for ECDH, key encipherment for RSA and SM2. */
 function requiredUsage(algorithm: HolderAlgorithm): number {
-  return algorithm === 'ecdh-p256' ? x509.KeyUsageFlags.keyAgreement : x509.KeyUsageFlags.keyEncipherment;
+  return algorithm === 'ecdh-p256' ? x509().KeyUsageFlags.keyAgreement : x509().KeyUsageFlags.keyEncipherment;
 }
 
 /** Issues a holder certificate for `spki` (any of the three holder algorithms). */
@@ -113,12 +124,12 @@ export async function issueHolderCert(
   holder: { subject: string; spki: Buffer; days?: number; now?: Date },
 ): Promise<{ certDer: Buffer; serial: string; notBefore: Date; notAfter: Date; algorithm: HolderAlgorithm }> {
   const algorithm = algorithmOfSpki(holder.spki);
-  const caCert = new x509.X509Certificate(new Uint8Array(ca.certDer));
+  const caCert = new (x509().X509Certificate)(new Uint8Array(ca.certDer));
   const now = holder.now ?? new Date();
   const notBefore = new Date(Math.floor((now.getTime() - 60_000) / 1000) * 1000);
   const notAfter = new Date(Math.floor((now.getTime() + (holder.days ?? 730) * DAY) / 1000) * 1000);
   const serial = randomSerial();
-  const cert = await x509.X509CertificateGenerator.create({
+  const cert = await x509().X509CertificateGenerator.create({
     subject: holder.subject,
     issuer: caCert.subject,
     publicKey: new Uint8Array(holder.spki),
@@ -128,9 +139,9 @@ export async function issueHolderCert(
     notBefore,
     notAfter,
     extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(requiredUsage(algorithm), true),
-      await x509.AuthorityKeyIdentifierExtension.create(caCert),
+      new (x509().BasicConstraintsExtension)(false, undefined, true),
+      new (x509().KeyUsagesExtension)(requiredUsage(algorithm), true),
+      await x509().AuthorityKeyIdentifierExtension.create(caCert),
     ],
   });
   return { certDer: Buffer.from(cert.rawData), serial, notBefore, notAfter, algorithm };
@@ -160,17 +171,17 @@ export interface CaCheck {
 
 /** Checks that a certificate may act as a CA for holders: cA, keyCertSign, within its dates. */
 export function checkCaCertificate(certDer: Buffer, now: Date = new Date()): CaCheck {
-  const cert = new x509.X509Certificate(new Uint8Array(certDer));
-  const basic = cert.getExtension(x509.BasicConstraintsExtension);
+  const cert = new (x509().X509Certificate)(new Uint8Array(certDer));
+  const basic = cert.getExtension(x509().BasicConstraintsExtension);
   if (!basic?.ca) throw certInvalid({ reason: 'not a CA (basicConstraints cA) / 不是 CA 证书' });
-  const usage = cert.getExtension(x509.KeyUsagesExtension);
-  if (usage && !(usage.usages & x509.KeyUsageFlags.keyCertSign))
+  const usage = cert.getExtension(x509().KeyUsagesExtension);
+  if (usage && !(usage.usages & x509().KeyUsageFlags.keyCertSign))
     throw certInvalid({ reason: 'CA may not sign certificates (keyCertSign) / CA 无签发用途' });
   checkDates(cert, now, 'CA');
   return { certDer, subject: cert.subject };
 }
 
-function checkDates(cert: x509.X509Certificate, now: Date, what: string): void {
+function checkDates(cert: X509.X509Certificate, now: Date, what: string): void {
   if (now < cert.notBefore) throw certInvalid({ reason: `${what} not yet valid / 尚未生效` });
   if (now > cert.notAfter) throw certInvalid({ reason: `${what} expired / 已过期` });
 }
@@ -195,20 +206,20 @@ export function checkHolderCertificate(
   cas: readonly { id: string; certDer: Buffer }[],
   now: Date = new Date(),
 ): HolderCertCheck {
-  const cert = new x509.X509Certificate(new Uint8Array(certDer));
+  const cert = new (x509().X509Certificate)(new Uint8Array(certDer));
   const node = new NodeCertificate(certDer);
   const issuer = cas.find((ca) => {
     const caNode = new NodeCertificate(ca.certDer);
     return node.checkIssued(caNode) && safeVerify(node, caNode);
   });
   if (!issuer) throw certInvalid({ reason: 'not issued by a trusted CA / 非受信任 CA 签发或签名无效' });
-  checkDates(new x509.X509Certificate(new Uint8Array(issuer.certDer)), now, 'CA');
+  checkDates(new (x509().X509Certificate)(new Uint8Array(issuer.certDer)), now, 'CA');
   checkDates(cert, now, 'certificate');
-  if (cert.getExtension(x509.BasicConstraintsExtension)?.ca)
+  if (cert.getExtension(x509().BasicConstraintsExtension)?.ca)
     throw certInvalid({ reason: 'a CA certificate cannot be a holder / CA 证书不能作持有人证书' });
   const spki = Buffer.from(node.publicKey.export({ type: 'spki', format: 'der' }));
   const algorithm = algorithmOfSpki(spki);
-  const usage = cert.getExtension(x509.KeyUsagesExtension);
+  const usage = cert.getExtension(x509().KeyUsagesExtension);
   if (!usage || !(usage.usages & requiredUsage(algorithm)))
     throw certInvalid({
       reason: `key usage must include ${algorithm === 'ecdh-p256' ? 'keyAgreement' : 'keyEncipherment'} / 密钥用途不符`,
@@ -233,5 +244,5 @@ function safeVerify(cert: NodeCertificate, ca: NodeCertificate): boolean {
 }
 
 export function certificatePem(der: Buffer): string {
-  return new x509.X509Certificate(new Uint8Array(der)).toString('pem');
+  return new NodeCertificate(der).toString();
 }

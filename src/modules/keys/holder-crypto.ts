@@ -31,10 +31,18 @@ import {
   constants,
   type KeyObject,
 } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { sm2, sm3 } from 'sm-crypto-v2';
+import type * as SmCrypto from 'sm-crypto-v2';
 
 import { holderKeyUnsupported, holderPassphraseWrong, holderUnwrapFailed } from './holders.errors.ts';
+
+// sm-crypto-v2 is loaded on first use: every CLI command and the server import this module, few use SM2.
+const load = createRequire(import.meta.url);
+let smCrypto: typeof SmCrypto | undefined;
+function sm(): typeof SmCrypto {
+  return (smCrypto ??= load('sm-crypto-v2') as typeof SmCrypto);
+}
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -110,7 +118,7 @@ export function generateHolderKeyPair(algorithm: HolderAlgorithm): {
       };
     }
     case 'sm2': {
-      const pair = sm2.generateKeyPairHex();
+      const pair = sm().sm2.generateKeyPairHex();
       return {
         publicKey: { algorithm, spki: sm2Spki(Buffer.from(pair.publicKey, 'hex')) },
         privateKey: { algorithm, der: Buffer.from(pair.privateKey.padStart(64, '0'), 'hex') },
@@ -127,7 +135,7 @@ export function sm2Spki(point: Buffer): Buffer {
 /** The public key that belongs to a private key (to check that an unlocked key fits its certificate). */
 export function publicKeyOf(privateKey: HolderPrivateKey): HolderPublicKey {
   if (privateKey.algorithm === 'sm2') {
-    const point = sm2.getPublicKeyFromPrivateKey(privateKey.der.toString('hex'));
+    const point = sm().sm2.getPublicKeyFromPrivateKey(privateKey.der.toString('hex'));
     return { algorithm: 'sm2', spki: sm2Spki(Buffer.from(point, 'hex')) };
   }
   const key = createPublicKey(createPrivateKey({ key: privateKey.der, format: 'der', type: 'pkcs8' }));
@@ -156,12 +164,12 @@ export function parseHolderPrivateKey(algorithm: HolderAlgorithm, text: string):
 
 // Precomputed multiples of a holder's SM2 public point make each wrap for them several times
 // faster; a level has few holders, so a small cache holds them all.
-const sm2Points = new Map<string, ReturnType<typeof sm2.precomputePublicKey>>();
+const sm2Points = new Map<string, ReturnType<typeof SmCrypto.sm2.precomputePublicKey>>();
 function sm2Point(spki: Buffer) {
   const hex = spki.subarray(SM2_SPKI_PREFIX.length).toString('hex');
   let point = sm2Points.get(hex);
   if (!point) {
-    point = sm2.precomputePublicKey(hex);
+    point = sm().sm2.precomputePublicKey(hex);
     if (sm2Points.size >= 64) sm2Points.delete(sm2Points.keys().next().value!);
     sm2Points.set(hex, point);
   }
@@ -169,7 +177,7 @@ function sm2Point(spki: Buffer) {
 }
 
 function sm3Bytes(data: Buffer): Buffer {
-  return Buffer.from(sm3(new Uint8Array(data)), 'hex');
+  return Buffer.from(sm().sm3(new Uint8Array(data)), 'hex');
 }
 
 /** Wraps `secret` for one holder's public key, bound to `context`. */
@@ -201,7 +209,7 @@ export function wrapForHolder(publicKey: HolderPublicKey, secret: Buffer, contex
     }
     case 'sm2': {
       const plain = Buffer.concat([sm3Bytes(context).subarray(0, 16), secret]);
-      const body = sm2.doEncrypt(new Uint8Array(plain), sm2Point(publicKey.spki), 1, { asn1: true });
+      const body = sm().sm2.doEncrypt(new Uint8Array(plain), sm2Point(publicKey.spki), 1, { asn1: true });
       return Buffer.concat([tag, Buffer.from(body, 'hex')]);
     }
   }
@@ -239,7 +247,7 @@ export function unwrapAsHolder(privateKey: HolderPrivateKey, wrapped: Buffer, co
       case 'sm2': {
         checkSm2Der(body);
         const plain = Buffer.from(
-          sm2.doDecrypt(body.toString('hex'), privateKey.der.toString('hex'), 1, {
+          sm().sm2.doDecrypt(body.toString('hex'), privateKey.der.toString('hex'), 1, {
             output: 'array',
             asn1: true,
           }),

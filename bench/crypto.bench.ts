@@ -8,13 +8,16 @@
  *   ingest  the real CLI, `dangan ingest <set> --json` on a fresh data folder (two volumes, embedded
  *           PGlite), DANGAN_ENCRYPTION=false vs true (key file, AES-256-GCM): sealing, the keyed
  *           address, the data key's wrap and its row — everything encryption adds. Target ≤ 15 %.
+ *   holders the wrap and unwrap of one blob's 32-byte holder share for one holder, per algorithm
+ *           (ECIES P-256, RSA-OAEP-SHA256 3072, SM2), against an AES-256-GCM wrap with a symmetric key
+ *           in the same run (what a KEK wrap costs in the key file); microseconds per operation.
  * Sets as in bench:ingest (corpus.ts): a = 100 KB files, b = 5 MB files.
  *
  * Options: --sets a,b  --runs 3  --count-a 300  --count-b 30  --concurrency 8  --corpus DIR  --work DIR
- *          --skip-ingest  --json
+ *          --skip-ingest  --holders-only  --holder-ops 200  --json
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,12 @@ import { parseArgs } from 'node:util';
 import { newDataKey } from '../src/modules/blobs/blob-seal.ts';
 import type { CipherName } from '../src/modules/blobs/chunk-cipher.ts';
 import { createFsBlobStore } from '../src/modules/blobs/fs-blob-store.ts';
+import {
+  HOLDER_ALGORITHMS,
+  generateHolderKeyPair,
+  unwrapAsHolder,
+  wrapForHolder,
+} from '../src/modules/keys/holder-crypto.ts';
 import { ensureSet, type CorpusSet, type SetName } from './corpus.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +50,8 @@ const { values } = parseArgs({
     'count-a': { type: 'string', default: '300' },
     'count-b': { type: 'string', default: '30' },
     'skip-ingest': { type: 'boolean', default: false },
+    'holders-only': { type: 'boolean', default: false },
+    'holder-ops': { type: 'string', default: '200' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -59,7 +70,7 @@ const params: Record<'a' | 'b', { count: number; size: number }> = {
 
 type Mode = 'clear' | CipherName;
 const results: Record<string, unknown>[] = [];
-for (const set of values.sets.split(',').map((s) => s.trim()) as SetName[]) {
+for (const set of values['holders-only'] ? [] : (values.sets.split(',').map((s) => s.trim()) as SetName[])) {
   if (set !== 'a' && set !== 'b') throw new Error(`unknown set ${set}: use a or b`);
   const corpus = await ensureSet(
     { set, ...params[set], seed: 1 },
@@ -114,10 +125,69 @@ for (const set of values.sets.split(',').map((s) => s.trim()) as SetName[]) {
   }
 }
 
+// Holder wraps: per-operation time of each algorithm against a symmetric AES-256-GCM wrap.
+const holderOps = Math.max(1, Number(values['holder-ops']));
+const holderTimes: Record<string, { wrap: number[]; unwrap: number[] }> = {};
+for (let run = 1; run <= runs; run++) {
+  for (const algorithm of ['aes-256-gcm (KEK-style)', ...HOLDER_ALGORITHMS]) {
+    log(`holders: ${algorithm}, run ${run}/${runs}`);
+    const times = (holderTimes[algorithm] ??= { wrap: [], unwrap: [] });
+    const measured = holderRun(algorithm, holderOps);
+    times.wrap.push(measured.wrap);
+    times.unwrap.push(measured.unwrap);
+  }
+}
+const baseline = holderTimes['aes-256-gcm (KEK-style)']!;
+for (const [algorithm, times] of Object.entries(holderTimes)) {
+  results.push({
+    measure: 'holder wrap (µs/op)',
+    mode: algorithm,
+    ops: holderOps,
+    'wrap µs': round(median(times.wrap)),
+    'unwrap µs': round(median(times.unwrap)),
+    'vs AES wrap':
+      algorithm === 'aes-256-gcm (KEK-style)' ? '' : `${round(median(times.wrap) / median(baseline.wrap))}×`,
+    'vs AES unwrap':
+      algorithm === 'aes-256-gcm (KEK-style)'
+        ? ''
+        : `${round(median(times.unwrap) / median(baseline.unwrap))}×`,
+  });
+}
+
 if (values.json) console.log(JSON.stringify({ runs, concurrency, results }, null, 2));
 else {
   console.log(`\nencryption at rest: medians of ${runs} run(s), two replicas, concurrency ${concurrency}\n`);
   console.table(results);
+}
+
+/** Wraps then unwraps `ops` random shares for one holder; microseconds per operation. */
+function holderRun(algorithm: string, ops: number): { wrap: number; unwrap: number } {
+  const context = Buffer.from(`dangan.holder-share\0${'a'.repeat(64)}\0aes-256-gcm`);
+  const shares = Array.from({ length: ops }, () => randomBytes(32));
+  if (algorithm === 'aes-256-gcm (KEK-style)') {
+    const kek = randomBytes(32);
+    let started = performance.now();
+    const wrapped = shares.map((share) => {
+      const nonce = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', kek, nonce).setAAD(context);
+      return Buffer.concat([nonce, cipher.update(share), cipher.final(), cipher.getAuthTag()]);
+    });
+    const wrap = ((performance.now() - started) * 1000) / ops;
+    started = performance.now();
+    for (const w of wrapped) {
+      const decipher = createDecipheriv('aes-256-gcm', kek, w.subarray(0, 12)).setAAD(context);
+      decipher.setAuthTag(w.subarray(w.length - 16));
+      Buffer.concat([decipher.update(w.subarray(12, w.length - 16)), decipher.final()]);
+    }
+    return { wrap, unwrap: ((performance.now() - started) * 1000) / ops };
+  }
+  const pair = generateHolderKeyPair(algorithm as (typeof HOLDER_ALGORITHMS)[number]);
+  let started = performance.now();
+  const wrapped = shares.map((share) => wrapForHolder(pair.publicKey, share, context));
+  const wrap = ((performance.now() - started) * 1000) / ops;
+  started = performance.now();
+  for (const w of wrapped) unwrapAsHolder(pair.privateKey, w, context);
+  return { wrap, unwrap: ((performance.now() - started) * 1000) / ops };
 }
 
 /** Stage and commit every file of the set into a fresh two-volume store; seconds. */

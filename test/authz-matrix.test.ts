@@ -677,6 +677,78 @@ describe('authorisation matrix', () => {
           return inject('POST', '/api/v1/keys/shred', p.authorization, { record: id });
         },
       },
+      // Holder protection: CA, certificates and holders are the security officer's; /keys/me is
+      // every signed-in user's own key and nobody else's.
+      'GET /api/v1/keys/ca': { allowed: can('keyManage'), ok: [200], run: as('GET', '/api/v1/keys/ca') },
+      'POST /api/v1/keys/ca': {
+        allowed: can('keyManage'),
+        ok: [200, 409],
+        run: as('POST', '/api/v1/keys/ca', {}),
+      },
+      'POST /api/v1/keys/ca/trusted': {
+        allowed: can('keyManage'),
+        ok: [422],
+        run: as('POST', '/api/v1/keys/ca/trusted', {
+          pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+        }),
+      },
+      'GET /api/v1/keys/certs': {
+        allowed: can('keyManage'),
+        ok: [200],
+        run: as('GET', '/api/v1/keys/certs'),
+      },
+      'POST /api/v1/keys/certs/import': {
+        allowed: can('keyManage'),
+        ok: [422],
+        run: (p) =>
+          inject('POST', '/api/v1/keys/certs/import', p.authorization, {
+            username: victim(),
+            pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+          }),
+      },
+      'POST /api/v1/keys/certs/{id}/revoke': {
+        allowed: can('keyManage'),
+        ok: [404],
+        run: as('POST', '/api/v1/keys/certs/00000000-0000-4000-8000-000000000000/revoke', {}),
+      },
+      'GET /api/v1/keys/holders': {
+        allowed: can('keyManage'),
+        ok: [200],
+        run: as('GET', '/api/v1/keys/holders'),
+      },
+      'POST /api/v1/keys/holders': {
+        allowed: can('keyManage'),
+        ok: [422],
+        run: (p) =>
+          inject('POST', '/api/v1/keys/holders', p.authorization, { username: victim(), level: 'public' }),
+      },
+      'POST /api/v1/keys/holders/revoke': {
+        allowed: can('keyManage'),
+        ok: [404],
+        run: (p) =>
+          inject('POST', '/api/v1/keys/holders/revoke', p.authorization, {
+            username: victim(),
+            level: 'sensitive',
+          }),
+      },
+      'GET /api/v1/keys/me': { allowed: any, ok: [200], run: as('GET', '/api/v1/keys/me') },
+      'POST /api/v1/keys/me': {
+        allowed: any,
+        // 409 key.ca_missing until a security officer has created the CA
+        ok: [200, 409],
+        run: as('POST', '/api/v1/keys/me', { algorithm: 'ecdh-p256', passphrase: '矩阵持有人长口令 2026' }),
+      },
+      'POST /api/v1/keys/me/unlock': {
+        allowed: any,
+        ok: [200, 422],
+        run: as('POST', '/api/v1/keys/me/unlock', { passphrase: '矩阵持有人长口令 2026', minutes: 1 }),
+      },
+      'POST /api/v1/keys/me/lock': { allowed: any, ok: [200], run: as('POST', '/api/v1/keys/me/lock') },
+      'POST /api/v1/keys/me/share': {
+        allowed: any,
+        ok: [200, 409],
+        run: as('POST', '/api/v1/keys/me/share'),
+      },
     };
   }
 });

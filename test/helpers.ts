@@ -30,9 +30,12 @@ export function testBackend(): 'pglite' | 'postgres' {
   return process.env['DANGAN_TEST_BACKEND'] === 'postgres' ? 'postgres' : 'pglite';
 }
 
-export async function createTestContext(flags: Record<string, unknown> = {}): Promise<TestContext> {
+export async function createTestContext(
+  flags: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestContext> {
   const dir = await mkdtemp(join(tmpdir(), 'dangan-test-'));
-  const config = loadConfig({ flags: { data: dir, logLevel: 'silent', ...flags }, env: {} });
+  const config = loadConfig({ flags: { data: dir, logLevel: 'silent', ...flags }, env });
   const db = testBackend() === 'postgres' ? await createPostgresTestDatabase() : await createTestDatabase();
   const services = await buildServices(config, createLogger('silent'), { db });
   const app = await createApp(services);

@@ -120,9 +120,19 @@ export const configSchema = z
         keyStore: z.enum(['file', 'pkcs11']).default('file'),
         pkcs11Library: z.string().min(1).optional(),
         pkcs11Token: z.string().min(1).optional(),
+        /** levels from this rank up are wrapped for their holders too (docs/SECURITY-KEYS.md) */
+        holderFromLevel: z.string().min(1).default('sensitive'),
+        /** refuse to store at a holder level that has no holder yet (instead of the KEK alone) */
+        holdersRequired: z.boolean().default(false),
       })
       .strict()
-      .default({ enabled: true, cipher: 'aes-256-gcm', keyStore: 'file' }),
+      .default({
+        enabled: true,
+        cipher: 'aes-256-gcm',
+        keyStore: 'file',
+        holderFromLevel: 'sensitive',
+        holdersRequired: false,
+      }),
     secrecyLevels: z
       .array(secrecyLevel)
       .min(1)
@@ -304,6 +314,18 @@ export const settings: Setting[] = [
   { path: 'encryption.keyStore', env: 'DANGAN_KEY_STORE', kind: 'string', doc: '密钥库 file 或 pkcs11' },
   { path: 'encryption.pkcs11Library', env: 'DANGAN_PKCS11_LIBRARY', kind: 'string', doc: 'PKCS#11 模块路径' },
   { path: 'encryption.pkcs11Token', env: 'DANGAN_PKCS11_TOKEN', kind: 'string', doc: 'PKCS#11 令牌标签' },
+  {
+    path: 'encryption.holderFromLevel',
+    env: 'DANGAN_HOLDER_FROM_LEVEL',
+    kind: 'string',
+    doc: '自此密级起（含更高密级）内容另为授权持有人公钥封装',
+  },
+  {
+    path: 'encryption.holdersRequired',
+    env: 'DANGAN_HOLDERS_REQUIRED',
+    kind: 'json',
+    doc: '持有人密级尚无持有人时拒绝存入（true/false）',
+  },
 ];
 
 export interface LoadConfigOptions {
@@ -369,6 +391,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     throw configInvalid({
       setting: 'security.watermarkFromLevel',
       reason: `密级 ${config.security.watermarkFromLevel} 不在 secrecyLevels 中 / not a configured level`,
+    });
+  if (!levels.has(config.encryption.holderFromLevel))
+    throw configInvalid({
+      setting: 'encryption.holderFromLevel',
+      reason: `密级 ${config.encryption.holderFromLevel} 不在 secrecyLevels 中 / not a configured level`,
     });
   if (!levels.has(config.ingest.defaultLevel))
     throw configInvalid({

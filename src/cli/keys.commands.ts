@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { keysDeps } from '../modules/keys/keys.routes.ts';
 import { keyStatus, rotateKeys, shredRecord } from '../modules/keys/keys.usecases.ts';
 import { action, withServices } from './context.ts';
+import { registerHolderCommands } from './holders.commands.ts';
 import { printJson } from './output.ts';
 
 export function registerKeysCommands(program: Command): void {
   const keys = program.command('keys').description('静态加密密钥管理 / encryption keys');
+  registerHolderCommands(keys);
 
   keys
     .command('status')
@@ -23,6 +25,10 @@ export function registerKeysCommands(program: Command): void {
             ...status.levels.map(
               (l) =>
                 `  ${l.level} v${l.version} ${l.state}  ${l.store}:${l.keyRef}  数据密钥 data keys: ${l.dataKeys}`,
+            ),
+            ...status.holderLevels.map(
+              (h) =>
+                `  持有人保护 holders ${h.level}: 持有人 ${h.holders}  受保护文件 protected ${h.protectedBlobs}  缺封装 missing wraps ${h.blobsMissingWraps}${h.holders === 0 ? '  ⚠ 无持有人：新文件仅受 KEK 保护 / no holder: KEK only' : ''}`,
             ),
             '',
           ];

@@ -96,7 +96,9 @@ export function startWorkers(options: {
             db,
             job,
             (error as Error).message,
-            !(error instanceof PermanentJobError),
+            // Holder-protected content never opens in a job (no holder reads there): retrying is pointless.
+            !(error instanceof PermanentJobError) &&
+              (error as { code?: string }).code !== 'key.holder_required',
           ).catch(() => 'unknown');
           log.warn({ job: job.id, kind: job.kind, err: error, outcome }, 'job failed');
         }

@@ -17,12 +17,19 @@ import type { Queryable } from '../../db/database.port.ts';
 import { newDataKey } from '../blobs/blob-seal.ts';
 import type { BlobKey, BlobSeal } from '../blobs/blob-seal.ts';
 import type { CipherName } from '../blobs/chunk-cipher.ts';
+import { holderRecipients, openProtectedKey, sealForHolders } from './holder-seal.ts';
+import { createHolderVault, type HolderVault } from './holder-vault.ts';
+import { holderNone, holderRequired } from './holders.errors.ts';
 import { contentDestroyed, keyNotFound, levelUnknown } from './keys.errors.ts';
 import type { KeyStore } from './keys.port.ts';
 
 export interface Keyring {
   readonly cipher: CipherName;
   readonly store: KeyStore;
+  /** levels whose new blobs are wrapped for their holders too (encryption.holderFromLevel and above) */
+  readonly holderLevels: ReadonlySet<string>;
+  /** holders' unlocked private keys, in memory (holder-vault.ts) */
+  readonly holders: HolderVault;
   /**
    * The seal for storing content `sha256` at `level`: its address and its data key — the existing
    * one when the same content is already stored at that level, otherwise a new one whose wrapped
@@ -54,8 +61,17 @@ export function addressSecretContext(level: string): Buffer {
   return Buffer.from(`dangan.address-secret\0${level}`);
 }
 
-export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
+export interface KeyringOptions {
+  holderLevels?: Iterable<string>;
+  /** refuse new content at a holder level without holders (otherwise the KEK alone protects it) */
+  holdersRequired?: boolean;
+  vault?: HolderVault;
+}
+
+export function createKeyring(store: KeyStore, cipher: CipherName, options: KeyringOptions = {}): Keyring {
   const levels = new Map<string, LevelKey>();
+  const holderLevels = new Set(options.holderLevels ?? []);
+  const holders = options.vault ?? createHolderVault();
 
   async function activeLevelKey(db: Queryable, level: string): Promise<LevelKey> {
     const cached = levels.get(level);
@@ -112,6 +128,12 @@ export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
 
   async function sealWith(db: Queryable, level: string, sha256: string): Promise<BlobSeal> {
     const levelKey = await activeLevelKey(db, level);
+    if (holderLevels.has(level)) {
+      // Once a level has holders, its new content needs one of them to be read (holder-seal.ts).
+      const recipients = await holderRecipients(db, level);
+      if (recipients.length > 0) return sealForHolders(db, store, levelKey, cipher, recipients);
+      if (options.holdersRequired) throw holderNone({ level });
+    }
     for (let generation = 0; generation < 1000; generation++) {
       const address = addressOf(levelKey, sha256, generation);
       // One statement records a new data key or finds the existing one: ingest of small files is
@@ -158,11 +180,17 @@ export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
     wrapped: Buffer | null;
     keyRef: string;
     destroyed: boolean;
+    holderProtected?: boolean;
   }
 
   async function keyRow(db: Queryable, address: string): Promise<KeyRow | undefined> {
-    const { rows } = await db.query<{ cipher: CipherName; wrapped_key: Buffer | null; key_ref: string }>(
-      `SELECT bk.cipher, bk.wrapped_key, lk.key_ref FROM blob_keys bk
+    const { rows } = await db.query<{
+      cipher: CipherName;
+      wrapped_key: Buffer | null;
+      key_ref: string;
+      holder_protected: boolean;
+    }>(
+      `SELECT bk.cipher, bk.wrapped_key, lk.key_ref, bk.holder_protected FROM blob_keys bk
          JOIN level_keys lk ON lk.level = bk.level AND lk.version = bk.kek_version
         WHERE bk.address = $1`,
       [address],
@@ -170,11 +198,27 @@ export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
     const row = rows[0];
     if (!row) return undefined;
     const wrapped = row.wrapped_key === null ? null : Buffer.from(row.wrapped_key);
-    return { cipher: row.cipher, wrapped, keyRef: row.key_ref, destroyed: wrapped === null };
+    return {
+      cipher: row.cipher,
+      wrapped,
+      keyRef: row.key_ref,
+      destroyed: wrapped === null,
+      holderProtected: row.holder_protected,
+    };
   }
 
-  async function unwrapRow(row: KeyRow, address: string): Promise<BlobKey> {
+  async function unwrapRow(row: KeyRow, address: string, db?: Queryable): Promise<BlobKey> {
     if (!row.wrapped) throw contentDestroyed({ address });
+    if (row.holderProtected) {
+      if (!db) throw holderRequired({ address });
+      return openProtectedKey(
+        db,
+        store,
+        holders,
+        { keyRef: row.keyRef, wrapped: row.wrapped, cipher: row.cipher },
+        address,
+      );
+    }
     const key = await store.unwrap(row.keyRef, row.wrapped, dataKeyContext(address, row.cipher));
     return { cipher: row.cipher, key };
   }
@@ -182,10 +226,12 @@ export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
   return {
     cipher,
     store,
+    holderLevels,
+    holders,
     sealFor,
     async keyFor(db, address) {
       const row = await keyRow(db, address);
-      return row ? unwrapRow(row, address) : undefined;
+      return row ? unwrapRow(row, address, db) : undefined;
     },
     activeLevelKey,
     forget() {
@@ -194,6 +240,7 @@ export function createKeyring(store: KeyStore, cipher: CipherName): Keyring {
     },
     async close() {
       this.forget();
+      holders.clear();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
+import { registerHolderRoutes } from './holders.routes.ts';
 import { keyStatus, rotateKeys, shredRecord, type KeysDeps } from './keys.usecases.ts';
 
 const statusSchema = z.object({
@@ -21,6 +22,19 @@ const statusSchema = z.object({
     }),
   ),
   blobs: z.object({ sealed: z.number().int(), destroyed: z.number().int(), clear: z.number().int() }),
+  holderLevels: z
+    .array(
+      z.object({
+        level: z.string(),
+        holders: z.number().int().describe('有有效证书的持有人数；0 表示新内容仅受 KEK 保护 / 0: KEK only'),
+        protectedBlobs: z.number().int(),
+        blobsMissingWraps: z
+          .number()
+          .int()
+          .describe('尚缺某持有人封装的文件数 / blobs a holder lacks a wrap for'),
+      }),
+    )
+    .describe('持有人保护的密级 / holder-protected levels'),
 });
 
 const rotationSchema = z.array(
@@ -91,5 +105,6 @@ export function keysRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => shredRecord(deps, request.actor, request.body.record),
     );
+    registerHolderRoutes(app, services);
   };
 }

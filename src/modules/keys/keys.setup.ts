@@ -42,5 +42,15 @@ export async function openKeyStore(
 }
 
 export async function openKeyring(config: Config, log: Pick<Logger, 'warn'>): Promise<Keyring> {
-  return createKeyring(await openKeyStore(config, log), config.encryption.cipher);
+  return createKeyring(await openKeyStore(config, log), config.encryption.cipher, {
+    holderLevels: holderLevelsOf(config),
+    holdersRequired: config.encryption.holdersRequired,
+  });
+}
+
+/** The levels at or above encryption.holderFromLevel. */
+export function holderLevelsOf(config: Config): string[] {
+  const from = config.secrecyLevels.find((l) => l.code === config.encryption.holderFromLevel);
+  if (!from) return [];
+  return config.secrecyLevels.filter((l) => l.rank >= from.rank).map((l) => l.code);
 }

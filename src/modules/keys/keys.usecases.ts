@@ -36,6 +36,17 @@ export interface KeyStatus {
   store: string;
   levels: LevelKeyStatus[];
   blobs: { sealed: number; destroyed: number; clear: number };
+  /** the holder levels (encryption.holderFromLevel and above): holders, protected blobs, gaps */
+  holderLevels: HolderLevelStatus[];
+}
+
+export interface HolderLevelStatus {
+  level: string;
+  /** users holding the level with an active certificate; 0 = new content is under the KEK alone */
+  holders: number;
+  protectedBlobs: number;
+  /** protected blobs some current holder certificate has no wrap for (a holder should share) */
+  blobsMissingWraps: number;
 }
 
 export async function keyStatus(deps: KeysDeps, actor: Actor): Promise<KeyStatus> {
@@ -60,6 +71,21 @@ export async function keyStatus(deps: KeysDeps, actor: Actor): Promise<KeyStatus
             (SELECT count(*)::int FROM blob_keys WHERE wrapped_key IS NULL) AS destroyed,
             (SELECT count(*)::int FROM blobs b WHERE b.content_sha256 IS NULL) AS clear`,
   );
+  const holderLevels = await db.query<HolderLevelStatus>(
+    `SELECT l AS level,
+            (SELECT count(DISTINCT hg.user_id)::int FROM holder_grants hg JOIN holder_certs hc ON hc.user_id = hg.user_id
+                AND hc.state = 'active' AND hc.not_after > now() WHERE hg.level = l) AS holders,
+            (SELECT count(*)::int FROM blob_keys bk WHERE bk.level = l AND bk.holder_protected
+                AND bk.wrapped_key IS NOT NULL) AS "protectedBlobs",
+            (SELECT count(*)::int FROM blob_keys bk WHERE bk.level = l AND bk.holder_protected AND bk.wrapped_key IS NOT NULL
+                AND EXISTS (SELECT 1 FROM holder_grants hg JOIN holder_certs hc ON hc.user_id = hg.user_id
+                              AND hc.state = 'active' AND hc.not_after > now()
+                             WHERE hg.level = l AND NOT EXISTS (
+                               SELECT 1 FROM blob_holder_wraps w WHERE w.address = bk.address AND w.cert_id = hc.id))
+            ) AS "blobsMissingWraps"
+       FROM unnest($1::text[]) AS l ORDER BY l`,
+    [[...keyring.holderLevels]],
+  );
   // Looking at the keys is a security officer's act too: it goes into the trail like the others.
   await recordEvent(db, actor, 'key.status', { levels: levels.rows.length });
   return {
@@ -76,6 +102,7 @@ export async function keyStatus(deps: KeysDeps, actor: Actor): Promise<KeyStatus
       dataKeys: row.data_keys,
     })),
     blobs: counts.rows[0]!,
+    holderLevels: holderLevels.rows,
   };
 }
 
@@ -245,6 +272,8 @@ export async function shredRecord(deps: KeysDeps, actor: Actor, idOrArchiveNo: s
         `UPDATE blob_keys SET wrapped_key = NULL, destroyed_at = now() WHERE address = ANY($1::text[])`,
         [result.destroyed],
       );
+      // holder wraps of destroyed content are useless, and deleting them leaves nothing to attack
+      await tx.query('DELETE FROM blob_holder_wraps WHERE address = ANY($1::text[])', [result.destroyed]);
     }
     // The search index holds the record's text: have it indexed again, now without it.
     await tx.query('SELECT search_note($1)', [recordId]);

@@ -52,6 +52,18 @@ export async function verifyRecords(
     );
     const current = await currentStates(db, ids);
     // Crypto-shredded content is meant to be unreadable: not re-read.
+    // Holder-protected content opens only with a holder's key (keys/holder-seal.ts): the server checks
+    // its stored chunks against their keyless digests instead of re-reading the content.
+    const holderProtected = new Set(
+      options.blobs
+        ? (
+            await db.query<{ address: string }>(
+              'SELECT address FROM blob_keys WHERE holder_protected AND address = ANY($1::text[])',
+              [[...current.values()].flatMap((s) => Object.values(s.components).map((c) => c.blob))],
+            )
+          ).rows.map((r) => r.address)
+        : [],
+    );
     const shredded = new Set(
       options.blobs
         ? (
@@ -125,6 +137,20 @@ export async function verifyRecords(
         blobsChecked++;
         let actual: string | undefined;
         let reason = '';
+        if (holderProtected.has(c.blob)) {
+          const replicas = await options.blobs.check(c.blob);
+          const bad = replicas.filter((r) => r.state !== 'ok');
+          if (bad.length > 0)
+            add({
+              code: 'blob_changed',
+              recordId: id,
+              archiveNo,
+              componentId: cid,
+              zh: `档案 ${name} 的文件 ${cid} 的存储内容已损坏或被改动（${bad.map((r) => r.state).join(', ')}）。`,
+              en: `The stored bytes of file ${cid} of record ${nameEn} are damaged or changed (${bad.map((r) => r.state).join(', ')}).`,
+            });
+          continue;
+        }
         try {
           const hash = createHash('sha256');
           for await (const chunk of await options.blobs.get(c.blob)) hash.update(chunk as Buffer);

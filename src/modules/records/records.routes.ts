@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { createErrorFactory } from '../../app/errors.ts';
+import { asHolderReader } from '../keys/holder-vault.ts';
 import { watermarkFromRank as watermarkRankOf, watermarkPurposeInvalid } from '../watermark/watermark.ts';
 import { recordMetadataPatchSchema } from './records.models.ts';
 import { recordViewSchema } from './records.schemas.ts';
@@ -158,14 +159,12 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           size = target?.size;
           if (size !== undefined) range = parseRange(header, size);
         }
-        const { component, stream, watermarked } = await openComponent(
-          db,
-          blobs,
-          request.actor,
-          request.params.id,
-          request.params.componentId,
-          range,
-          { watermarkFromRank, purpose: purposeOf(request.query) },
+        // Holder-protected content opens only with the reader's own unlocked holder key (keys module).
+        const { component, stream, watermarked } = await asHolderReader(request.actor, () =>
+          openComponent(db, blobs, request.actor, request.params.id, request.params.componentId, range, {
+            watermarkFromRank,
+            purpose: purposeOf(request.query),
+          }),
         );
         if (watermarked) {
           // A marked copy differs from the stored file: no range, no checksum of the original, no caching.

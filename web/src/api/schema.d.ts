@@ -1029,6 +1029,15 @@ export interface paths {
                 sealed: number;
               };
               cipher: string;
+              /** @description 持有人保护的密级 / holder-protected levels */
+              holderLevels: {
+                /** @description 尚缺某持有人封装的文件数 / blobs a holder lacks a wrap for */
+                blobsMissingWraps: number;
+                /** @description 有有效证书的持有人数；0 表示新内容仅受 KEK 保护 / 0: KEK only */
+                holders: number;
+                level: string;
+                protectedBlobs: number;
+              }[];
               levels: {
                 createdAt: string;
                 dataKeys: number;
@@ -1050,6 +1059,667 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/ca': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 证书颁发机构（系统 CA 与受信任的外部 CA） / certificate authorities */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              fingerprint: string;
+              id: string;
+              /** @enum {string} */
+              kind: 'system' | 'trusted';
+              pem: string;
+              state: string;
+              subject: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** 建立系统 CA（私钥经密钥库密封） / create the system CA */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              fingerprint: string;
+              id: string;
+              /** @enum {string} */
+              kind: 'system' | 'trusted';
+              pem: string;
+              state: string;
+              subject: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/ca/trusted': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 导入受信任的外部 CA 根证书 / import a trusted external CA */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            pem: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              fingerprint: string;
+              id: string;
+              /** @enum {string} */
+              kind: 'system' | 'trusted';
+              pem: string;
+              state: string;
+              subject: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/certs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 持有人证书 / holder certificates */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              algorithm: string;
+              fingerprint: string;
+              id: string;
+              notAfter: string;
+              notBefore: string;
+              /** @enum {string} */
+              origin: 'issued' | 'imported';
+              pem: string;
+              revokedAt: string | null;
+              revokeReason: string | null;
+              /** @description 私钥是否以持有人口令密封保存在服务器 / private key sealed on the server */
+              sealedKey: boolean;
+              serial: string;
+              /** @enum {string} */
+              state: 'active' | 'revoked';
+              subject: string;
+              username: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/certs/{id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 吊销证书，删除其全部封装 / revoke a certificate and delete its wraps */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            force?: boolean;
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              algorithm: string;
+              fingerprint: string;
+              id: string;
+              notAfter: string;
+              notBefore: string;
+              /** @enum {string} */
+              origin: 'issued' | 'imported';
+              orphaned: number;
+              pem: string;
+              revokedAt: string | null;
+              revokeReason: string | null;
+              /** @description 私钥是否以持有人口令密封保存在服务器 / private key sealed on the server */
+              sealedKey: boolean;
+              serial: string;
+              /** @enum {string} */
+              state: 'active' | 'revoked';
+              subject: string;
+              username: string;
+              wrapsRemoved: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/certs/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 导入外部签发的持有人证书（校验证书链、有效期、密钥用途） / import a holder certificate */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            pem: string;
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              algorithm: string;
+              fingerprint: string;
+              id: string;
+              notAfter: string;
+              notBefore: string;
+              /** @enum {string} */
+              origin: 'issued' | 'imported';
+              pem: string;
+              revokedAt: string | null;
+              revokeReason: string | null;
+              /** @description 私钥是否以持有人口令密封保存在服务器 / private key sealed on the server */
+              sealedKey: boolean;
+              serial: string;
+              /** @enum {string} */
+              state: 'active' | 'revoked';
+              subject: string;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/holders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 各密级的授权持有人 / holders by level */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              activeCerts: number;
+              grantedAt: string;
+              grantedBy: string;
+              level: string;
+              username: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** 授权持有人 / make a user a holder of a level */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            level: string;
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              activeCerts: number;
+              grantedAt: string;
+              grantedBy: string;
+              level: string;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/holders/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 撤销持有人，删除其在该密级的全部封装 / revoke a holder */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            force?: boolean;
+            level: string;
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              orphaned: number;
+              wrapsRemoved: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 我的持有人密钥与证书 / my holder keys */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              certs: {
+                algorithm: string;
+                fingerprint: string;
+                id: string;
+                notAfter: string;
+                notBefore: string;
+                /** @enum {string} */
+                origin: 'issued' | 'imported';
+                pem: string;
+                revokedAt: string | null;
+                revokeReason: string | null;
+                /** @description 私钥是否以持有人口令密封保存在服务器 / private key sealed on the server */
+                sealedKey: boolean;
+                serial: string;
+                /** @enum {string} */
+                state: 'active' | 'revoked';
+                subject: string;
+                username: string;
+              }[];
+              levels: string[];
+              unlocked: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** 生成我的密钥对并由系统 CA 签发证书，或仅提交公钥 / create my key and certificate */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            algorithm?: 'ecdh-p256' | 'rsa-oaep-3072' | 'sm2';
+            passphrase?: string;
+            publicKeyPem?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              algorithm: string;
+              fingerprint: string;
+              id: string;
+              notAfter: string;
+              notBefore: string;
+              /** @enum {string} */
+              origin: 'issued' | 'imported';
+              pem: string;
+              revokedAt: string | null;
+              revokeReason: string | null;
+              /** @description 私钥是否以持有人口令密封保存在服务器 / private key sealed on the server */
+              sealedKey: boolean;
+              serial: string;
+              /** @enum {string} */
+              state: 'active' | 'revoked';
+              subject: string;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/me/lock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 锁定我的持有人密钥 / lock my holder keys */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              locked: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/me/share': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 为同密级尚无封装的其他持有人补发封装 / share my content with holders who lack a wrap */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              wrapsAdded: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/keys/me/unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 解锁我的持有人密钥（仅保存在内存中，限时） / unlock my holder keys for a while */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            minutes?: number;
+            passphrase?: string;
+            privateKeyPem?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              expiresAt: string;
+              unlocked: string[];
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

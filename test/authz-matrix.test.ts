@@ -54,6 +54,9 @@ const RECORD_ROUTES: Record<
     body: { label: 'SP/SG' },
     idOnly: true,
   },
+  // the matrix's records are text files: no page image can be made, no OCR result to review
+  'GET /api/v1/records/{id}/ocr/pages/{page}/image': { grant: 'download', ok: [415] },
+  'PUT /api/v1/records/{id}/ocr/pages/{page}': { grant: 'update', ok: [404], body: { lines: [] } },
 };
 
 describe('authorisation matrix', () => {
@@ -121,7 +124,10 @@ describe('authorisation matrix', () => {
           for (const [route, spec] of Object.entries(RECORD_ROUTES)) {
             if (spec.idOnly && key !== r.id) continue;
             const [method, path] = route.split(' ') as [Method, string];
-            const url = path.replace('{id}', encodeURIComponent(key)).replace('{componentId}', 'original');
+            const url = path
+              .replace('{id}', encodeURIComponent(key))
+              .replace('{componentId}', 'original')
+              .replace('{page}', '1');
             const what = `${p.username} ${route} ${r.org}/${r.level}${key === r.id ? '' : ' by 档号'}`;
             const before = await denials();
             const res = await inject(method, url, p.authorization, spec.body);

@@ -1946,6 +1946,107 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/records/{id}/ocr/pages/{page}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 保存一页的校对结果（逐行文字，行数须与识别结果相同）：作为 OCR 文本与版面的新版本保存，原识别结果保留；未改动即记为“已核对”。权限同修改著录项 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description 档案 id 或档号 */
+          id: string;
+          /** @description 页码，从 1 开始 */
+          page: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description 校对所依据的版面文件 id；已有更新版本时返回 409
+             */
+            base?: string;
+            lines: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description 改动的行（从 0 开始） */
+              changed: number[];
+              layoutId: string;
+              page: number;
+              textId: string;
+              /** @description 版本号：识别结果为 1 */
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{id}/ocr/pages/{page}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 原件第 N 页的 PNG 图像（PDF、多页 TIFF、PNG、JPEG；长边不超过 2000 像素）；按密级加水印，记为一次下载 */
+    get: {
+      parameters: {
+        query?: {
+          purpose?: string;
+        };
+        header?: never;
+        path: {
+          /** @description 档案 id 或档号 */
+          id: string;
+          /** @description 页码，从 1 开始 */
+          page: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/records/{id}/proof': {
     parameters: {
       query?: never;

@@ -582,6 +582,26 @@ describe('authorisation matrix', () => {
             parent: 'HM',
           }),
       },
+      'GET /api/v1/search/dictionaries/synonyms': {
+        allowed: any,
+        ok: [200],
+        run: as('GET', '/api/v1/search/dictionaries/synonyms'),
+      },
+      'PUT /api/v1/search/dictionaries/synonyms': {
+        allowed: can('refManage'),
+        ok: [200],
+        run: as('PUT', '/api/v1/search/dictionaries/synonyms', { text: '矩阵 矩阵测试\n' }),
+      },
+      'GET /api/v1/search/dictionaries/chains': {
+        allowed: any,
+        ok: [200],
+        run: as('GET', '/api/v1/search/dictionaries/chains'),
+      },
+      'PUT /api/v1/search/dictionaries/chains': {
+        allowed: can('refManage'),
+        ok: [200],
+        run: as('PUT', '/api/v1/search/dictionaries/chains', { chains: [] }),
+      },
       'GET /api/v1/fonds': { allowed: any, ok: [200], run: as('GET', '/api/v1/fonds') },
       'POST /api/v1/fonds': {
         allowed: can('refManage'),

@@ -2580,6 +2580,170 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/search/dictionaries/chains': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 审批链：本单位的审批链（同名覆盖内置链）与内置审批链 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              builtin: {
+                name: string;
+                steps: {
+                  match: string[];
+                  name: string;
+                }[];
+              }[];
+              own: {
+                name: string;
+                steps: {
+                  match: string[];
+                  name: string;
+                }[];
+              }[];
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    /** 替换本单位的审批链（每条链至少两步，每步至少一个匹配词）；关联检索即时采用 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 编辑所依据的版本（读取时的 version）；文件已被他人修改时返回 409 */
+            base?: string;
+            chains: {
+              name: string;
+              steps: {
+                match: string[];
+                name: string;
+              }[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              chains: number;
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/search/dictionaries/synonyms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 同义词词典：本单位增补的同义词（每行一组）与内置词典 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              builtin: string;
+              own: string;
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    /** 替换本单位的同义词词典（每行一组，组内以空格或逗号分隔，# 后为注释）；下一次检索即生效 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 编辑所依据的版本（读取时的 version）；文件已被他人修改时返回 409 */
+            base?: string;
+            text: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              groups: number;
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/shares': {
     parameters: {
       query?: never;

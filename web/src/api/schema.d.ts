@@ -2910,6 +2910,15 @@ export interface paths {
                 draft: number;
                 filed: number;
               };
+              /** @description 检索索引健康状况 */
+              search: {
+                /** @description 检索索引文件夹的大小 */
+                indexBytes: number;
+                /** @description 最早一项待同步任务已等待的秒数 */
+                oldestPendingSeconds: number | null;
+                /** @description 等待写入检索索引的档案数（变更队列） */
+                pending: number;
+              };
               volumes: string[];
             };
           };

@@ -152,6 +152,10 @@ describe('web workbench', () => {
     await page.getByText('第 1 页已保存（改动 1 行，第 2 版）').waitFor();
     await page.getByText('已核对：user:lijuan').waitFor();
     await waitForHit(page, `${server.base}/search?q=${encodeURIComponent('鹦鹉螺')}`, '行政许可批复扫描件');
+    // The record's history says who corrected which lines.
+    await page.goto(`${server.base}/records/${id}`);
+    await page.getByRole('tab', { name: '历史' }).click();
+    await page.getByText('第 1 页，改动第 1 行').waitFor();
     await context.close();
   });
 

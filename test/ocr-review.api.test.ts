@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { tiff } from '../src/modules/content/testing/image-fixtures.ts';
+import { verifyRecords } from '../src/modules/ledger/ledger.records-verify.ts';
 import { CONTRACT_FONT, CONTRACT_TEXT } from '../src/modules/ocr/ocr.contract.ts';
 import { renderPage } from '../src/modules/ocr/testing/render.ts';
 import { scanPdf } from '../src/modules/ocr/testing/scan-pdf.ts';
@@ -205,5 +206,12 @@ describe('OCR review API', () => {
     assert.equal(accept.json<{ version: number }>().version, 3);
     await settle();
     assert.deepEqual(await hits('鹦鹉螺'), [scanId], 'the correction survives the next version');
+
+    // The logged state of the record matches what is stored: `dangan ledger verify` finds nothing.
+    const problems: string[] = [];
+    await verifyRecords(ctx.services.db, { blobs: ctx.services.blobs }, (p) =>
+      problems.push(`${p.code} ${p.recordId}`),
+    );
+    assert.deepEqual(problems, []);
   });
 });

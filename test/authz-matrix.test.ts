@@ -54,6 +54,9 @@ const RECORD_ROUTES: Record<
     body: { label: 'SP/SG' },
     idOnly: true,
   },
+  // the matrix's records are text files: no page image can be made, no OCR result to review
+  'GET /api/v1/records/{id}/ocr/pages/{page}/image': { grant: 'download', ok: [415] },
+  'PUT /api/v1/records/{id}/ocr/pages/{page}': { grant: 'update', ok: [404], body: { lines: [] } },
 };
 
 describe('authorisation matrix', () => {
@@ -121,7 +124,10 @@ describe('authorisation matrix', () => {
           for (const [route, spec] of Object.entries(RECORD_ROUTES)) {
             if (spec.idOnly && key !== r.id) continue;
             const [method, path] = route.split(' ') as [Method, string];
-            const url = path.replace('{id}', encodeURIComponent(key)).replace('{componentId}', 'original');
+            const url = path
+              .replace('{id}', encodeURIComponent(key))
+              .replace('{componentId}', 'original')
+              .replace('{page}', '1');
             const what = `${p.username} ${route} ${r.org}/${r.level}${key === r.id ? '' : ' by 档号'}`;
             const before = await denials();
             const res = await inject(method, url, p.authorization, spec.body);
@@ -575,6 +581,26 @@ describe('authorisation matrix', () => {
             level: 'department',
             parent: 'HM',
           }),
+      },
+      'GET /api/v1/search/dictionaries/synonyms': {
+        allowed: any,
+        ok: [200],
+        run: as('GET', '/api/v1/search/dictionaries/synonyms'),
+      },
+      'PUT /api/v1/search/dictionaries/synonyms': {
+        allowed: can('refManage'),
+        ok: [200],
+        run: as('PUT', '/api/v1/search/dictionaries/synonyms', { text: '矩阵 矩阵测试\n' }),
+      },
+      'GET /api/v1/search/dictionaries/chains': {
+        allowed: any,
+        ok: [200],
+        run: as('GET', '/api/v1/search/dictionaries/chains'),
+      },
+      'PUT /api/v1/search/dictionaries/chains': {
+        allowed: can('refManage'),
+        ok: [200],
+        run: as('PUT', '/api/v1/search/dictionaries/chains', { chains: [] }),
       },
       'GET /api/v1/fonds': { allowed: any, ok: [200], run: as('GET', '/api/v1/fonds') },
       'POST /api/v1/fonds': {

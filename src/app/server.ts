@@ -20,6 +20,8 @@ import { classifyRoutes } from '../modules/classify/classify.routes.ts';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
 import { keysRoutes } from '../modules/keys/keys.routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger.routes.ts';
+import { ocrRoutes } from '../modules/ocr/ocr.routes.ts';
+import { dictionariesRoutes } from '../modules/search/dictionaries.routes.ts';
 import { searchRoutes } from '../modules/search/search.routes.ts';
 import { recordsRoutes } from '../modules/records/records.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
@@ -132,5 +134,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   await app.register(searchRoutes(services), { prefix: '/api/v1' });
   await app.register(classifyRoutes(services), { prefix: '/api/v1' });
   await app.register(keysRoutes(services), { prefix: '/api/v1' });
+  await app.register(ocrRoutes(services), { prefix: '/api/v1' });
+  await app.register(dictionariesRoutes(services), { prefix: '/api/v1' });
   return app;
 }

@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize, recordVisibility } from '../modules/access/access.policy.ts';
 import { jobCounts } from '../modules/jobs/jobs.queue.ts';
+import { join } from 'node:path';
+import { dirSize } from '../modules/search/search.files.ts';
 import type { Services } from './services.ts';
 
 export function systemRoutes(services: Services): FastifyPluginAsync {
@@ -56,6 +58,13 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
               blobs: z.object({ count: z.number(), bytes: z.number(), storedBytes: z.number() }),
               records: z.object({ draft: z.number(), filed: z.number() }),
               jobs: z.record(z.string(), z.number()),
+              search: z
+                .object({
+                  pending: z.number().describe('等待写入检索索引的档案数（变更队列）'),
+                  indexBytes: z.number().describe('检索索引文件夹的大小'),
+                  oldestPendingSeconds: z.number().nullable().describe('最早一项待同步任务已等待的秒数'),
+                })
+                .describe('检索索引健康状况'),
             }),
           },
         },
@@ -83,8 +92,24 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
           },
           records: { draft: byStatus.draft ?? 0, filed: byStatus.filed ?? 0 },
           jobs: await jobCounts(db),
+          search: await searchHealth(services),
         };
       },
     );
+  };
+}
+
+/** How far the search index lags the database: the outbox size and the age of its oldest sync job. */
+async function searchHealth(services: Services) {
+  const { rows } = await services.db.query<{ pending: number; age: number | null }>(
+    `SELECT (SELECT count(*)::int FROM search_pending) AS pending,
+            (SELECT extract(epoch FROM now() - min(created_at))::float8 FROM jobs
+              WHERE kind = 'search_sync' AND state IN ('queued', 'running')) AS age`,
+  );
+  return {
+    pending: rows[0]?.pending ?? 0,
+    indexBytes: await dirSize(join(services.config.dataDir, 'search')),
+    oldestPendingSeconds:
+      rows[0]?.age === null || rows[0]?.age === undefined ? null : Math.round(rows[0].age),
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CONTRACT_FONT, CONTRACT_TEXT } from '../../src/modules/ocr/ocr.contract.ts';
 import { renderPage } from '../../src/modules/ocr/testing/render.ts';
+import { scanPdf } from '../../src/modules/ocr/testing/scan-pdf.ts';
 import { apiAs, launchBrowser, newPage, signInUi, startServer } from './harness.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -173,7 +174,36 @@ try {
     if (await page.getByText('识别文本（可修改）').isVisible()) break;
     await page.waitForTimeout(2000);
   }
+  await page.locator('svg rect').first().waitFor();
   await shot(page, '09-ocr-review');
+  // A scanned PDF: its page is rendered by the server for review like an image.
+  const pdfScan = await scanPdf([{ image: scan.image, format: 'png', dpi: 150 }]);
+  const pdfForm = new FormData();
+  pdfForm.append('metadata', JSON.stringify({ title: '行政许可批复（扫描 PDF）', level: 'internal' }));
+  pdfForm.append('file', new Blob([pdfScan], { type: 'application/pdf' }), '行政许可批复扫描件.pdf');
+  const pdfLogin = await fetch(`${server.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'lijuan', password }),
+  });
+  const pdfToken = ((await pdfLogin.json()) as { token: string }).token;
+  const pdfRecord = (await (
+    await fetch(`${server.base}/api/v1/records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pdfToken}` },
+      body: pdfForm,
+    })
+  ).json()) as { record: { id: string } };
+  for (let i = 0; i < 150; i++) {
+    await page.goto(`${server.base}/ocr/${pdfRecord.record.id}`);
+    await page.getByText('识别文本（可修改）').or(page.getByText('还没有 OCR 结果')).first().waitFor();
+    if (await page.getByText('识别文本（可修改）').isVisible()) break;
+    await page.waitForTimeout(2000);
+  }
+  await page.locator('svg rect').first().waitFor();
+  const firstLine = page.getByLabel('第 1 行', { exact: true });
+  await firstLine.fill(`${await firstLine.inputValue()}（已校对）`);
+  await shot(page, '15-ocr-review-pdf');
   // The same home page in the second language.
   await page.getByText('EN', { exact: true }).click();
   await page.goto(`${server.base}/`);
@@ -203,6 +233,16 @@ try {
   await page.goto(`${server.base}/users`);
   await page.getByRole('row', { name: /lijuan/ }).waitFor();
   await shot(page, '14-users-and-access');
+  await admin('PUT', '/api/v1/search/dictionaries/synonyms', {
+    text: '# 本单位增补\n安检大排查 安全生产检查\n一网通办 政务服务一网通办\n',
+  });
+  await page.goto(`${server.base}/admin`);
+  await page.getByRole('tab', { name: '检索词典' }).click();
+  await page.getByText('安检大排查').first().waitFor();
+  await shot(page, '16-admin-dictionaries');
+  await page.getByRole('tab', { name: '系统状态' }).click();
+  await page.getByTestId('index-health').waitFor();
+  await shot(page, '17-system-status');
   await context.close();
 } finally {
   await browser.close();

@@ -141,7 +141,21 @@ describe('web workbench', () => {
     const lines = (await Promise.all(inputs.map((i) => i.inputValue()))).join('');
     assert.match(lines, /行政许可/);
     await page.getByText('印章 1').waitFor();
+    await page.locator('img[alt$="第 1 页"]').waitFor();
+    await page.locator('svg rect').first().waitFor();
     assert.ok((await page.locator('svg rect').count()) > 3, 'lines and the seal are drawn on the image');
+
+    // Correct the first line, save with Ctrl+Enter, and find the corrected word by search.
+    const first = page.getByLabel('第 1 行', { exact: true });
+    await first.fill(`${await first.inputValue()}鹦鹉螺`);
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('第 1 页已保存（改动 1 行，第 2 版）').waitFor();
+    await page.getByText('已核对：user:lijuan').waitFor();
+    await waitForHit(page, `${server.base}/search?q=${encodeURIComponent('鹦鹉螺')}`, '行政许可批复扫描件');
+    // The record's history says who corrected which lines.
+    await page.goto(`${server.base}/records/${id}`);
+    await page.getByRole('tab', { name: '历史' }).click();
+    await page.getByText('第 1 页，改动第 1 行').waitFor();
     await context.close();
   });
 

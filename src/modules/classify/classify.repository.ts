@@ -10,7 +10,7 @@ export const RECORD_TEXT_CHARS = 200_000;
 export async function recordText(db: Queryable, blobs: BlobStore, recordId: string): Promise<string | null> {
   const { rows } = await db.query<{ blob_sha256: string }>(
     `SELECT blob_sha256 FROM components WHERE record_id = $1 AND role IN ('text', 'ocr_text')
-      ORDER BY (role = 'text') DESC, created_at LIMIT 1`,
+      ORDER BY (role = 'text') DESC, created_at DESC LIMIT 1`,
     [recordId],
   );
   if (!rows[0]) return null;

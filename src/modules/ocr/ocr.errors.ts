@@ -70,3 +70,38 @@ export const ocrWorkerCrashed = createErrorFactory({
   zh: '识别进程在读取“{name}”时意外退出（{reason}）。',
   en: 'The OCR worker exited unexpectedly while reading "{name}" ({reason}).',
 });
+
+export const ocrNoResult = createErrorFactory({
+  code: 'ocr.no_result',
+  status: 404,
+  zh: '档案 {record} 还没有 OCR 识别结果（只有扫描件会被识别，识别在后台进行）。',
+  en: 'Record {record} has no OCR result yet (only scans are read, in the background).',
+});
+
+export const ocrPageNotFound = createErrorFactory({
+  code: 'ocr.page_not_found',
+  status: 404,
+  zh: '没有第 {page} 页（共 {count} 页）。',
+  en: 'There is no page {page} (the document has {count}).',
+});
+
+export const ocrLinesMismatch = createErrorFactory({
+  code: 'ocr.lines_mismatch',
+  status: 422,
+  zh: '校对结果须逐行对应识别结果：本页有 {expected} 行，提交了 {given} 行。',
+  en: 'The corrected lines must match the recognised ones: the page has {expected}, {given} were sent.',
+});
+
+export const ocrReviewConflict = createErrorFactory({
+  code: 'ocr.review_conflict',
+  status: 409,
+  zh: '他人已先保存了此档案的校对结果，请重新加载后再修改。',
+  en: 'Someone else saved a review of this record first; reload and correct again.',
+});
+
+export const ocrPageImageTooLarge = createErrorFactory({
+  code: 'ocr.page_image_too_large',
+  status: 413,
+  zh: '原件过大（{size} 字节），不能在线生成页面图像，请下载原件查看。',
+  en: 'The original is too large ({size} bytes) to render a page image; download it instead.',
+});

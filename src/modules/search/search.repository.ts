@@ -45,7 +45,9 @@ export async function loadSearchDocuments(
             r.secrecy_level, l.rank AS level_rank, r.retention_code, r.year,
             to_char(r.formed_on, 'YYYY-MM-DD') AS formed_on,
             (SELECT array_agg(cp.blob_sha256 ORDER BY cp.created_at) FROM components cp
-              WHERE cp.record_id = r.id AND cp.role IN ('text', 'ocr_text')) AS texts,
+              WHERE cp.record_id = r.id AND cp.role IN ('text', 'ocr_text')
+                -- a reviewed OCR text replaces the version it was made from (ocr.review.ts)
+                AND NOT EXISTS (SELECT 1 FROM components n WHERE n.source_id = cp.id AND n.role = cp.role)) AS texts,
             (SELECT array_agg(cp.file_name ORDER BY cp.created_at) FROM components cp
               WHERE cp.record_id = r.id AND cp.role = 'original') AS file_names,
             (SELECT array_agg(fi.value ORDER BY fi.kind, fi.value) FROM record_found_identifiers fi

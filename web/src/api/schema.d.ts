@@ -2616,6 +2616,107 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/records/{id}/ocr/pages/{page}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 保存一页的校对结果（逐行文字，行数须与识别结果相同）：作为 OCR 文本与版面的新版本保存，原识别结果保留；未改动即记为“已核对”。权限同修改著录项 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description 档案 id 或档号 */
+          id: string;
+          /** @description 页码，从 1 开始 */
+          page: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description 校对所依据的版面文件 id；已有更新版本时返回 409
+             */
+            base?: string;
+            lines: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description 改动的行（从 0 开始） */
+              changed: number[];
+              layoutId: string;
+              page: number;
+              textId: string;
+              /** @description 版本号：识别结果为 1 */
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{id}/ocr/pages/{page}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 原件第 N 页的 PNG 图像（PDF、多页 TIFF、PNG、JPEG；长边不超过 2000 像素）；按密级加水印，记为一次下载 */
+    get: {
+      parameters: {
+        query?: {
+          purpose?: string;
+        };
+        header?: never;
+        path: {
+          /** @description 档案 id 或档号 */
+          id: string;
+          /** @description 页码，从 1 开始 */
+          page: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/records/{id}/proof': {
     parameters: {
       query?: never;
@@ -3183,6 +3284,170 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/search/dictionaries/chains': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 审批链：本单位的审批链（同名覆盖内置链）与内置审批链 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              builtin: {
+                name: string;
+                steps: {
+                  match: string[];
+                  name: string;
+                }[];
+              }[];
+              own: {
+                name: string;
+                steps: {
+                  match: string[];
+                  name: string;
+                }[];
+              }[];
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    /** 替换本单位的审批链（每条链至少两步，每步至少一个匹配词）；关联检索即时采用 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 编辑所依据的版本（读取时的 version）；文件已被他人修改时返回 409 */
+            base?: string;
+            chains: {
+              name: string;
+              steps: {
+                match: string[];
+                name: string;
+              }[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              chains: number;
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/search/dictionaries/synonyms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 同义词词典：本单位增补的同义词（每行一组）与内置词典 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              builtin: string;
+              own: string;
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    /** 替换本单位的同义词词典（每行一组，组内以空格或逗号分隔，# 后为注释）；下一次检索即生效 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 编辑所依据的版本（读取时的 version）；文件已被他人修改时返回 409 */
+            base?: string;
+            text: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              groups: number;
+              /** @description 文件内容的 SHA-256；空串表示尚无本单位文件 */
+              version: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/shares': {
     parameters: {
       query?: never;
@@ -3348,6 +3613,15 @@ export interface paths {
               records: {
                 draft: number;
                 filed: number;
+              };
+              /** @description 检索索引健康状况 */
+              search: {
+                /** @description 检索索引文件夹的大小 */
+                indexBytes: number;
+                /** @description 最早一项待同步任务已等待的秒数 */
+                oldestPendingSeconds: number | null;
+                /** @description 等待写入检索索引的档案数（变更队列） */
+                pending: number;
               };
               volumes: string[];
             };

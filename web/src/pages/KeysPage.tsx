@@ -24,16 +24,21 @@ export default function KeysPage() {
     setRotating(true);
     try {
       const result = await call(api.POST('/api/v1/keys/rotate', { body: level ? { level } : {} }));
-      void message.success(
-        result
-          .map((r) =>
-            t(
-              `${r.level}：第 ${r.fromVersion ?? '—'} 版 → 第 ${r.toVersion} 版，重新封装 ${r.rewrapped} 个数据密钥`,
-              `${r.level}: v${r.fromVersion ?? '—'} → v${r.toVersion}, ${r.rewrapped} data keys rewrapped`,
-            ),
-          )
-          .join('；'),
-      );
+      if (result.length === 0)
+        void message.info(
+          t('没有可轮换的密钥：还没有加密保存的文件。', 'Nothing to rotate: no file has been sealed yet.'),
+        );
+      else
+        void message.success(
+          result
+            .map((r) =>
+              t(
+                `${r.level}：第 ${r.fromVersion ?? '—'} 版 → 第 ${r.toVersion} 版，重新封装 ${r.rewrapped} 个数据密钥`,
+                `${r.level}: v${r.fromVersion ?? '—'} → v${r.toVersion}, ${r.rewrapped} data keys rewrapped`,
+              ),
+            )
+            .join('；'),
+        );
       keys.reload();
     } catch (e) {
       void message.error((e as Error).message);

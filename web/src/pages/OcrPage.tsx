@@ -1,36 +1,29 @@
 /**
- * OCR review: the page image with the detected lines, seals and signatures drawn on it, beside the
- * recognised lines; lines below the confidence threshold are highlighted, tables are previewed.
- * Keyboard: PageDown / PageUp (or Alt+→ / Alt+←) change the page. Saving corrections needs an
- * endpoint that does not exist yet: corrected text can be downloaded as a file meanwhile.
+ * OCR review: the page image (any page of a PDF, TIFF or image, rendered by the server) with the
+ * detected lines, seals and signatures drawn on it, beside the recognised lines; lines below the
+ * confidence threshold are highlighted, tables are previewed. A reviewed page is saved as a new
+ * version of the OCR text (the machine output is kept) and the record is re-indexed for search.
+ * Keyboard: Enter moves to the next line, Ctrl+Enter saves (accepts) the page and opens the next,
+ * PageDown / PageUp (or Alt+→ / Alt+←) change the page without saving.
  */
-import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Input, List, Pagination, Row, Space, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { CheckOutlined, DownloadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Input, List, Pagination, Row, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, call, fetchBlob, saveBlob } from '../api/client';
 import type { ComponentView, RecordView } from '../api/types';
 import { AsyncView, EmptyState, useAsync } from '../components/async';
 import { formatTime } from '../components/format';
+import { OcrPageImage, THRESHOLD, type LayoutPage } from '../components/OcrPageImage';
 import { RecordLink, StatusTag } from '../components/records';
 import { useI18n } from '../i18n';
+import { useSession } from '../session';
 
-type Box = [number, number, number, number];
 interface Layout {
   engine: string;
-  pages: {
-    width: number;
-    height: number;
-    rotation: number;
-    confidence: number;
-    lines: { text: string; box: Box; confidence: number }[];
-    tables: { box: Box; rows: { text: string; rowSpan: number; colSpan: number }[][] }[];
-    seals: { box: Box; text?: string }[];
-    signatures: { box: Box }[];
-  }[];
+  pages: LayoutPage[];
   review?: { page: number; confidence: number; lines: number[] }[];
 }
-const THRESHOLD = 0.8;
 
 export default function OcrPage() {
   const { id } = useParams();
@@ -80,29 +73,34 @@ function Pick() {
   );
 }
 
+/** The current version of a derived file: the one no later version of the same role points at. */
+function currentOf(components: ComponentView[], role: string): ComponentView | undefined {
+  return components.findLast(
+    (c) => c.role === role && !components.some((n) => n.sourceId === c.id && n.role === role),
+  );
+}
+
 function Review({ id }: { id: string }) {
   const { t } = useI18n();
   const state = useAsync(async () => {
     const record = await call(api.GET('/api/v1/records/{id}', { params: { path: { id } } }));
     const components = record.components ?? [];
-    const layoutComponent = components.find((c) => c.role === 'ocr_layout');
-    const original = components.find((c) => c.role === 'original');
+    const layoutComponent = currentOf(components, 'ocr_layout');
     const layout = layoutComponent
       ? (JSON.parse(await (await fetchBlob(contentUrl(record.id, layoutComponent))).text()) as Layout)
       : null;
-    const image =
-      original && /^image\/(png|jpeg|gif|webp)/.test(original.mediaType)
-        ? URL.createObjectURL(await fetchBlob(contentUrl(record.id, original)))
-        : null;
-    return { record, layout, image, xlsx: components.find((c) => c.role === 'table_xlsx') };
+    return {
+      record,
+      layout,
+      base: layoutComponent?.id,
+      xlsx: components.find((c) => c.role === 'table_xlsx'),
+    };
   }, [id]);
-  const image = state.data?.image;
-  useEffect(() => () => void (image && URL.revokeObjectURL(image)), [image]);
   return (
     <AsyncView state={state}>
-      {({ record, layout, image, xlsx }) =>
-        layout ? (
-          <PageReview record={record} layout={layout} image={image} xlsx={xlsx} />
+      {({ record, layout, base, xlsx }) =>
+        layout && base ? (
+          <PageReview record={record} initial={layout} base={base} xlsx={xlsx} />
         ) : (
           <Card title={<RecordLink id={record.id} title={record.title} />}>
             <EmptyState>
@@ -124,38 +122,106 @@ function contentUrl(recordId: string, c: ComponentView): string {
 
 function PageReview({
   record,
-  layout,
-  image,
+  initial,
+  base: initialBase,
   xlsx,
 }: {
   record: RecordView;
-  layout: Layout;
-  image: string | null;
+  initial: Layout;
+  base: string;
   xlsx: ComponentView | undefined;
 }) {
   const { t } = useI18n();
-  const [pageNo, setPageNo] = useState(1);
-  const [edits, setEdits] = useState<Record<string, string>>({});
+  const { message } = App.useApp();
+  const { user } = useSession();
+  const [layout, setLayout] = useState(initial);
+  const [base, setBase] = useState(initialBase);
+  const [pageNo, setPageNo] = useState(firstToReview(initial));
+  const [edits, setEdits] = useState<Record<number, string[]>>({});
+  const [active, setActive] = useState<number | null>(null);
+  const [saving, setSaving] = useState(false);
   const page = layout.pages[pageNo - 1]!;
   const count = layout.pages.length;
+  const lines = edits[pageNo - 1] ?? page.lines.map((l) => l.text);
+  const dirty = lines.some((text, i) => text !== page.lines[i]?.text);
+
+  const save = useCallback(async () => {
+    if (saving) return;
+    setSaving(true);
+    try {
+      const result = await call(
+        api.PUT('/api/v1/records/{id}/ocr/pages/{page}', {
+          params: { path: { id: record.id, page: pageNo } },
+          body: { lines, base },
+        }),
+      );
+      setBase(result.layoutId);
+      setLayout((l) => ({
+        ...l,
+        review: l.review?.filter((r) => r.page !== pageNo),
+        pages: l.pages.map((p, i) =>
+          i === pageNo - 1
+            ? {
+                ...p,
+                lines: p.lines.map((line, li) => ({ ...line, text: lines[li] ?? line.text })),
+                corrected: [...new Set([...(p.corrected ?? []), ...result.changed])],
+                reviewedBy: user ? `user:${user.username}` : p.reviewedBy,
+                reviewedAt: new Date().toISOString(),
+              }
+            : p,
+        ),
+      }));
+      setEdits((e) => {
+        const { [pageNo - 1]: _saved, ...rest } = e;
+        return rest;
+      });
+      void message.success(
+        result.changed.length > 0
+          ? t(
+              `第 ${pageNo} 页已保存（改动 ${result.changed.length} 行，第 ${result.version} 版）`,
+              `Page ${pageNo} saved (${result.changed.length} lines changed, version ${result.version})`,
+            )
+          : t(`第 ${pageNo} 页已核对`, `Page ${pageNo} accepted`),
+      );
+      if (pageNo < count) {
+        setPageNo(pageNo + 1);
+        setActive(null);
+      }
+    } catch (e) {
+      void message.error((e as Error).message);
+    } finally {
+      setSaving(false);
+    }
+  }, [saving, record.id, pageNo, lines, base, count, message, t, user]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'PageDown' || (e.altKey && e.key === 'ArrowRight'))
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+        e.preventDefault();
+        void save();
+        return;
+      }
+      if (e.key === 'PageDown' || (e.altKey && e.key === 'ArrowRight')) {
         setPageNo((p) => Math.min(count, p + 1));
-      if (e.key === 'PageUp' || (e.altKey && e.key === 'ArrowLeft')) setPageNo((p) => Math.max(1, p - 1));
+        setActive(null);
+      }
+      if (e.key === 'PageUp' || (e.altKey && e.key === 'ArrowLeft')) {
+        setPageNo((p) => Math.max(1, p - 1));
+        setActive(null);
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [count]);
+  }, [count, save]);
+
   const text = () =>
-    layout.pages
-      .map((p, pi) => p.lines.map((l, li) => edits[`${pi}:${li}`] ?? l.text).join('\n'))
-      .join('\n\f\n');
+    layout.pages.map((p, pi) => (edits[pi] ?? p.lines.map((l) => l.text)).join('\n')).join('\n\f\n');
   const low = page.lines.filter((l) => l.confidence < THRESHOLD).length;
+  const toReview = layout.review?.length ?? 0;
   return (
     <div>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
-        <Space>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
+        <Space wrap>
           <Typography.Title level={5} style={{ margin: 0 }}>
             <RecordLink id={record.id} title={record.title} />
           </Typography.Title>
@@ -164,9 +230,25 @@ function PageReview({
             {t('本页置信度', 'Page confidence')} {(page.confidence * 100).toFixed(1)}%
           </Tag>
           {low > 0 && <Tag color="orange">{t(`${low} 行待核对`, `${low} lines to check`)}</Tag>}
+          {page.reviewedBy ? (
+            <Tag color="green" icon={<CheckOutlined />}>
+              {t(`已核对：${page.reviewedBy}`, `Reviewed by ${page.reviewedBy}`)}
+              {page.reviewedAt ? ` ${formatTime(page.reviewedAt)}` : ''}
+            </Tag>
+          ) : null}
+          {toReview > 0 && <Tag color="orange">{t(`${toReview} 页待复核`, `${toReview} pages flagged`)}</Tag>}
         </Space>
-        <Space>
-          <Pagination simple current={pageNo} total={count} pageSize={1} onChange={setPageNo} />
+        <Space wrap>
+          <Pagination
+            simple
+            current={pageNo}
+            total={count}
+            pageSize={1}
+            onChange={(n) => {
+              setPageNo(n);
+              setActive(null);
+            }}
+          />
           {xlsx && (
             <Button
               icon={<DownloadOutlined />}
@@ -181,99 +263,72 @@ function PageReview({
               saveBlob(new Blob([text()], { type: 'text/plain;charset=utf-8' }), `${record.title}.校对.txt`)
             }
           >
-            {t('下载校对文本', 'Download corrected text')}
+            {t('下载文本', 'Download text')}
           </Button>
         </Space>
       </Space>
       <Row gutter={16}>
         <Col span={12} style={{ minWidth: 0 }}>
-          <Card size="small" title={t('页面图像', 'Page image')}>
-            {image && pageNo === 1 && page.rotation === 0 ? (
-              // The outer box scrolls; the inner one is exactly the image, so the drawing lines up with it.
-              <div style={{ maxHeight: 560, overflow: 'auto' }}>
-                <div style={{ position: 'relative' }}>
-                  <img src={image} alt={record.title} style={{ width: '100%', display: 'block' }} />
-                  <svg
-                    viewBox={`0 0 ${page.width} ${page.height}`}
-                    style={{ position: 'absolute', inset: 0, width: '100%', height: '100%' }}
-                  >
-                    {page.lines.map((l, i) => (
-                      <rect
-                        key={`l${i}`}
-                        {...rect(l.box)}
-                        fill="none"
-                        stroke={l.confidence < THRESHOLD ? '#fa8c16' : '#1677ff'}
-                        strokeWidth={Math.max(1, page.width / 600)}
-                      />
-                    ))}
-                    {page.seals.map((s, i) => (
-                      <rect
-                        key={`s${i}`}
-                        {...rect(s.box)}
-                        fill="rgba(245,34,45,0.08)"
-                        stroke="#f5222d"
-                        strokeDasharray="6 4"
-                        strokeWidth={Math.max(2, page.width / 400)}
-                      />
-                    ))}
-                    {page.signatures.map((s, i) => (
-                      <rect
-                        key={`g${i}`}
-                        {...rect(s.box)}
-                        fill="none"
-                        stroke="#722ed1"
-                        strokeWidth={Math.max(2, page.width / 400)}
-                      />
-                    ))}
-                  </svg>
-                </div>
-              </div>
-            ) : (
-              <Alert
-                type="info"
-                title={t(
-                  '此页的图像不能在浏览器中直接显示（PDF、TIFF 或旋转页），请在档案页查看原件。',
-                  'This page image cannot be shown here (PDF, TIFF or rotated page); open the original on the record page.',
-                )}
-              />
-            )}
-            <Space style={{ marginTop: 8 }} size="small">
-              <Tag color="blue">{t('文本行', 'Lines')}</Tag>
-              <Tag color="orange">{t('低置信度', 'Low confidence')}</Tag>
-              <Tag color="red">{t(`印章 ${page.seals.length}`, `Seals ${page.seals.length}`)}</Tag>
-              <Tag color="purple">
-                {t(`签名 ${page.signatures.length}`, `Signatures ${page.signatures.length}`)}
-              </Tag>
-            </Space>
+          <Card
+            size="small"
+            title={t(`页面图像（第 ${pageNo} / ${count} 页）`, `Page ${pageNo} of ${count}`)}
+          >
+            <OcrPageImage
+              recordId={record.id}
+              pageNo={pageNo}
+              page={page}
+              title={record.title}
+              active={active}
+            />
           </Card>
         </Col>
         <Col span={12} style={{ minWidth: 0 }}>
           <Card
             size="small"
             title={t('识别文本（可修改）', 'Recognised text (editable)')}
+            extra={
+              <Button
+                type="primary"
+                size="small"
+                loading={saving}
+                icon={<CheckOutlined />}
+                onClick={() => void save()}
+                title="Ctrl+Enter"
+              >
+                {dirty ? t('保存并下一页', 'Save and next page') : t('无误，下一页', 'Accept and next page')}
+              </Button>
+            }
             styles={{ body: { maxHeight: 560, overflow: 'auto' } }}
           >
             {page.lines.length === 0 ? (
               <EmptyState>{t('本页没有识别到文字', 'No text on this page')}</EmptyState>
             ) : (
-              page.lines.map((l, i) => {
-                const key = `${pageNo - 1}:${i}`;
-                return (
-                  <Input
-                    key={key}
-                    value={edits[key] ?? l.text}
-                    onChange={(e) => setEdits((x) => ({ ...x, [key]: e.target.value }))}
-                    status={l.confidence < THRESHOLD ? 'warning' : undefined}
-                    suffix={
-                      <Typography.Text type="secondary" style={{ fontSize: 11 }}>
-                        {Math.round(l.confidence * 100)}
-                      </Typography.Text>
+              page.lines.map((l, i) => (
+                <Input
+                  key={`${pageNo}:${i}`}
+                  id={`ocr-line-${i}`}
+                  value={lines[i]}
+                  onFocus={() => setActive(i)}
+                  onChange={(e) => {
+                    const value = e.target.value.replace(/[\r\n\f]/g, '');
+                    setEdits((x) => ({ ...x, [pageNo - 1]: lines.map((v, li) => (li === i ? value : v)) }));
+                  }}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) {
+                      e.preventDefault();
+                      document.getElementById(`ocr-line-${i + 1}`)?.focus();
                     }
-                    style={{ marginBottom: 4 }}
-                    aria-label={t(`第 ${i + 1} 行`, `Line ${i + 1}`)}
-                  />
-                );
-              })
+                  }}
+                  status={l.confidence < THRESHOLD ? 'warning' : undefined}
+                  suffix={
+                    <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+                      {page.corrected?.includes(i) ? t('已改', 'edited') : Math.round(l.confidence * 100)}
+                    </Typography.Text>
+                  }
+                  style={{ marginBottom: 4 }}
+                  aria-label={t(`第 ${i + 1} 行`, `Line ${i + 1}`)}
+                />
+              ))
             )}
             {page.tables.map((tb, ti) => (
               <Table
@@ -294,14 +349,16 @@ function PageReview({
       </Row>
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
         {t(
-          '快捷键：PageDown / PageUp 或 Alt+→ / Alt+← 翻页。保存校对结果的接口尚未提供；可先下载校对文本。',
-          'Keys: PageDown / PageUp or Alt+→ / Alt+← change the page. Saving corrections has no endpoint yet; download the corrected text.',
+          '快捷键：Enter 到下一行；Ctrl+Enter 保存本页（未改动即记为已核对）并打开下一页；PageDown / PageUp 或 Alt+→ / Alt+← 翻页（不保存）。保存后原识别结果保留，检索按校对后的文字重新索引。',
+          'Keys: Enter goes to the next line; Ctrl+Enter saves the page (unchanged: accepted) and opens the next; PageDown / PageUp or Alt+→ / Alt+← change the page without saving. The machine output is kept; search re-indexes the corrected text.',
         )}
       </Typography.Paragraph>
     </div>
   );
 }
 
-function rect(b: Box) {
-  return { x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1] };
+/** The first page flagged for review and not yet reviewed, else page 1. */
+function firstToReview(layout: Layout): number {
+  const flagged = layout.review?.map((r) => r.page).sort((a, b) => a - b)[0];
+  return flagged && flagged <= layout.pages.length ? flagged : 1;
 }

@@ -264,7 +264,23 @@ const ACTIONS: Record<string, [string, string]> = {
   'record.download': ['下载', 'Downloaded'],
   'record.history': ['查看历史', 'History read'],
   'record.proof': ['下载证明', 'Proof downloaded'],
+  'record.derive': ['生成派生文件', 'Derived file added'],
+  'record.ocr_review': ['OCR 校对', 'OCR reviewed'],
 };
+
+/** What an OCR review changed: the page and its line numbers (the text itself is in the version). */
+function reviewDetail(
+  details: Record<string, unknown>,
+  t: (zh: string, en: string) => string,
+): string | null {
+  const page = details['page'];
+  const changed = details['changed'];
+  if (typeof page !== 'number' || !Array.isArray(changed)) return null;
+  const lines = changed.map((i) => Number(i) + 1).join('、');
+  return changed.length > 0
+    ? t(`第 ${page} 页，改动第 ${lines} 行`, `page ${page}, lines ${lines} changed`)
+    : t(`第 ${page} 页，核对无误`, `page ${page} accepted unchanged`);
+}
 
 function History({ id, version }: { id: string; version: number }) {
   const { t } = useI18n();
@@ -291,6 +307,9 @@ function History({ id, version }: { id: string; version: number }) {
                 <div>
                   <Typography.Text strong>{label(ACTIONS, e.action)}</Typography.Text>{' '}
                   <Typography.Text type="secondary">{e.actor}</Typography.Text>
+                  {e.action === 'record.ocr_review' && (
+                    <div style={{ fontSize: 12 }}>{reviewDetail(e.details, t)}</div>
+                  )}
                   <div style={{ fontSize: 12, color: '#888' }}>{formatTime(e.at)}</div>
                 </div>
               ),

@@ -141,7 +141,7 @@ function lit(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** The access scope and filters as one predicate; null when the scope allows nothing. */
+/** The access scope and filters as one predicate; null when the scope allows nothing, empty when it allows all. */
 export function predicate(scope: IndexQuery['scope'], filters: SearchFilters): string | null {
   if (!scope) return null;
   const paths = [scope.organisationPath, ...(scope.sharedPaths ?? [])];
@@ -160,7 +160,8 @@ export function predicate(scope: IndexQuery['scope'], filters: SearchFilters): s
   if (filters.status) parts.push(`status = ${lit(filters.status)}`);
   if (filters.yearFrom !== undefined) parts.push(`year >= ${Math.trunc(filters.yearFrom)}`);
   if (filters.yearTo !== undefined) parts.push(`year <= ${Math.trunc(filters.yearTo)}`);
-  return parts.length > 0 ? parts.join(' AND ') : 'true';
+  // Empty when nothing needs checking: Lance evaluates even `true` over every row (~28 ms at 1M).
+  return parts.join(' AND ');
 }
 
 /** The same predicate, for rows of the fresh segment (applied before ranking, like Lance's prefilter). */
@@ -257,7 +258,7 @@ async function readHits(
   if (missing.length > 0) {
     const rows = (await t
       .query()
-      .where(`id IN (${missing.map(lit).join(', ')}) AND ${where}`)
+      .where(`id IN (${missing.map(lit).join(', ')})${where ? ` AND ${where}` : ''}`)
       .select(HIT_COLUMNS)
       .toArray()) as Row[];
     for (const row of rows) found.set(row.id, row);
@@ -431,7 +432,10 @@ export async function openLanceSearchIndex(
     field: 'tokens' | 'ids',
     limit: number,
   ): Promise<WindowRow[]> {
-    const base = () => t.query().fullTextSearch(q.lance).where(where).fastSearch().withRowId().limit(limit);
+    const base = () => {
+      const query = t.query().fullTextSearch(q.lance).fastSearch().withRowId().limit(limit);
+      return where ? query.where(where) : query;
+    };
     const known = field === 'tokens' ? await currentDirectory(t) : undefined;
     if (!known)
       return (await base()

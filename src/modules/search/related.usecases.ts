@@ -146,6 +146,7 @@ export async function relatedRecords(
     return values;
   };
   const params: unknown[] = [self.id];
+  // Candidates by link, each through its own index (an OR across them made PostgreSQL scan every record).
   const conditions: string[] = [];
   const linkValues = new Map<string, Set<string>>();
   for (const link of LINKS) {
@@ -154,10 +155,12 @@ export async function relatedRecords(
     linkValues.set(link.key, values);
     params.push([...values].slice(0, 20));
     const p = `$${params.length}::text[]`;
-    conditions.push(`(r.extra ? '${link.key}' AND r.extra->>'${link.key}' = ANY(${p}))`);
+    conditions.push(
+      `SELECT x.id FROM records x WHERE x.extra ? '${link.key}' AND x.extra->>'${link.key}' = ANY(${p})`,
+    );
     if (FOUND_KINDS.has(link.key))
       conditions.push(
-        `r.id IN (SELECT fi.record_id FROM record_found_identifiers fi WHERE fi.kind = '${link.key}' AND fi.value = ANY(${p}))`,
+        `SELECT fi.record_id FROM record_found_identifiers fi WHERE fi.kind = '${link.key}' AND fi.value = ANY(${p})`,
       );
   }
   const view: RelatedView = {
@@ -179,7 +182,7 @@ export async function relatedRecords(
   const { rows } = await deps.db.query<Row>(
     `SELECT r.id, r.archive_no, r.title, to_char(r.formed_on, 'YYYY-MM-DD') AS formed_on, r.extra
        FROM records r
-      WHERE r.id <> $1 AND (${conditions.join(' OR ')}) AND ${recordVisibility(actor, 'r', params)}
+      WHERE r.id <> $1 AND r.id IN (${conditions.join(' UNION ')}) AND ${recordVisibility(actor, 'r', params)}
       ORDER BY r.formed_on NULLS LAST, r.created_at
       LIMIT ${limitParam}`,
     params,

@@ -10,25 +10,26 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
-import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { dirSize } from './search.files.ts';
-import { FreshSegment, type SegmentQuery } from './fresh-segment.ts';
+import { FreshSegment } from './fresh-segment.ts';
 import { RowDirectory } from './row-directory.ts';
-import { analyze, findIdentifiers, identifierKey, pinyinTokens, unigrams } from './search.analysis.ts';
 import {
-  FACETS,
-  MAX_BODY_CHARS,
-  type Facet,
-  type IndexHit,
-  type IndexQuery,
-  type IndexResult,
-  type SearchDocument,
-  type SearchFilters,
-  type SearchIndex,
-} from './search.port.ts';
+  countFacets,
+  FACET_SELECT,
+  FTS_OPTIONS,
+  identifierQuery,
+  lit,
+  predicate,
+  admits,
+  readHits,
+  textQuery,
+  type TextQuery,
+  type WindowRow,
+} from './lance.query.ts';
+import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
+import { FACETS, type IndexHit, type IndexResult, type SearchIndex } from './search.port.ts';
 
 const TABLE = 'records';
-const STORED_BODY_CHARS = 20_000;
 /**
  * Rows not yet in the Lance indexes are served from the in-memory fresh segment (fresh-segment.ts);
  * the indexes are brought up to date (optimize, which also compacts) once this many rows or
@@ -38,261 +39,6 @@ const FOLD_ROWS = 20_000;
 const FOLD_CHARS = 80_000_000;
 /** Remembers up to which write time the Lance indexes are complete, for the next start. */
 const FRESH_STATE = 'fresh.json';
-
-const schema = new Schema([
-  new Field('id', new Utf8(), false),
-  new Field('status', new Utf8(), false),
-  new Field('archive_no', new Utf8(), true),
-  new Field('title', new Utf8(), false),
-  new Field('body', new Utf8(), false),
-  new Field('tokens', new Utf8(), false),
-  new Field('ids', new Utf8(), false),
-  new Field('fonds', new Utf8(), false),
-  new Field('category', new Utf8(), false),
-  new Field('organisation_id', new Utf8(), false),
-  new Field('org_path', new Utf8(), false),
-  new Field('level', new Utf8(), false),
-  new Field('level_rank', new Int32(), false),
-  new Field('retention', new Utf8(), true),
-  new Field('matter_type', new Utf8(), true),
-  new Field('year', new Int32(), true),
-  new Field('formed_on', new Utf8(), true),
-  new Field('indexed_at', new Float64(), false),
-]);
-
-interface Row {
-  id: string;
-  status: string;
-  archive_no: string | null;
-  title: string;
-  body: string;
-  tokens: string;
-  ids: string;
-  fonds: string;
-  category: string;
-  organisation_id: string;
-  org_path: string;
-  level: string;
-  level_rank: number;
-  retention: string | null;
-  matter_type: string | null;
-  year: number | null;
-  formed_on: string | null;
-  indexed_at: number;
-}
-
-/** What the fresh segment holds of a row: all but the stored text read for a page of hits. */
-type FreshRow = Omit<Row, 'title' | 'body' | 'archive_no'>;
-
-function freshRow(row: Row): FreshRow {
-  const { title: _title, body: _body, archive_no: _archiveNo, ...rest } = row;
-  return rest;
-}
-
-/** The tokens of a document: title (twice, for weight, plus single ideographs), names, body, pinyin. */
-export function documentTokens(doc: SearchDocument): { tokens: string; ids: string } {
-  const title = analyze(doc.title);
-  const names = doc.names.join(' ');
-  const idText = [doc.archiveNo ?? '', doc.docNumber ?? '', ...doc.identifiers].join(' ');
-  const tokens = [
-    ...title,
-    ...title,
-    ...unigrams(doc.title),
-    ...analyze(names),
-    ...analyze(idText, { words: false }),
-    ...pinyinTokens(`${doc.title} ${names}`),
-    ...analyze(doc.body.slice(0, MAX_BODY_CHARS)),
-  ];
-  const keys = new Set<string>();
-  for (const raw of [doc.archiveNo, doc.docNumber, ...doc.identifiers]) {
-    const key = raw ? identifierKey(raw) : null;
-    if (key) keys.add(key);
-  }
-  for (const key of findIdentifiers(doc.title)) keys.add(key);
-  return { tokens: tokens.join(' '), ids: [...keys].join(' ') };
-}
-
-function toRow(doc: SearchDocument, now: number): Row {
-  const { tokens, ids } = documentTokens(doc);
-  return {
-    id: doc.id,
-    status: doc.status,
-    archive_no: doc.archiveNo,
-    title: doc.title,
-    body: doc.body.slice(0, STORED_BODY_CHARS),
-    tokens,
-    ids,
-    fonds: doc.fonds,
-    category: doc.category,
-    organisation_id: doc.organisationId,
-    org_path: doc.organisationPath,
-    level: doc.level,
-    level_rank: doc.levelRank,
-    retention: doc.retention,
-    matter_type: doc.matterType,
-    year: doc.year,
-    formed_on: doc.formedOn,
-    indexed_at: now,
-  };
-}
-
-/** A SQL string literal for Lance's (DataFusion) filter language. */
-function lit(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** The access scope and filters as one predicate; null when the scope allows nothing, empty when it allows all. */
-export function predicate(scope: IndexQuery['scope'], filters: SearchFilters): string | null {
-  if (!scope) return null;
-  const paths = [scope.organisationPath, ...(scope.sharedPaths ?? [])];
-  // Conditions that hold for every record are left out: at a million records the path condition
-  // alone costs ~7 ms of CPU per query.
-  const parts = [
-    ...(scope.wholeTree ? [] : [`(${paths.map((p) => `starts_with(org_path, ${lit(p)})`).join(' OR ')})`]),
-    ...(scope.everyLevel ? [] : [`level_rank <= ${Math.trunc(scope.maxLevelRank)}`]),
-  ];
-  if (filters.organisationPath) parts.push(`starts_with(org_path, ${lit(filters.organisationPath)})`);
-  if (filters.fonds) parts.push(`fonds = ${lit(filters.fonds)}`);
-  if (filters.category) parts.push(`category = ${lit(filters.category)}`);
-  if (filters.level) parts.push(`level = ${lit(filters.level)}`);
-  if (filters.retention) parts.push(`retention = ${lit(filters.retention)}`);
-  if (filters.matterType) parts.push(`matter_type = ${lit(filters.matterType)}`);
-  if (filters.status) parts.push(`status = ${lit(filters.status)}`);
-  if (filters.yearFrom !== undefined) parts.push(`year >= ${Math.trunc(filters.yearFrom)}`);
-  if (filters.yearTo !== undefined) parts.push(`year <= ${Math.trunc(filters.yearTo)}`);
-  // Empty when nothing needs checking: Lance evaluates even `true` over every row (~28 ms at 1M).
-  return parts.join(' AND ');
-}
-
-/** The same predicate, for rows of the fresh segment (applied before ranking, like Lance's prefilter). */
-export function admits(
-  scope: IndexQuery['scope'],
-  filters: SearchFilters,
-): ((row: FreshRow) => boolean) | null {
-  if (!scope) return null;
-  const paths = [scope.organisationPath, ...(scope.sharedPaths ?? [])];
-  const rank = Math.trunc(scope.maxLevelRank);
-  return (row) =>
-    paths.some((p) => row.org_path.startsWith(p)) &&
-    row.level_rank <= rank &&
-    (!filters.organisationPath || row.org_path.startsWith(filters.organisationPath)) &&
-    (!filters.fonds || row.fonds === filters.fonds) &&
-    (!filters.category || row.category === filters.category) &&
-    (!filters.level || row.level === filters.level) &&
-    (!filters.retention || row.retention === filters.retention) &&
-    (!filters.matterType || row.matter_type === filters.matterType) &&
-    (!filters.status || row.status === filters.status) &&
-    (filters.yearFrom === undefined || (row.year !== null && row.year >= Math.trunc(filters.yearFrom))) &&
-    (filters.yearTo === undefined || (row.year !== null && row.year <= Math.trunc(filters.yearTo)));
-}
-
-const FACET_COLUMNS = {
-  fonds: 'fonds',
-  category: 'category',
-  organisation: 'organisation_id',
-  year: 'year',
-  level: 'level',
-  retention: 'retention',
-  matterType: 'matter_type',
-} as const satisfies Record<Facet, keyof Row>;
-
-const FACET_SELECT = [...new Set(Object.values(FACET_COLUMNS))];
-const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body', 'formed_on', 'matter_type'];
-
-/** A row of a ranked evaluation: what ordering, totals and facets need, and its row address. */
-type WindowRow = Pick<Row, 'id' | 'formed_on' | 'ids'> &
-  Record<(typeof FACET_SELECT)[number], string | number | null> & { _score: number; _rowid?: bigint };
-
-/** A query in both forms: for Lance and for the fresh segment. */
-interface TextQuery {
-  lance: lancedb.FullTextQuery;
-  fresh: SegmentQuery;
-}
-
-/** The ranked part of a parsed query: its terms and pinyin, with quoted phrases required. */
-function textQuery(query: IndexQuery['query']): TextQuery | undefined {
-  const should = [...query.terms, ...query.pinyin];
-  if (should.length === 0 && query.required.length === 0) return undefined;
-  const match = new lancedb.MatchQuery(should.join(' ') || query.required.join(' '), 'tokens');
-  if (query.required.length === 0) return { lance: match, fresh: { should, must: [] } };
-  return {
-    lance: new lancedb.BooleanQuery([
-      [
-        lancedb.Occur.Must,
-        new lancedb.MatchQuery(query.required.join(' '), 'tokens', { operator: lancedb.Operator.And }),
-      ],
-      [lancedb.Occur.Should, match],
-    ]),
-    fresh: { should, must: query.required },
-  };
-}
-
-function identifierQuery(keys: readonly string[]): TextQuery | undefined {
-  if (keys.length === 0) return undefined;
-  return { lance: new lancedb.MatchQuery(keys.join(' '), 'ids'), fresh: { should: keys, must: [] } };
-}
-
-/**
- * The stored fields of a page of hits, read by row address. A write of another process may have
- * compacted the table since the ranking (addresses then point elsewhere), and rows of the fresh
- * segment come without one: those are read by id, still under the access predicate.
- */
-async function readHits(
-  t: lancedb.Table,
-  page: readonly WindowRow[],
-  where: string,
-): Promise<Map<string, Row>> {
-  const found = new Map<string, Row>();
-  if (page.length === 0) return found;
-  const addressed = page.filter((r) => r._rowid !== undefined);
-  if (addressed.length > 0) {
-    const taken = (await t
-      .takeRowIds(addressed.map((r) => r._rowid!))
-      .select(HIT_COLUMNS)
-      .toArray()
-      .catch(() => [])) as Row[];
-    const wanted = new Set(page.map((r) => r.id));
-    for (const row of taken) if (wanted.has(row.id)) found.set(row.id, row);
-  }
-  const missing = page.filter((r) => !found.has(r.id)).map((r) => r.id);
-  if (missing.length > 0) {
-    const rows = (await t
-      .query()
-      .where(`id IN (${missing.map(lit).join(', ')})${where ? ` AND ${where}` : ''}`)
-      .select(HIT_COLUMNS)
-      .toArray()) as Row[];
-    for (const row of rows) found.set(row.id, row);
-  }
-  return found;
-}
-
-/** Facet counts over the counted rows, largest first. */
-function countFacets(rows: Iterable<WindowRow>): IndexResult['facets'] {
-  const list = [...rows];
-  const facets = {} as IndexResult['facets'];
-  for (const facet of FACETS) {
-    const counts = new Map<string, number>();
-    for (const row of list) {
-      const value = row[FACET_COLUMNS[facet]];
-      if (value === null || value === undefined || value === '') continue;
-      counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-    }
-    facets[facet] = [...counts]
-      .map(([value, count]) => ({ value, count }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  }
-  return facets;
-}
-
-const FTS_OPTIONS = {
-  baseTokenizer: 'whitespace',
-  lowercase: false,
-  stem: false,
-  removeStopWords: false,
-  asciiFolding: false,
-  withPosition: false,
-  maxTokenLength: 64,
-} as const;
 
 export interface LanceSearchIndex extends SearchIndex {
   /** Waits for the row directory being loaded; true when one describes the table (tests, benchmarks). */
@@ -651,11 +397,6 @@ export async function openLanceSearchIndex(
     },
   };
   return index;
-}
-
-/** A row with every column, to name the columns of the fresh segment. */
-function schemaRow(): Row {
-  return Object.fromEntries(schema.fields.map((f) => [f.name, null])) as unknown as Row;
 }
 
 /** Removes an index folder entirely (used by tests and `dangan reindex --drop`). */

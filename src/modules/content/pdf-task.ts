@@ -28,14 +28,17 @@ export async function loadPdfJs() {
   return loaded;
 }
 
-async function open(path: string) {
+/**
+ * Opens a PDF with pdfjs, from a path (read by ranges as pdfjs needs them, not the whole file at
+ * once) or from bytes, with the predefined CJK CMaps (e.g. UniGB-UCS2-H with a non-embedded STSong)
+ * and the 14 standard fonts shipped in pdfjs-dist. Used by text extraction and by OCR.
+ */
+export async function openPdfDocument(source: string | Uint8Array) {
   const { pdfjs, assets } = await loadPdfJs();
   return pdfjs.getDocument({
-    // A file URL lets pdfjs read ranges as it needs them instead of the whole file at once.
-    url: pathToFileURL(path),
-    disableAutoFetch: true,
-    disableStream: true,
-    // Predefined CJK CMaps (e.g. UniGB-UCS2-H with a non-embedded STSong) and the 14 standard fonts.
+    ...(typeof source === 'string'
+      ? { url: pathToFileURL(source), disableAutoFetch: true, disableStream: true }
+      : { data: new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice() }),
     cMapUrl: join(assets, 'cmaps') + '/',
     cMapPacked: true,
     standardFontDataUrl: join(assets, 'standard_fonts') + '/',
@@ -48,7 +51,7 @@ async function open(path: string) {
 
 /** Page count and encryption of a PDF, or why pdfjs cannot open it. */
 export async function pdfInfo(path: string): Promise<PdfInfo> {
-  const task = await open(path);
+  const task = await openPdfDocument(path);
   try {
     const document = await task.promise;
     const metadata = await document.getMetadata();
@@ -67,7 +70,7 @@ export async function pdfText(
   path: string,
   maxChars: number,
 ): Promise<{ pages: { number: number; text: string }[]; complete: boolean }> {
-  const task = await open(path);
+  const task = await openPdfDocument(path);
   try {
     const document = await task.promise;
     const pages: { number: number; text: string }[] = [];

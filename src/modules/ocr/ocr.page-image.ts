@@ -12,12 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from '../../db/database.port.ts';
 import { authorize, type Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
-import { loadPdfJs } from '../content/pdf-task.ts';
+import { openPdfDocument } from '../content/pdf-task.ts';
 import { recordEvent } from '../events/events.ts';
 import { componentNotFound, recordNotFound } from '../records/records.errors.ts';
 import { findComponents, findVisibleRecord } from '../records/records.repository.ts';
@@ -144,19 +143,7 @@ async function renderImagePage(path: string, name: string, pageNo: number): Prom
 }
 
 async function renderPdfPage(path: string, name: string, pageNo: number): Promise<Rendered> {
-  const [{ pdfjs, assets }, { createCanvas }] = await Promise.all([loadPdfJs(), import('@napi-rs/canvas')]);
-  const task = pdfjs.getDocument({
-    url: pathToFileURL(path),
-    disableAutoFetch: true,
-    disableStream: true,
-    cMapUrl: join(assets, 'cmaps') + '/',
-    cMapPacked: true,
-    standardFontDataUrl: join(assets, 'standard_fonts') + '/',
-    wasmUrl: join(assets, 'wasm') + '/',
-    enableXfa: false,
-    useSystemFonts: false,
-    verbosity: 0,
-  });
+  const [task, { createCanvas }] = await Promise.all([openPdfDocument(path), import('@napi-rs/canvas')]);
   try {
     let document;
     try {

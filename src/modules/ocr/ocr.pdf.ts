@@ -9,10 +9,8 @@
  * with the same view of the page; both come from npm (no Debian package at run time, no child
  * process per page), and a rendered A4 page at 200 dpi takes ~0.1 s, small beside recognition.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { loadPdfJs } from '../content/pdf-task.ts';
+import { openPdfDocument } from '../content/pdf-task.ts';
 import { joinCjkAware } from '../content/text-normalize.ts';
 import { ocrImageTooLarge, ocrPdfEncrypted, ocrUnreadablePdf } from './ocr.errors.ts';
 import { separateRed, stretchContrast, type DecodeLimits } from './ocr.image.ts';
@@ -43,20 +41,7 @@ export async function openPdf(
   name: string,
   limits: DecodeLimits,
 ): Promise<PdfSource> {
-  const { pdfjs, assets } = await loadPdfJs();
-  const task = pdfjs.getDocument({
-    ...(typeof input === 'string'
-      ? // A file URL lets pdfjs read ranges as it needs them instead of the whole file.
-        { url: pathToFileURL(input), disableAutoFetch: true, disableStream: true }
-      : { data: new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice() }),
-    cMapUrl: join(assets, 'cmaps') + '/',
-    cMapPacked: true,
-    standardFontDataUrl: join(assets, 'standard_fonts') + '/',
-    wasmUrl: join(assets, 'wasm') + '/',
-    enableXfa: false,
-    useSystemFonts: false,
-    verbosity: 0,
-  });
+  const task = await openPdfDocument(input);
   let document: PdfJsModule.PDFDocumentProxy;
   try {
     document = await task.promise;

@@ -99,7 +99,7 @@ export async function openLanceSearchIndex(
     indexed = true;
     // Written before the indexes were made: they cover every row up to then.
     await indexedThrough(started - 1);
-    reloadDirectory(t);
+    reloadDirectory();
   }
 
   /** Brings the Lance indexes up to date with every row written so far. */
@@ -118,7 +118,7 @@ export async function openLanceSearchIndex(
     // another process re-opens the newest version on its next query.
     await t.optimize({ cleanupOlderThan: new Date(Date.now() - 5_000), deleteUnverified: true });
     await indexedThrough(started - 1);
-    reloadDirectory(t);
+    reloadDirectory();
   }
 
   // The small columns of indexed rows by address (row-directory.ts), valid for the table as it was
@@ -132,7 +132,7 @@ export async function openLanceSearchIndex(
   const ownVersions = new Set<number>();
 
   /** Marks the directory stale; it is loaded again when a search first needs it. */
-  function reloadDirectory(_t: lancedb.Table): void {
+  function reloadDirectory(): void {
     directory = undefined;
     directoryLoad = undefined;
     ownVersions.clear();
@@ -165,7 +165,7 @@ export async function openLanceSearchIndex(
     startDirectoryLoad(t);
     if (!directory) return undefined;
     if (ownVersions.has(await t.version())) return directory;
-    reloadDirectory(t);
+    reloadDirectory();
     startDirectoryLoad(t);
     return undefined;
   }
@@ -221,7 +221,7 @@ export async function openLanceSearchIndex(
         .select(Object.keys(freshRow(schemaRow())))
         .toArray()) as FreshRow[];
       fresh.add(rows);
-      reloadDirectory(table);
+      reloadDirectory();
     } else if ((await table.countRows()) > 0) {
       // An index from before the segment existed: complete its indexes once.
       await fold(table);
@@ -262,15 +262,13 @@ export async function openLanceSearchIndex(
     await wroteVersion(t);
     const wasIndexed = indexed;
     await ensureIndexes(t);
-    // Rows the indexes just made already cover need no segment.
-    if (wasIndexed || mode === 'upsert') {
-      if (wasIndexed) fresh.add(rows.map(freshRow));
-      if (fresh.size >= FOLD_ROWS || fresh.textChars >= FOLD_CHARS) {
-        if (mode === 'upsert') await fold(t);
-        // A bulk load (append) waits for its optimize() at the end; its later rows are found then.
-        else fresh.remove(rows.map((r) => r.id));
-      }
-    }
+    // Rows the indexes were just made over need no segment.
+    if (!wasIndexed) return;
+    fresh.add(rows.map(freshRow));
+    if (fresh.size < FOLD_ROWS && fresh.textChars < FOLD_CHARS) return;
+    if (mode === 'upsert') await fold(t);
+    // A bulk load (append) waits for its optimize() at the end; its later rows are found then.
+    else fresh.remove(rows.map((r) => r.id));
   }
 
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;

@@ -1,17 +1,24 @@
 /**
  * Search benchmark: `npm run bench:search -- --records 100000 [--queries 200] [--incremental 2000]`.
  *
- * Builds the index of N generated approval records (bench/search-corpus.ts) in a temp data folder,
- * then measures through the real HTTP API, as users with the permission filter on: exact 文号, rare
+ * Builds the index of N generated approval records (bench/search-corpus.ts) in a temp data folder
+ * (or in `--data <folder>`, kept and reused by later runs with the same --records: a build at 1M
+ * takes the better part of an hour), then measures through the real HTTP API, as users with the permission filter on: exact 文号, rare
  * term, common term ranked, two terms, filtered (organisation + year range + term), fuzzy (one wrong
  * character; homophone; pinyin). Reports build time, index size, peak RSS, latency percentiles,
  * the incremental indexing rate (upsert batches as the search_sync job does), and a known-item
  * quality test (a query built from a record's title with an injected typo, homophone or pinyin).
  */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pinyin } from 'pinyin-pro';
-import { createSignedInUser, createTestContext, signIn } from '../test/helpers.ts';
+import { loadConfig } from '../src/app/config.ts';
+import { createLogger } from '../src/app/logger.ts';
+import { createApp } from '../src/app/server.ts';
+import { buildServices } from '../src/app/services.ts';
+import { createTestContext, signIn, type TestContext } from '../test/helpers.ts';
 import { CHAIN, recordGenerator, type Generated, type Organisation } from './search-corpus.ts';
 import { rngFor } from './corpus.ts';
 
@@ -21,6 +28,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '200' },
     batch: { type: 'string', default: '5000' },
     incremental: { type: 'string', default: '2000' },
+    data: { type: 'string' },
   },
 });
 const N = Number(values.records);
@@ -34,35 +42,95 @@ const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss))
 const rssTimer = setInterval(sampleRss, 200);
 
 // One client asks thousands of queries: the per-address rate limit (meant for people) is lifted.
-const ctx = await createTestContext({ rateLimit: 1_000_000 });
-const admin = (await signIn(ctx.app, 'admin', ctx.adminPassword)).authorization;
+const RATE_LIMIT = 1_000_000;
 const DISTRICTS = [
   ['XC', '新城区行政审批局', '150102', '新审批发'],
   ['HM', '回民区行政审批局', '150103', '回审批发'],
   ['YQ', '玉泉区行政审批局', '150104', '玉审批发'],
   ['SH', '赛罕区行政审批局', '150105', '赛审批发'],
 ] as const;
-for (const [code, name] of DISTRICTS) {
-  await ctx.app.inject({
+/** What a kept data folder remembers: how many records it holds and how to sign in. */
+interface Kept {
+  records: number;
+  passwords: Record<string, string>;
+  build: { ms: number; loadMs: number; optimizeMs: number; peakRss: number };
+}
+const keptFile = values.data ? join(resolve(values.data), 'bench-search.json') : null;
+const kept: Kept | null =
+  keptFile && existsSync(keptFile) ? (JSON.parse(await readFile(keptFile, 'utf8')) as Kept) : null;
+if (kept && kept.records !== N)
+  throw new Error(`${values.data} holds ${kept.records} records, not ${N}: give another --data folder`);
+const ctx = values.data
+  ? await openKept(resolve(values.data))
+  : await createTestContext({ rateLimit: RATE_LIMIT });
+
+/** The app over a data folder that stays (its own PGlite database, index and blobs). */
+async function openKept(dir: string): Promise<TestContext> {
+  await mkdir(dir, { recursive: true });
+  const config = loadConfig({ flags: { data: dir, logLevel: 'silent', rateLimit: RATE_LIMIT }, env: {} });
+  const services = await buildServices(config, createLogger('silent'));
+  const app = await createApp(services);
+  await app.ready();
+  return {
+    services,
+    app,
+    config,
+    dir,
+    adminPassword: services.firstStart.firstAdmin?.oneTimePassword ?? '',
+    async close() {
+      await app.close();
+      await services.close();
+    },
+  };
+}
+
+const passwords: Record<string, string> = { ...kept?.passwords };
+async function benchUser(user: {
+  username: string;
+  roles: string[];
+  clearance: string;
+  organisation?: string;
+}) {
+  if (kept) return (await signIn(ctx.app, user.username, kept.passwords[user.username]!)).authorization;
+  const created = await ctx.app.inject({
     method: 'POST',
-    url: '/api/v1/organisations',
+    url: '/api/v1/users',
     headers: { authorization: admin },
-    payload: { code, name, level: 'district', parent: 'SPJ' },
+    payload: { organisation: ctx.config.bootstrap.organisationCode, ...user },
   });
+  if (created.statusCode !== 201) throw new Error(`user create failed: ${created.body}`);
+  const signedIn = await signIn(
+    ctx.app,
+    user.username,
+    created.json<{ oneTimePassword: string }>().oneTimePassword,
+  );
+  passwords[user.username] = signedIn.password;
+  return signedIn.authorization;
+}
+const admin = kept ? '' : (await signIn(ctx.app, 'admin', ctx.adminPassword)).authorization;
+if (!kept) {
+  for (const [code, name] of DISTRICTS) {
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      headers: { authorization: admin },
+      payload: { code, name, level: 'district', parent: 'SPJ' },
+    });
+  }
 }
 const { rows: orgRows } = await ctx.services.db.query<{ id: string; code: string; path: string }>(
-  'SELECT id, code, path FROM organisations',
+  'SELECT id, code, path FROM organisations ORDER BY code',
 );
 const organisations: Organisation[] = orgRows.map((o) => {
   const d = DISTRICTS.find(([code]) => code === o.code);
   return { id: o.id, code: o.code, path: o.path, prefix: d ? d[3] : '呼审批发', region: d ? d[2] : '150100' };
 });
-const cityArchivist = await createSignedInUser(ctx, admin, {
+const cityArchivist = await benchUser({
   username: 'bench-archivist',
   roles: ['archivist'],
   clearance: 'sensitive',
 });
-const districtOfficer = await createSignedInUser(ctx, admin, {
+const districtOfficer = await benchUser({
   username: 'bench-xc',
   roles: ['officer'],
   organisation: 'XC',
@@ -77,7 +145,6 @@ const db = ctx.services.db;
 const { rows: refs } = await db.query<{ fonds: string; category: string }>(
   `SELECT (SELECT id FROM fonds ORDER BY code LIMIT 1) AS fonds, (SELECT id FROM categories WHERE code = 'SP') AS category`,
 );
-await db.query('ALTER TABLE records DISABLE TRIGGER records_search_note');
 async function storeRecords(batch: readonly Generated[]): Promise<void> {
   const col = <T>(f: (g: Generated) => T) => batch.map(f);
   await db.query(
@@ -115,28 +182,43 @@ async function storeRecords(batch: readonly Generated[]): Promise<void> {
   );
 }
 const index = await ctx.services.search.get();
-await index.clear();
 const samples: Generated[] = [];
 const sampleEvery = Math.max(1, Math.floor(N / 2000));
+const keepSample = (g: Generated) => {
+  if (Number.parseInt(g.doc.id.slice(-12), 16) % sampleEvery === 0) samples.push(g);
+};
 let started = performance.now();
-for (let at = 0; at < N; at += BATCH) {
-  const batch: Generated[] = [];
-  for (let i = at; i < Math.min(N, at + BATCH); i++) batch.push(generate(i));
-  for (const g of batch) if (Number.parseInt(g.doc.id.slice(-12), 16) % sampleEvery === 0) samples.push(g);
-  await index.append(batch.map((g) => g.doc));
-  await storeRecords(batch);
-  sampleRss();
-  if (at % (BATCH * 20) === 0 && at > 0)
-    process.stderr.write(`  loaded ${at} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+let build: Kept['build'];
+if (kept) {
+  // The index and database are there: only the samples are drawn again (the generator numbers
+  // documents in order, so every record is generated).
+  for (let i = 0; i < N; i++) keepSample(generate(i));
+  build = kept.build;
+  process.stderr.write(`  reusing ${values.data} (${samples.length} samples)\n`);
+} else {
+  await index.clear();
+  await db.query('ALTER TABLE records DISABLE TRIGGER records_search_note');
+  for (let at = 0; at < N; at += BATCH) {
+    const batch: Generated[] = [];
+    for (let i = at; i < Math.min(N, at + BATCH); i++) batch.push(generate(i));
+    batch.forEach(keepSample);
+    await index.append(batch.map((g) => g.doc));
+    await storeRecords(batch);
+    sampleRss();
+    if (at % (BATCH * 20) === 0 && at > 0)
+      process.stderr.write(`  loaded ${at} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+  const loadMs = performance.now() - started;
+  const optimizeStart = performance.now();
+  await index.optimize();
+  const optimizeMs = performance.now() - optimizeStart;
+  await db.query('ALTER TABLE records ENABLE TRIGGER records_search_note');
+  build = { ms: performance.now() - started, loadMs, optimizeMs, peakRss };
+  process.stderr.write(`  built in ${(build.ms / 1000).toFixed(0)} s\n`);
+  if (keptFile) await writeFile(keptFile, JSON.stringify({ records: N, passwords, build } satisfies Kept));
 }
-const loadMs = performance.now() - started;
-const optimizeStart = performance.now();
-await index.optimize();
-const optimizeMs = performance.now() - optimizeStart;
-const buildMs = performance.now() - started;
-await db.query('ALTER TABLE records ENABLE TRIGGER records_search_note');
 const sizeBytes = await index.sizeBytes();
-process.stderr.write(`  built in ${(buildMs / 1000).toFixed(0)} s\n`);
+peakRss = 0;
 const count = await index.count();
 
 // ---- incremental indexing (the search_sync path: upsert in batches of 500) -----------------------
@@ -320,7 +402,7 @@ sampleRss();
 const fmt = (ms: number) => ms.toFixed(1);
 const lines = [
   `search benchmark — ${N.toLocaleString('en')} records (${count.toLocaleString('en')} indexed), engine ${index.kind}, node ${process.version}`,
-  `build: ${(buildMs / 1000).toFixed(1)} s (load ${(loadMs / 1000).toFixed(1)} s = ${Math.round(N / (loadMs / 1000))} records/s, index ${(optimizeMs / 1000).toFixed(1)} s); index size ${(sizeBytes / 1e6).toFixed(0)} MB; peak RSS ${(peakRss / 1e6).toFixed(0)} MB`,
+  `build${kept ? ' (an earlier run, kept in --data)' : ''}: ${(build.ms / 1000).toFixed(1)} s (load ${(build.loadMs / 1000).toFixed(1)} s = ${Math.round(N / (build.loadMs / 1000))} records/s, index ${(build.optimizeMs / 1000).toFixed(1)} s); index size ${(sizeBytes / 1e6).toFixed(0)} MB; peak RSS while building ${(build.peakRss / 1e6).toFixed(0)} MB, while querying ${(peakRss / 1e6).toFixed(0)} MB`,
   `incremental indexing (upsert, batches of 500, into the fresh segment; Lance folds it in at 20,000 rows): ${Math.round(upsertRate)} records/s; a further optimize ${(incrementalOptimizeMs / 1000).toFixed(1)} s`,
   '',
   '| query (HTTP, permission filter on) | p50 ms | p95 ms | p99 ms |',

@@ -175,34 +175,31 @@ export async function openLanceSearchIndex(
     t: lancedb.Table,
     q: TextQuery,
     where: string,
-    field: 'tokens' | 'ids',
     limit: number,
   ): Promise<WindowRow[]> {
     const base = () => {
       const query = t.query().fullTextSearch(q.lance).fastSearch().withRowId().limit(limit);
       return where ? query.where(where) : query;
     };
-    const known = field === 'tokens' ? await currentDirectory(t) : undefined;
+    const known = await currentDirectory(t);
     if (!known)
       return (await base()
-        .select(['id', 'formed_on', 'ids', ...FACET_SELECT, '_score'])
+        .select(['id', 'formed_on', ...FACET_SELECT, '_score'])
         .toArray()) as WindowRow[];
     const ranked = (await base().select(['_score']).toArray()) as { _rowid: bigint; _score: number }[];
-    const rows: (WindowRow | undefined)[] = ranked.map((r) => {
-      const row = known.get(r._rowid);
-      return row ? { ...row, ids: '', _score: r._score, _rowid: r._rowid } : undefined;
-    });
+    const rows: (WindowRow | undefined)[] = ranked.map((r) => known.get(r._rowid, r._score));
     const unknown = ranked.filter((_, i) => !rows[i]);
     if (unknown.length > 0) {
       const read = (await t
         .takeRowIds(unknown.map((r) => r._rowid))
         .withRowId()
-        .select(['id', 'formed_on', 'ids', ...FACET_SELECT])
+        .select(['id', 'formed_on', ...FACET_SELECT])
         .toArray()) as WindowRow[];
       const byAddress = new Map(read.map((r) => [r._rowid, r]));
       ranked.forEach((r, i) => {
         const row = rows[i] ?? byAddress.get(r._rowid);
-        rows[i] = row ? { ...row, _score: r._score, _rowid: r._rowid } : undefined;
+        if (row) row._score = r._score;
+        rows[i] = row;
       });
     }
     return rows.filter((r): r is WindowRow => r !== undefined);
@@ -238,7 +235,7 @@ export async function openLanceSearchIndex(
     limit: number,
   ): Promise<WindowRow[]> {
     if (limit <= 0) return [];
-    const lanceRows = await lanceRanked(t, q, where, field, limit);
+    const lanceRows = await lanceRanked(t, q, where, limit);
     if (fresh.size === 0) return lanceRows;
     const freshRows: WindowRow[] = fresh
       .search(field, q.fresh, allowed, limit)
@@ -318,12 +315,15 @@ export async function openLanceSearchIndex(
       const pageEnd = q.offset + q.limit;
 
       // Exact identifiers first. When the whole query is the identifier of a record (a 文号, 档号 or
-      // code typed in full), those records are the answer and the ranked text search is skipped: its
-      // bigrams (审批, 批发 …) are among the commonest and would cost the most to rank.
-      const exact = identifierQuery(query.identifiers);
-      const exactRows = exact ? await ranked(t, exact, where, allowed, 'ids', q.countWindow) : [];
+      // code typed in full), the records that carry it are the answer and the ranked text search is
+      // skipped: its bigrams (审批, 批发 …) are among the commonest and would cost the most to rank.
       const whole = query.wholeIdentifier;
-      const identified = whole !== null && exactRows.some((r) => r.ids.split(' ').includes(whole));
+      const wholeRows = whole
+        ? await ranked(t, identifierQuery([whole])!, where, allowed, 'ids', q.countWindow)
+        : [];
+      const identified = wholeRows.length > 0;
+      const others = identified ? undefined : identifierQuery(query.identifiers.filter((k) => k !== whole));
+      const exactRows = others ? await ranked(t, others, where, allowed, 'ids', q.countWindow) : wholeRows;
       const main = identified ? undefined : textQuery(query);
       // One ranked evaluation over the counting window gives order, totals and facets; the page's
       // stored fields are then read by row address.
@@ -351,8 +351,8 @@ export async function openLanceSearchIndex(
             archiveNo: d.archive_no ?? null,
             title: d.title,
             body: d.body,
-            formedOn: d.formed_on ?? null,
-            matterType: d.matter_type ?? null,
+            formedOn: r.formed_on ?? null,
+            matterType: typeof r.matter_type === 'string' ? r.matter_type : null,
           },
         ];
       });

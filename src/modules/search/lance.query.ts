@@ -68,10 +68,11 @@ export const FACET_COLUMNS = {
 } as const satisfies Record<Facet, keyof Row>;
 
 export const FACET_SELECT = [...new Set(Object.values(FACET_COLUMNS))];
-export const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body', 'formed_on', 'matter_type'];
+/** What a page of hits reads from the table (the rest comes with the ranked rows; each column read costs). */
+export const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body'];
 
 /** A row of a ranked evaluation: what ordering, totals and facets need, and its row address. */
-export type WindowRow = Pick<Row, 'id' | 'formed_on' | 'ids'> &
+export type WindowRow = Pick<Row, 'id' | 'formed_on'> &
   Record<(typeof FACET_SELECT)[number], string | number | null> & { _score: number; _rowid?: bigint };
 
 /** A query in both forms: for Lance and for the fresh segment. */
@@ -112,8 +113,8 @@ export async function readHits(
   t: lancedb.Table,
   page: readonly WindowRow[],
   where: string,
-): Promise<Map<string, Row>> {
-  const found = new Map<string, Row>();
+): Promise<Map<string, Pick<Row, 'id' | 'archive_no' | 'title' | 'body'>>> {
+  const found = new Map<string, Pick<Row, 'id' | 'archive_no' | 'title' | 'body'>>();
   if (page.length === 0) return found;
   const addressed = page.filter((r) => r._rowid !== undefined);
   if (addressed.length > 0) {

@@ -82,24 +82,33 @@ export class RowDirectory {
     return directory;
   }
 
-  /** The row at an address, or undefined when the address is not known here. */
-  get(address: bigint): DirectoryRow | undefined {
+  /** The row at an address (with the score it was ranked at), or undefined when not known here. */
+  get(address: bigint, score = 0): (DirectoryRow & { _score: number; _rowid: bigint }) | undefined {
     const fragment = this.fragments.get(Number(address >> 32n));
     const offset = Number(address & 0xffffffffn);
     if (!fragment || offset >= fragment.size) return undefined;
     const id = fragment.oddIds.get(offset) ?? uuidAt(fragment.ids, offset);
     if (id === '') return undefined;
-    const row = {
-      id,
-      year: fragment.years[offset] === NONE ? null : fragment.years[offset]!,
-    } as DirectoryRow;
-    for (const column of CODED) row[column] = this.value(fragment.codes[column][offset]!);
+    const codes = fragment.codes;
+    const year = fragment.years[offset]!;
     const date = fragment.dates[offset]!;
-    row.formed_on =
-      date === NONE
-        ? null
-        : `${String(Math.trunc(date / 10000)).padStart(4, '0')}-${String(Math.trunc(date / 100) % 100).padStart(2, '0')}-${String(date % 100).padStart(2, '0')}`;
-    return row;
+    // One object literal of a fixed shape: a window of 500 rows is resolved per query.
+    return {
+      id,
+      fonds: this.value(codes.fonds[offset]!),
+      category: this.value(codes.category[offset]!),
+      organisation_id: this.value(codes.organisation_id[offset]!),
+      level: this.value(codes.level[offset]!),
+      retention: this.value(codes.retention[offset]!),
+      matter_type: this.value(codes.matter_type[offset]!),
+      year: year === NONE ? null : year,
+      formed_on:
+        date === NONE
+          ? null
+          : `${String(Math.trunc(date / 10000)).padStart(4, '0')}-${String(Math.trunc(date / 100) % 100).padStart(2, '0')}-${String(date % 100).padStart(2, '0')}`,
+      _score: score,
+      _rowid: address,
+    };
   }
 
   private put(address: bigint, row: DirectoryRow): void {

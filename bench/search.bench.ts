@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
+import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
 import { loadConfig } from '../src/app/config.ts';
 import { createLogger } from '../src/app/logger.ts';
@@ -377,12 +378,32 @@ for (const [name, kind] of Object.entries(kinds)) {
 
 // ---- known-item quality -----------------------------------------------------------------------
 const quality: Record<string, { queries: number; top10: number; top1: number }> = {};
+/** One character left out, inside the distinctive part. */
+function missing(text: string): string {
+  const chars = [...text];
+  chars.splice(1 + Math.floor(rnd() * (chars.length - 2)), 1);
+  return chars.join('');
+}
+/** One common character too many. */
+function extra(text: string): string {
+  const chars = [...text];
+  chars.splice(1 + Math.floor(rnd() * (chars.length - 1)), 0, pick([...'的了和在有是区市']));
+  return chars.join('');
+}
+const initials = (text: string) => pinyin(text, { pattern: 'first', toneType: 'none', separator: '' });
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 const itemQueries: Record<string, (g: Generated) => string> = {
   'title fragment, exact': (g) => `${shortName(g)} ${g.project} ${g.matter}`,
   'one wrong character': (g) => `${typo(`${shortName(g)}${g.project}`)} ${g.matter}`,
+  'one character missing': (g) => `${missing(`${shortName(g)}${g.project}`)} ${g.matter}`,
+  'one character too many': (g) => `${extra(`${shortName(g)}${g.project}`)} ${g.matter}`,
   homophone: (g) => `${homophone(`${shortName(g)}${g.project}`)} ${g.matter}`,
   'pinyin of enterprise': (g) =>
     `${pinyin(shortName(g), { toneType: 'none', separator: '' })} ${g.project} ${g.matter}`,
+  'initials of enterprise': (g) => `${initials(shortName(g))} ${g.project} ${g.matter}`,
+  'Traditional characters': (g) => toTraditional(`${shortName(g)} ${g.project} ${g.matter}`),
+  '文号, other brackets and spaces': (g) =>
+    g.doc.docNumber!.replace('〔', pick(['[', ' (', '【'])).replace('〕', pick([']', ') ', '】'])),
 };
 const qualitySamples = Array.from({ length: Math.min(Q, visible.length) }, () => pick(visible));
 for (const [name, make] of Object.entries(itemQueries)) {

@@ -131,3 +131,68 @@ describe('LanceDB search index: the row directory', () => {
     await without.close();
   });
 });
+
+describe('LanceDB search index: two processes on one folder', () => {
+  const ask = async (index: SearchIndex, text: string) =>
+    (
+      await index.search({
+        query: parseQuery(text),
+        scope: { organisationPath: '/city/', maxLevelRank: 9 },
+        filters: {},
+        limit: 10,
+        offset: 0,
+        sort: 'relevance',
+        countWindow: 100,
+      })
+    ).hits.map((h) => `${h.id} ${h.title}`);
+
+  it('each sees the other’s writes, folds and rebuilds, without errors or stale rows', async () => {
+    const dir = await tempDir();
+    // Two handles stand for a server and a `dangan reindex` (or a second server) on one data folder.
+    const server = await openLanceSearchIndex(dir, { checkEveryMs: 0 });
+    const other = await openLanceSearchIndex(dir, { checkEveryMs: 0 });
+    const first = doc({ title: '建设用地规划许可证 甲', organisationPath: '/city/xc/' });
+    const second = doc({ title: '食品经营许可证 乙', organisationPath: '/city/xc/' });
+    await other.upsert([first]);
+    assert.deepEqual(
+      await ask(server, '规划许可'),
+      [`${first.id} ${first.title}`],
+      'the table made by the other',
+    );
+    await other.upsert([second]);
+    assert.deepEqual(
+      await ask(server, '食品经营'),
+      [`${second.id} ${second.title}`],
+      'a row not yet indexed',
+    );
+    await other.upsert([{ ...second, title: '药品经营许可证 丙' }]);
+    assert.deepEqual(await ask(server, '食品'), [], 'the old text is gone');
+
+    // The other compacts: rows move; this side's row directory must not answer with old addresses.
+    assert.equal(await server.directoryReady(), true);
+    await other.optimize();
+    const both = (await ask(server, '许可证')).sort();
+    assert.deepEqual(both, [`${first.id} ${first.title}`, `${second.id} 药品经营许可证 丙`].sort());
+    assert.equal(await server.directoryReady(), true);
+    assert.deepEqual((await ask(server, '许可证')).sort(), both);
+
+    // A rebuild by the other: the table is dropped and made again.
+    const third = doc({ title: '排污许可证 丁', organisationPath: '/city/hm/' });
+    await other.clear();
+    assert.deepEqual(await ask(server, '许可证'), [], 'nothing while the rebuild has not written');
+    await other.append([third]);
+    await other.optimize();
+    assert.deepEqual(await ask(server, '许可证'), [`${third.id} ${third.title}`]);
+
+    // And the other way round: this side writes, the other finds it, and neither loses a row.
+    const fourth = doc({ title: '户外广告设施设置审批 戊', organisationPath: '/city/hm/' });
+    await server.upsert([fourth]);
+    assert.deepEqual(await ask(other, '户外广告'), [`${fourth.id} ${fourth.title}`]);
+    await other.upsert([doc({ title: '特种设备使用登记 己', organisationPath: '/city/hm/' })]);
+    await server.upsert([doc({ title: '特种设备使用登记 庚', organisationPath: '/city/hm/' })]);
+    assert.equal((await ask(server, '特种设备')).length, 2);
+    assert.equal((await ask(other, '特种设备')).length, 2);
+    await server.close();
+    await other.close();
+  });
+});

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
 import { FreshSegment } from './fresh-segment.ts';
-import { RowDirectory } from './row-directory.ts';
+import { DirectoryKeeper } from './row-directory.ts';
 import {
   countFacets,
   FACET_SELECT,
@@ -27,7 +27,7 @@ import {
   type WindowRow,
 } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
-import { FACETS, type IndexHit, type IndexResult, type SearchIndex } from './search.port.ts';
+import { FACETS, type IndexHit, type IndexQuery, type IndexResult, type SearchIndex } from './search.port.ts';
 
 const TABLE = 'records';
 /**
@@ -47,19 +47,33 @@ export interface LanceSearchIndex extends SearchIndex {
 
 export async function openLanceSearchIndex(
   dir: string,
-  options: { directory?: boolean } = {},
+  options: {
+    directory?: boolean;
+    /** How often to look for writes of other processes (ms; a search waits for none) */
+    checkEveryMs?: number;
+  } = {},
 ): Promise<LanceSearchIndex> {
   const connection = await lancedb.connect(dir);
-  let table: lancedb.Table | undefined = (await connection.tableNames()).includes(TABLE)
-    ? await connection.openTable(TABLE)
-    : undefined;
+  const openExisting = async () =>
+    (await connection.tableNames()).includes(TABLE) ? await connection.openTable(TABLE) : undefined;
+  let table: lancedb.Table | undefined = await openExisting();
   let indexed = false;
-  const fresh = new FreshSegment<FreshRow>();
+  let fresh = new FreshSegment<FreshRow>();
   const statePath = join(dir, FRESH_STATE);
+  const directory = new DirectoryKeeper(options.directory !== false);
+  const checkEveryMs = options.checkEveryMs ?? 1000;
+  // The table version this process last wrote or caught up with: any other version is another
+  // process's write (a `dangan reindex`, a second server on the same data folder).
+  let knownVersion: number | undefined;
+  let lastCheck = Date.now();
+  let closing = false;
   // Writes in one process go one at a time; Lance itself resolves writers of other processes.
   let writes: Promise<unknown> = Promise.resolve();
+  let writing = 0;
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = writes.then(fn, fn);
+    writing++;
+    const run = () => fn().finally(() => writing--);
+    const next = writes.then(run, run);
     writes = next.catch(() => undefined);
     return next;
   };
@@ -100,6 +114,7 @@ export async function openLanceSearchIndex(
     // Written before the indexes were made: they cover every row up to then.
     await indexedThrough(started - 1);
     reloadDirectory();
+    knownVersion = await t.version();
   }
 
   /** Brings the Lance indexes up to date with every row written so far. */
@@ -119,55 +134,98 @@ export async function openLanceSearchIndex(
     await t.optimize({ cleanupOlderThan: new Date(Date.now() - 5_000), deleteUnverified: true });
     await indexedThrough(started - 1);
     reloadDirectory();
+    knownVersion = await t.version();
   }
 
-  // The small columns of indexed rows by address (row-directory.ts), valid for the table as it was
-  // after our last compaction; reloaded in the background after each, and whenever the table turns
-  // out to have been changed by another process.
-  let directory: RowDirectory | undefined;
-  let directoryStale = true;
-  let directoryLoad: object | undefined;
-  let directoryLoading: Promise<void> = Promise.resolve();
-  let closing = false;
-  const ownVersions = new Set<number>();
-
-  /** Marks the directory stale; it is loaded again when a search first needs it. */
+  /** The directory is of no use once rows have moved: loaded again when a search next asks. */
   function reloadDirectory(): void {
-    directory = undefined;
-    directoryLoad = undefined;
-    ownVersions.clear();
-    directoryStale = true;
+    directory.invalidate();
   }
 
-  /** Loads the directory in the background (a short-lived CLI process that never ranks never pays). */
-  function startDirectoryLoad(t: lancedb.Table): void {
-    if (!directoryStale || options.directory === false || closing) return;
-    directoryStale = false;
-    const token = {};
-    directoryLoad = token;
-    const cancelled = () => closing || directoryLoad !== token;
-    directoryLoading = (async () => {
-      ownVersions.add(await t.version());
-      const loaded = await RowDirectory.load(t, cancelled);
-      // A compaction meanwhile (ours: the directory was marked stale again; another process's: a
-      // version we did not write) makes the addresses stale.
-      if (loaded && !cancelled() && ownVersions.has(await t.version())) directory = loaded;
-    })().catch(() => undefined);
+  /**
+   * The latest version of the table on disk (undefined when there is none, -1 when it cannot be
+   * read), looked at through a handle of its own: the one searches use never moves under them.
+   */
+  async function latestVersion(): Promise<number | undefined> {
+    try {
+      const latest = await openExisting();
+      if (!latest) return undefined;
+      const version = await latest.version();
+      latest.close();
+      return version;
+    } catch {
+      return -1;
+    }
   }
 
-  /** Notes the table version our own write (one that moves no row) produced. */
-  async function wroteVersion(t: lancedb.Table): Promise<void> {
-    ownVersions.add(await t.version());
-  }
-
-  /** The directory, if it describes the table as it is now. */
-  async function currentDirectory(t: lancedb.Table): Promise<RowDirectory | undefined> {
-    startDirectoryLoad(t);
-    if (!directory) return undefined;
-    if (ownVersions.has(await t.version())) return directory;
+  /**
+   * Takes the table as it is now: its indexes, the rows written since they were last complete (into
+   * the segment) and a directory to load. At start-up this process may complete the indexes itself;
+   * after another process's write it only reads.
+   */
+  async function catchUp(mayWrite: boolean): Promise<void> {
+    // The new state is made aside and put in place at once: searches under way keep the old one
+    // (a handle they may still use is left to the garbage collector, not closed under them).
+    const next = await openExisting();
+    const segment = new FreshSegment<FreshRow>();
+    let nextIndexed = false;
+    if (next && mayWrite) {
+      table = next;
+      indexed = false;
+      await ensureIndexes(next);
+      nextIndexed = indexed;
+    } else if (next) {
+      const columns = new Set((await next.listIndices()).map((i) => i.columns.join(',')));
+      nextIndexed = columns.has('tokens') && columns.has('ids');
+    }
+    const state = await readFile(statePath, 'utf8')
+      .then((text) => Number((JSON.parse(text) as { indexedThrough?: unknown }).indexedThrough))
+      .catch(() => Number.NaN);
+    if (next && Number.isFinite(state))
+      segment.add(
+        (await next
+          .query()
+          .where(`indexed_at > ${state}`)
+          .select(Object.keys(freshRow(schemaRow())))
+          .toArray()) as FreshRow[],
+      );
+    table = next;
+    indexed = nextIndexed;
+    fresh = segment;
     reloadDirectory();
-    startDirectoryLoad(t);
-    return undefined;
+    knownVersion = next ? await next.version() : undefined;
+    // An index from before the segment existed: complete its indexes once.
+    if (next && mayWrite && !Number.isFinite(state) && (await next.countRows()) > 0) await fold(next);
+  }
+
+  /** Catches up if another process wrote since; true when it did. Call inside serial(). */
+  async function catchUpIfChanged(): Promise<boolean> {
+    lastCheck = Date.now();
+    if ((await latestVersion()) === knownVersion) return false;
+    await catchUp(false);
+    return true;
+  }
+
+  /**
+   * Looks for other processes' writes at most every checkEveryMs. A search never waits for a write
+   * of this process under way (an optimize may take minutes): it looks again next time.
+   */
+  async function checkForeignWrites(): Promise<void> {
+    if (closing || writing > 0 || Date.now() - lastCheck < checkEveryMs) return;
+    await serial(catchUpIfChanged);
+  }
+
+  /** Runs one write of this process on the table as it is now, and notes the version it made. */
+  async function ownWrite(create: boolean, fn: (t: lancedb.Table) => Promise<void>): Promise<void> {
+    await catchUpIfChanged();
+    if (!create && !table) return;
+    const t = await getTable();
+    const before = await t.version();
+    await fn(t);
+    const after = await t.version();
+    // One write makes one version: more means another process committed in between.
+    if (knownVersion !== undefined && after > before + 1) await catchUp(false);
+    else knownVersion = after;
   }
 
   /** Lance's best indexed rows: by address through the directory, reading columns only for the rest. */
@@ -181,7 +239,7 @@ export async function openLanceSearchIndex(
       const query = t.query().fullTextSearch(q.lance).fastSearch().withRowId().limit(limit);
       return where ? query.where(where) : query;
     };
-    const known = await currentDirectory(t);
+    const known = t === table && indexed ? directory.current(t) : undefined;
     if (!known)
       return (await base()
         .select(['id', 'formed_on', ...FACET_SELECT, '_score'])
@@ -206,24 +264,7 @@ export async function openLanceSearchIndex(
   }
 
   // At start-up the rows written since the indexes were last complete go back into the segment.
-  if (table) {
-    await ensureIndexes(table);
-    const state = await readFile(statePath, 'utf8')
-      .then((text) => Number((JSON.parse(text) as { indexedThrough?: unknown }).indexedThrough))
-      .catch(() => Number.NaN);
-    if (Number.isFinite(state)) {
-      const rows = (await table
-        .query()
-        .where(`indexed_at > ${state}`)
-        .select(Object.keys(freshRow(schemaRow())))
-        .toArray()) as FreshRow[];
-      fresh.add(rows);
-      reloadDirectory();
-    } else if ((await table.countRows()) > 0) {
-      // An index from before the segment existed: complete its indexes once.
-      await fold(table);
-    }
-  }
+  await catchUp(true);
 
   /** The best rows of Lance (indexed rows only) and of the fresh segment, merged by score. */
   async function ranked(
@@ -247,16 +288,17 @@ export async function openLanceSearchIndex(
   }
 
   async function write(rows: Row[], mode: 'upsert' | 'append'): Promise<void> {
+    await ownWrite(true, async (t) => {
+      if (mode === 'append' || (await t.countRows()) === 0)
+        await t.add(rows as unknown as Record<string, unknown>[]);
+      else
+        await t
+          .mergeInsert('id')
+          .whenMatchedUpdateAll()
+          .whenNotMatchedInsertAll()
+          .execute(rows as unknown as Record<string, unknown>[]);
+    });
     const t = await getTable();
-    if (mode === 'append' || (await t.countRows()) === 0)
-      await t.add(rows as unknown as Record<string, unknown>[]);
-    else
-      await t
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .execute(rows as unknown as Record<string, unknown>[]);
-    await wroteVersion(t);
     const wasIndexed = indexed;
     await ensureIndexes(t);
     // Rows the indexes were just made over need no segment.
@@ -268,15 +310,76 @@ export async function openLanceSearchIndex(
     else fresh.remove(rows.map((r) => r.id));
   }
 
+  /** One search on the table as this process holds it. */
+  async function searchOnce(q: IndexQuery): Promise<IndexResult> {
+    const empty: IndexResult = {
+      hits: [],
+      total: 0,
+      totalExact: true,
+      facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as IndexResult['facets'],
+    };
+    const where = predicate(q.scope, q.filters);
+    const allowed = admits(q.scope, q.filters);
+    const t = table;
+    if (where === null || allowed === null || !t || !indexed) return empty;
+    const { query } = q;
+    const pageEnd = q.offset + q.limit;
+
+    // Exact identifiers first. When the whole query is the identifier of a record (a 文号, 档号 or
+    // code typed in full), the records that carry it are the answer and the ranked text search is
+    // skipped: its bigrams (审批, 批发 …) are among the commonest and would cost the most to rank.
+    const whole = query.wholeIdentifier;
+    const wholeRows = whole
+      ? await ranked(t, identifierQuery([whole])!, where, allowed, 'ids', q.countWindow)
+      : [];
+    const identified = wholeRows.length > 0;
+    const others = identified ? undefined : identifierQuery(query.identifiers.filter((k) => k !== whole));
+    const exactRows = others ? await ranked(t, others, where, allowed, 'ids', q.countWindow) : wholeRows;
+    const main = identified ? undefined : textQuery(query);
+    // One ranked evaluation over the counting window gives order, totals and facets; the page's
+    // stored fields are then read by row address.
+    const windowRows = main
+      ? await ranked(t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))
+      : [];
+
+    const counted = new Map<string, WindowRow>();
+    for (const row of [...exactRows, ...windowRows]) if (!counted.has(row.id)) counted.set(row.id, row);
+    const all = [...counted.values()];
+    if (q.sort === 'date')
+      all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
+    const page = all.slice(q.offset, pageEnd);
+    const details = await readHits(t, page, where);
+    const exactIds = new Set(exactRows.map((r) => r.id));
+    const hits: IndexHit[] = page.flatMap((r) => {
+      const d = details.get(r.id);
+      if (!d) return [];
+      const isExact = exactIds.has(r.id);
+      return [
+        {
+          id: r.id,
+          score: isExact ? 1000 + r._score : r._score,
+          exact: isExact,
+          archiveNo: d.archive_no ?? null,
+          title: d.title,
+          body: d.body,
+          formedOn: r.formed_on ?? null,
+          matterType: typeof r.matter_type === 'string' ? r.matter_type : null,
+        },
+      ];
+    });
+    return {
+      hits,
+      total: counted.size,
+      totalExact: windowRows.length < q.countWindow && exactRows.length < q.countWindow,
+      facets: countFacets(counted.values()),
+    };
+  }
+
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;
 
   const index: LanceSearchIndex = {
     kind: 'lancedb',
-    async directoryReady() {
-      if (table) startDirectoryLoad(table);
-      await directoryLoading;
-      return directory !== undefined;
-    },
+    directoryReady: () => directory.ready(table),
     upsert: (documents) =>
       serial(async () => {
         if (documents.length === 0) return;
@@ -295,73 +398,21 @@ export async function openLanceSearchIndex(
       }),
     remove: (ids) =>
       serial(async () => {
-        if (ids.length === 0 || !table) return;
-        await table.delete(inList(ids));
-        await wroteVersion(table);
+        if (ids.length === 0) return;
+        await ownWrite(false, async (t) => {
+          await t.delete(inList(ids));
+        });
         fresh.remove(ids);
       }),
     async search(q) {
-      const empty: IndexResult = {
-        hits: [],
-        total: 0,
-        totalExact: true,
-        facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as IndexResult['facets'],
-      };
-      const where = predicate(q.scope, q.filters);
-      const allowed = admits(q.scope, q.filters);
-      const t = table;
-      if (where === null || allowed === null || !t || !indexed) return empty;
-      const { query } = q;
-      const pageEnd = q.offset + q.limit;
-
-      // Exact identifiers first. When the whole query is the identifier of a record (a 文号, 档号 or
-      // code typed in full), the records that carry it are the answer and the ranked text search is
-      // skipped: its bigrams (审批, 批发 …) are among the commonest and would cost the most to rank.
-      const whole = query.wholeIdentifier;
-      const wholeRows = whole
-        ? await ranked(t, identifierQuery([whole])!, where, allowed, 'ids', q.countWindow)
-        : [];
-      const identified = wholeRows.length > 0;
-      const others = identified ? undefined : identifierQuery(query.identifiers.filter((k) => k !== whole));
-      const exactRows = others ? await ranked(t, others, where, allowed, 'ids', q.countWindow) : wholeRows;
-      const main = identified ? undefined : textQuery(query);
-      // One ranked evaluation over the counting window gives order, totals and facets; the page's
-      // stored fields are then read by row address.
-      const windowRows = main
-        ? await ranked(t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))
-        : [];
-
-      const counted = new Map<string, WindowRow>();
-      for (const row of [...exactRows, ...windowRows]) if (!counted.has(row.id)) counted.set(row.id, row);
-      const all = [...counted.values()];
-      if (q.sort === 'date')
-        all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
-      const page = all.slice(q.offset, pageEnd);
-      const details = await readHits(t, page, where);
-      const exactIds = new Set(exactRows.map((r) => r.id));
-      const hits: IndexHit[] = page.flatMap((r) => {
-        const d = details.get(r.id);
-        if (!d) return [];
-        const isExact = exactIds.has(r.id);
-        return [
-          {
-            id: r.id,
-            score: isExact ? 1000 + r._score : r._score,
-            exact: isExact,
-            archiveNo: d.archive_no ?? null,
-            title: d.title,
-            body: d.body,
-            formedOn: r.formed_on ?? null,
-            matterType: typeof r.matter_type === 'string' ? r.matter_type : null,
-          },
-        ];
-      });
-      return {
-        hits,
-        total: counted.size,
-        totalExact: windowRows.length < q.countWindow && exactRows.length < q.countWindow,
-        facets: countFacets(counted.values()),
-      };
+      await checkForeignWrites();
+      try {
+        return await searchOnce(q);
+      } catch (error) {
+        // Another process may have compacted the table and removed files this handle still read.
+        if (!(await serial(catchUpIfChanged))) throw error;
+        return searchOnce(q);
+      }
     },
     async count() {
       return table ? table.countRows() : 0;
@@ -373,14 +424,15 @@ export async function openLanceSearchIndex(
           table = undefined;
         }
         indexed = false;
+        knownVersion = undefined;
         fresh.clear();
-        directory = undefined;
-        directoryLoad = undefined;
+        reloadDirectory();
         await rm(statePath, { force: true });
         if ((await connection.tableNames()).includes(TABLE)) await connection.dropTable(TABLE);
       }),
     optimize: () =>
       serial(async () => {
+        await catchUpIfChanged();
         if (table) await fold(table);
       }),
     async sizeBytes() {
@@ -389,7 +441,7 @@ export async function openLanceSearchIndex(
     async close() {
       closing = true;
       await writes;
-      await directoryLoading;
+      await directory.close();
       table?.close();
       connection.close();
     },

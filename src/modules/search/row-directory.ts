@@ -167,3 +167,56 @@ function uuidAt(ids: Uint8Array, offset: number): string {
   if (hex === '00000000000000000000000000000000') return '';
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * Keeps the directory of a table: loaded in the background when a search first asks for it (a
+ * short-lived CLI process that never ranks never pays), dropped when rows move (a compaction, or a
+ * write of another process) and loaded again on the next ask.
+ */
+export class DirectoryKeeper {
+  private directory: RowDirectory | undefined;
+  private stale = true;
+  private token: object | undefined;
+  private loading: Promise<void> = Promise.resolve();
+  private closing = false;
+  private readonly enabled: boolean;
+
+  constructor(enabled: boolean) {
+    this.enabled = enabled;
+  }
+
+  /** The directory if one describes the table as it is; starts loading one otherwise. */
+  current(table: lancedb.Table): RowDirectory | undefined {
+    if (this.stale && this.enabled && !this.closing) {
+      this.stale = false;
+      const token = {};
+      this.token = token;
+      const cancelled = () => this.closing || this.token !== token;
+      this.loading = RowDirectory.load(table, cancelled)
+        .then((loaded) => {
+          if (loaded && !cancelled()) this.directory = loaded;
+        })
+        .catch(() => undefined);
+    }
+    return this.directory;
+  }
+
+  /** The rows moved: the directory no longer holds (a load under way is abandoned). */
+  invalidate(): void {
+    this.directory = undefined;
+    this.token = undefined;
+    this.stale = true;
+  }
+
+  /** Waits for a load under way; true when a directory describes the table. */
+  async ready(table: lancedb.Table | undefined): Promise<boolean> {
+    if (table) this.current(table);
+    await this.loading;
+    return this.directory !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.loading;
+  }
+}

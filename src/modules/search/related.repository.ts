@@ -52,13 +52,14 @@ export function relatedStatement(
   params.push([...LINK_KEYS]);
   const keys = `$${params.length}::text[]`;
   // Candidates by link, each through its own index (an OR across them made PostgreSQL scan every
-  // record); the values come from rel_links as one array per link (an InitPlan the index scan uses).
-  const values = (key: string) => `(SELECT l.vals FROM rel_links l WHERE l.key = '${key}')::text[]`;
+  // record), as a join on the values: the planner then estimates each value from the index's
+  // statistics (an array parameter it cannot see into looked like thousands of rows, and the cost
+  // of that switched on PostgreSQL's JIT compiler: 130 ms for a statement that runs in 0.5 ms).
   const candidates = LINK_KEYS.flatMap((key) => [
-    `SELECT x.id FROM records x WHERE x.extra ? '${key}' AND x.extra->>'${key}' = ANY (${values(key)})`,
+    `SELECT x.id FROM rel_links l JOIN records x ON x.extra ? '${key}' AND x.extra->>'${key}' = l.value WHERE l.key = '${key}'`,
     ...(FOUND_KINDS.has(key)
       ? [
-          `SELECT fi.record_id FROM record_found_identifiers fi WHERE fi.kind = '${key}' AND fi.value = ANY (${values(key)})`,
+          `SELECT fi.record_id FROM rel_links l JOIN record_found_identifiers fi ON fi.kind = l.key AND fi.value = l.value WHERE l.key = '${key}'`,
         ]
       : []),
   ]);
@@ -74,8 +75,8 @@ export function relatedStatement(
         FROM records r WHERE ${self} AND ${selfVisible} LIMIT 1),
     rel_links AS (
       -- each link's values: given with the record (a non-empty string in extra) or found in its text
-      SELECT v.key, (array_agg(v.value ORDER BY v.pos, v.value))[1:${VALUES_PER_LINK}] AS vals
-        FROM (SELECT u.key, u.value, min(u.pos) AS pos
+      SELECT v.key, v.value
+        FROM (SELECT u.key, u.value, row_number() OVER (PARTITION BY u.key ORDER BY min(u.pos), u.value) AS n
                 FROM (SELECT k.key, s.extra->>k.key AS value, 0 AS pos
                         FROM rel_self s, unnest(${keys}) AS k(key)
                        WHERE jsonb_typeof(s.extra->k.key) = 'string' AND s.extra->>k.key <> ''
@@ -84,7 +85,7 @@ export function relatedStatement(
                         FROM rel_self s JOIN record_found_identifiers fi ON fi.record_id = s.id
                        WHERE fi.kind = ANY (${keys})) u
                GROUP BY u.key, u.value) v
-       GROUP BY v.key),
+       WHERE v.n <= ${VALUES_PER_LINK}),
     rel_candidates AS (${candidates.join('\n      UNION ')})`,
     select: `SELECT 0 AS ord, s.id, s.archive_no, s.title, s.formed_on, s.extra, ${found('s')} AS found
       FROM rel_self s

@@ -364,6 +364,121 @@ describe('search API', () => {
     );
   });
 
+  it('never shows a linked record of another district, in the related list or beside a hit', async () => {
+    const project = { projectCode: '2024-150102-47-01-000555', applicant: '某仓储有限公司' };
+    const step = async (auth: string, title: string, matterType: string) =>
+      upload(auth, `${matterType}.txt`, `${title}。\n`, {
+        title,
+        level: 'public',
+        category: 'SP',
+        extra: { matterType, ...project },
+      });
+    const planning = await step(hmOfficer, '某仓储中心建设工程规划许可证', '建设工程规划许可证');
+    const works = await step(xcOfficer, '某仓储中心建筑工程施工许可证', '建筑工程施工许可证');
+    const completion = await step(archivist, '某仓储中心竣工验收备案', '竣工验收备案');
+    await settle();
+    const related = (auth: string) =>
+      ctx.app.inject({
+        method: 'GET',
+        url: `/api/v1/records/${works}/related`,
+        headers: { authorization: auth },
+      });
+    type View = { related: { id: string; direction: string | null }[] };
+    const all = await related(archivist);
+    assert.equal(all.statusCode, 200, all.body);
+    assert.deepEqual(
+      all.json<View>().related.map((r) => [r.id, r.direction]),
+      [
+        [planning, 'upstream'],
+        [completion, 'downstream'],
+      ],
+    );
+    const own = await related(xcOfficer);
+    assert.equal(own.statusCode, 200, own.body);
+    assert.deepEqual(own.json<View>().related, [], 'records of the city and of Huimin stay out of sight');
+    assert.equal((await related(hmOfficer)).statusCode, 404, 'a record of another district is not there');
+
+    type ChainHit = { id: string; related?: { records: { id: string }[] } };
+    const forCity = (await hitsOf(archivist, '某仓储中心建筑工程施工许可证')).hits as ChainHit[];
+    assert.equal(forCity[0]?.id, works);
+    assert.deepEqual(
+      forCity[0]?.related?.records.map((r) => r.id),
+      [planning, completion],
+    );
+    const forDistrict = (await hitsOf(xcOfficer, '某仓储中心建筑工程施工许可证')).hits as ChainHit[];
+    assert.equal(forDistrict[0]?.id, works);
+    assert.ok(!forDistrict.some((h) => h.id === planning || h.id === completion));
+    assert.equal(forDistrict[0]?.related, undefined, 'no chain of records the officer may not open');
+  });
+
+  it('writes the audit entry of every search and related list before answering, and none for a refused one', async () => {
+    const events = async (actor: string, action: string) =>
+      (
+        await ctx.services.db.query<{ record_id: string | null; details: Record<string, unknown> }>(
+          'SELECT record_id, details FROM events WHERE actor = $1 AND action = $2 ORDER BY id',
+          [actor, action],
+        )
+      ).rows;
+    const before = (await events('user:xc-officer', 'search.query')).length;
+    const found = await hitsOf(xcOfficer, '住宅项目', { year: '2024' });
+    const queries = await events('user:xc-officer', 'search.query');
+    assert.equal(queries.length, before + 1);
+    assert.deepEqual(queries.at(-1)?.details, {
+      q: '住宅项目',
+      filters: { year: '2024' },
+      total: found.total,
+    });
+
+    const relatedBefore = (await events('user:xc-officer', 'search.related')).length;
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.permit}/related`,
+      headers: { authorization: xcOfficer },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const listed = await events('user:xc-officer', 'search.related');
+    assert.equal(listed.length, relatedBefore + 1);
+    assert.equal(listed.at(-1)?.record_id, ids.permit);
+
+    const refused = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${ids.permit}/related`,
+      headers: { authorization: hmOfficer },
+    });
+    assert.equal(refused.statusCode, 404);
+    assert.deepEqual(
+      (await events('user:hm-officer', 'search.related')).filter((e) => e.record_id === ids.permit),
+      [],
+      'nothing listed, nothing logged as listed',
+    );
+  });
+
+  it('narrows a searcher at the root once a second root organisation exists, from the next request on', async () => {
+    const unique = '独立核算单位档案室试点方案';
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      headers: { authorization: admin },
+      payload: { code: 'QT', name: '其他独立单位', level: 'city' },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const other = await createSignedInUser(ctx, admin, {
+      username: 'qt-archivist',
+      roles: ['archivist'],
+      organisation: 'QT',
+      clearance: 'sensitive',
+    });
+    const id = await upload(other, '方案.txt', `${unique}。\n`, { title: unique, level: 'public' });
+    await settle();
+    assert.deepEqual(
+      (await hitsOf(other, unique)).hits.map((h) => h.id),
+      [id],
+    );
+    const forCity = await hitsOf(archivist, unique);
+    assert.equal(forCity.total, 0, 'the archivist of the first root no longer sees the whole tree');
+    assert.deepEqual(forCity.hits, []);
+  });
+
   it('forgets a record removed from the database', async () => {
     await ctx.services.db.query('DELETE FROM records WHERE id = $1', [ids.neighbour]);
     await settle();

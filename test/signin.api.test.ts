@@ -230,6 +230,45 @@ describe('hardened sign-in', () => {
     }
   });
 
+  it('keeps a used session alive with one write a minute, and still ends it on the very next request', async () => {
+    const { authorization, password } = await newUser('touch1');
+    const lastUsed = async () =>
+      (
+        await ctx.services.db.query<{ last_used_at: Date | null; id: string }>(
+          `SELECT c.id, c.last_used_at FROM credentials c JOIN users u ON u.id = c.user_id
+            WHERE u.username = 'touch1' AND c.kind = 'session' AND c.revoked_at IS NULL`,
+        )
+      ).rows[0]!;
+    assert.equal((await call('GET', '/auth/me', { authorization })).statusCode, 200);
+    const first = await lastUsed();
+    assert.ok(first.last_used_at, 'the first use is written');
+    assert.equal((await call('GET', '/auth/me', { authorization })).statusCode, 200);
+    assert.deepEqual((await lastUsed()).last_used_at, first.last_used_at, 'not again within the minute');
+
+    // Nearly idle for the 30 minutes allowed: a use now keeps the session open.
+    await ctx.services.db.query(
+      `UPDATE credentials SET last_used_at = now() - interval '29 minutes', created_at = now() - interval '40 minutes' WHERE id = $1`,
+      [first.id],
+    );
+    assert.equal((await call('GET', '/auth/me', { authorization })).statusCode, 200);
+    const touched = (await lastUsed()).last_used_at!;
+    assert.ok(Date.now() - touched.getTime() < 60_000, 'written again once the minute has passed');
+    assert.equal((await call('GET', '/auth/me', { authorization })).statusCode, 200);
+
+    // Just used (no write due), the session must still end at once when revoked.
+    await ctx.services.db.query('UPDATE credentials SET revoked_at = now() WHERE id = $1', [first.id]);
+    assert.equal((await call('GET', '/auth/me', { authorization })).statusCode, 401, 'revoked');
+
+    const again = await signIn(ctx.app, 'touch1', password);
+    assert.equal((await call('GET', '/auth/me', { authorization: again.authorization })).statusCode, 200);
+    await ctx.services.db.query(`UPDATE users SET disabled = true WHERE username = 'touch1'`);
+    assert.equal(
+      (await call('GET', '/auth/me', { authorization: again.authorization })).statusCode,
+      401,
+      'disabled',
+    );
+  });
+
   it('ends the other sessions when the password changes', async () => {
     const { authorization, password } = await newUser('pw1');
     const other = `Bearer ${(await login('pw1', password)).json<{ token: string }>().token}`;

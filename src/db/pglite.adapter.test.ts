@@ -181,3 +181,41 @@ async function readyFolder(): Promise<string> {
 function writeLock(dataDir: string, owner: Record<string, unknown>): void {
   writeFileSync(join(dataDir, '.lock'), JSON.stringify(owner));
 }
+
+describe('PGlite prepared statements (one per SQL text, kept by the worker)', () => {
+  test('a statement run again after its table changed shape returns the new shape', async () => {
+    await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
+    await db.exec('CREATE TABLE shape (a int); INSERT INTO shape VALUES (1);');
+    const sql = 'SELECT * FROM shape WHERE a = $1';
+    for (let i = 0; i < 7; i++) assert.deepEqual((await db.query(sql, [1])).rows, [{ a: 1 }]);
+    await db.exec("ALTER TABLE shape ADD COLUMN b text DEFAULT '档'");
+    assert.deepEqual((await db.query(sql, [1])).rows, [{ a: 1, b: '档' }]);
+    await db.transaction(async (tx) => {
+      await tx.query('ALTER TABLE shape DROP COLUMN b');
+      assert.deepEqual((await tx.query(sql, [1])).rows, [{ a: 1 }]);
+    });
+  });
+
+  test('a statement that failed is not kept, and the same text works once it can', async () => {
+    await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
+    const sql = 'SELECT n FROM later WHERE n > $1 ORDER BY n';
+    await assert.rejects(
+      db.query(sql, [0]),
+      (error: Error & { sqlState?: string }) => error.sqlState === '42P01',
+    );
+    await assert.rejects(
+      db.transaction(async (tx) => tx.query(sql, [0])),
+      (error: Error & { sqlState?: string }) => error.sqlState === '42P01',
+    );
+    await db.exec('CREATE TABLE later (n int); INSERT INTO later VALUES (1), (2);');
+    assert.deepEqual((await db.query(sql, [1])).rows, [{ n: 2 }]);
+  });
+
+  test('keeps answering past the number of statements it keeps, the oldest prepared again', async () => {
+    await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
+    for (let k = 0; k < 520; k++)
+      assert.deepEqual((await db.query(`SELECT $1::int + ${k} AS n`, [1])).rows, [{ n: 1 + k }]);
+    assert.deepEqual((await db.query('SELECT $1::int + 0 AS n', [5])).rows, [{ n: 5 }]);
+    assert.deepEqual((await db.query('SELECT $1::int + 519 AS n', [1])).rows, [{ n: 520 }]);
+  });
+});

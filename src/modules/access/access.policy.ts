@@ -89,6 +89,12 @@ export interface Actor {
   organisationPath: string;
   /** materialised paths of organisations explicitly shared with the actor (their subtrees too) */
   sharedPaths?: readonly string[];
+  /**
+   * Read from the database together with the credential, for this request only: whether the
+   * actor's organisation is the single root of the tree, and their clearance the highest level.
+   * Lets search skip conditions that exclude nothing (search.usecases.ts searchScope).
+   */
+  reach?: { wholeTree: boolean; everyLevel: boolean };
   ip?: string | undefined;
 }
 

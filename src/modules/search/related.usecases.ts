@@ -8,10 +8,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../../db/database.port.ts';
-import { can, forbidden, recordVisibility, type Actor } from '../access/access.policy.ts';
-import { recordEvent } from '../events/events.ts';
+import { can, forbidden, type Actor } from '../access/access.policy.ts';
+import { eventInsert } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
-import { findVisibleRecord } from '../records/records.repository.ts';
+import type { LINK_KEYS } from './related.repository.ts';
+import { relatedStatement, type RelatedRow } from './related.repository.ts';
 import { fold } from './search.analysis.ts';
 
 const chainsSchema = z.object({
@@ -75,15 +76,12 @@ export function chainStep(
   return { chain, step, stepName };
 }
 
-/** Link kinds that field extraction also finds in a record's text. */
-const FOUND_KINDS = new Set(['projectCode', 'creditCode']);
-
 const LINKS = [
   { key: 'projectCode', kind: 'project', zh: '同一项目' },
   { key: 'creditCode', kind: 'enterprise', zh: '同一企业' },
   { key: 'applicant', kind: 'applicant', zh: '同一申请人' },
   { key: 'caseNo', kind: 'case', zh: '同一办件' },
-] as const;
+] as const satisfies readonly { key: (typeof LINK_KEYS)[number]; kind: string; zh: string }[];
 
 export interface RelatedRecord {
   id: string;
@@ -105,14 +103,11 @@ export interface RelatedView {
   related: RelatedRecord[];
 }
 
-interface Row {
-  id: string;
-  archive_no: string | null;
-  title: string;
-  formed_on: string | null;
-  extra: Record<string, unknown>;
-}
-
+/**
+ * The records related to a record the actor may open (else record.not_found), in one round trip:
+ * the record, its links and the linked records come from one statement, which also writes the
+ * audit entry (search.related) unless options.audit is false.
+ */
 export async function relatedRecords(
   deps: { db: Database; dataDir: string },
   actor: Actor,
@@ -121,47 +116,45 @@ export async function relatedRecords(
   options: { audit?: boolean } = {},
 ): Promise<RelatedView> {
   if (!can(actor, 'record.read')) throw forbidden({ action: 'record.read' });
-  const self = await findVisibleRecord(deps.db, actor, idOrArchiveNo);
-  if (!self) throw recordNotFound({ record: idOrArchiveNo });
-  const extra = self.extra ?? {};
-  const chains = await loadChains(deps.dataDir);
+  const params: unknown[] = [];
+  const statement = relatedStatement(actor, idOrArchiveNo, limit, params);
+  // Shown beside a search hit, the chain is part of that (already recorded) search.
+  const audit =
+    options.audit === false
+      ? ''
+      : `, rel_audit AS (${eventInsert(actor, 'search.related', {}, params, { table: 'rel_self', id: 'rel_self.id' })})`;
+  const { rows } = await deps.db.query<RelatedRow>(
+    `WITH ${statement.with}${audit} ${statement.select}`,
+    params,
+  );
+  const view = relatedView(await loadChains(deps.dataDir), rows);
+  if (!view) throw recordNotFound({ record: idOrArchiveNo });
+  return view;
+}
+
+/** The view of a related statement's rows (relatedStatement), or null when the record was not there. */
+export function relatedView(
+  chains: readonly ApprovalChain[],
+  rows: readonly RelatedRow[],
+): RelatedView | null {
+  const self = rows.find((r) => r.ord === 0);
+  if (!self) return null;
   const matterOf = (e: Record<string, unknown>) =>
     typeof e['matterType'] === 'string' ? e['matterType'] : null;
-  const own = chainStep(chains, matterOf(extra), self.title);
+  const own = chainStep(chains, matterOf(self.extra ?? {}), self.title);
   const chain = own ? chains.find((c) => c.name === own.chain)! : null;
-
   // The values of each link: given with the record (extra) or found in its text (extraction).
-  const found = await deps.db.query<{ kind: string; value: string }>(
-    'SELECT kind, value FROM record_found_identifiers WHERE record_id = $1',
-    [self.id],
-  );
-  const valuesOf = (
-    key: string,
-    e: Record<string, unknown>,
-    foundRows: readonly { kind: string; value: string }[],
-  ) => {
+  const valuesOf = (key: string, row: RelatedRow) => {
     const values = new Set<string>();
-    if (typeof e[key] === 'string' && e[key] !== '') values.add(e[key]);
-    for (const f of foundRows) if (f.kind === key) values.add(f.value);
+    const given = row.extra?.[key];
+    if (typeof given === 'string' && given !== '') values.add(given);
+    for (const f of row.found ?? []) if (f.kind === key) values.add(f.value);
     return values;
   };
-  const params: unknown[] = [self.id];
-  // Candidates by link, each through its own index (an OR across them made PostgreSQL scan every record).
-  const conditions: string[] = [];
   const linkValues = new Map<string, Set<string>>();
   for (const link of LINKS) {
-    const values = valuesOf(link.key, extra, found.rows);
-    if (values.size === 0) continue;
-    linkValues.set(link.key, values);
-    params.push([...values].slice(0, 20));
-    const p = `$${params.length}::text[]`;
-    conditions.push(
-      `SELECT x.id FROM records x WHERE x.extra ? '${link.key}' AND x.extra->>'${link.key}' = ANY(${p})`,
-    );
-    if (FOUND_KINDS.has(link.key))
-      conditions.push(
-        `SELECT fi.record_id FROM record_found_identifiers fi WHERE fi.kind = '${link.key}' AND fi.value = ANY(${p})`,
-      );
+    const values = valuesOf(link.key, self);
+    if (values.size > 0) linkValues.set(link.key, values);
   }
   const view: RelatedView = {
     record: {
@@ -174,33 +167,12 @@ export async function relatedRecords(
     chain: chain ? { name: chain.name, steps: chain.steps.map((s) => s.name) } : null,
     related: [],
   };
-  // Shown beside a search hit, the chain is part of that (already recorded) search.
-  if (options.audit !== false) await recordEvent(deps.db, actor, 'search.related', { recordId: self.id });
-  if (conditions.length === 0) return view;
-  params.push(Math.min(Math.max(limit, 1), 200));
-  const limitParam = `$${params.length}`;
-  const { rows } = await deps.db.query<Row>(
-    `SELECT r.id, r.archive_no, r.title, to_char(r.formed_on, 'YYYY-MM-DD') AS formed_on, r.extra
-       FROM records r
-      WHERE r.id <> $1 AND r.id IN (${conditions.join(' UNION ')}) AND ${recordVisibility(actor, 'r', params)}
-      ORDER BY r.formed_on NULLS LAST, r.created_at
-      LIMIT ${limitParam}`,
-    params,
-  );
-  const theirFound = rows.length
-    ? (
-        await deps.db.query<{ record_id: string; kind: string; value: string }>(
-          'SELECT record_id, kind, value FROM record_found_identifiers WHERE record_id = ANY($1::uuid[])',
-          [rows.map((r) => r.id)],
-        )
-      ).rows
-    : [];
-  for (const row of rows) {
-    const foundRows = theirFound.filter((f) => f.record_id === row.id);
+  for (const row of [...rows].sort((a, b) => a.ord - b.ord)) {
+    if (row.ord === 0) continue;
     const links = LINKS.filter((l) => {
       const mine = linkValues.get(l.key);
       if (!mine) return false;
-      return [...valuesOf(l.key, row.extra ?? {}, foundRows)].some((v) => mine.has(v));
+      return [...valuesOf(l.key, row)].some((v) => mine.has(v));
     });
     const theirs = chainStep(chains, matterOf(row.extra ?? {}), row.title);
     const sameProject = links.some((l) => l.kind === 'project');

@@ -9,6 +9,8 @@ import {
   fold,
   identifierKey,
   isEmptyQuery,
+  foldOneToOne,
+  foldWithOffsets,
   makeSnippet,
   parseQuery,
   parseSynonyms,
@@ -87,6 +89,48 @@ describe('search analysis', () => {
     assert.ok(!snippet.includes('<script>'));
     assert.ok(snippet.startsWith('…') && snippet.endsWith('…'));
     assert.equal(makeSnippet('短文本', ['无']), '短文本');
+  });
+
+  it('folds common archive text with whole-string operations exactly as one character at a time', () => {
+    const ranges: [number, number][] = [
+      [0x09, 0x0a],
+      [0x0d, 0x0d],
+      [0x20, 0x7f],
+      [0xb7, 0xb7],
+      [0x2013, 0x2014],
+      [0x2018, 0x2019],
+      [0x201c, 0x201d],
+      [0x3000, 0x3029],
+      [0x3030, 0x303f],
+      [0x4e00, 0x9fff],
+      [0xff01, 0xff5e],
+    ];
+    let all = '';
+    let slowOnes = 0;
+    for (const [from, to] of ranges)
+      for (let code = from; code <= to; code++) {
+        const char = String.fromCharCode(code);
+        const fast = foldOneToOne(char);
+        // A few Traditional characters simplify to one outside the BMP (two units): slow path.
+        if (fast === null) slowOnes++;
+        else {
+          assert.equal(fast, foldWithOffsets(char).folded, `U+${code.toString(16)}`);
+          all += char;
+        }
+      }
+    assert.ok(slowOnes < 400, `${slowOnes} characters left to the slow path`);
+    assert.equal(foldOneToOne(all), foldWithOffsets(all).folded, 'all of them in one text');
+    const text = '經審查，ＡＢＣ公司“施工許可證”申請（２０２４）—准予核發。\nRoad No.5　第一條';
+    assert.equal(foldOneToOne(text), foldWithOffsets(text).folded);
+    assert.equal(
+      foldOneToOne('ﬁ 一㈠ 乾隆…'),
+      null,
+      'a character folding to several is left to the slow path',
+    );
+    const slow = `${'无关。'.repeat(30)}准予核发施工許可證…${'其他。'.repeat(30)}`;
+    assert.match(makeSnippet(slow, ['施工许可证']), /准予核发<mark>施工許可證<\/mark>…其他/, 'slow path');
+    const fast = `${'无关。'.repeat(30)}准予核发施工許可證。${'其他。'.repeat(30)}`;
+    assert.match(makeSnippet(fast, ['施工许可证']), /准予核发<mark>施工許可證<\/mark>。其他/, 'fast path');
   });
 });
 

@@ -99,6 +99,35 @@ export function foldWithOffsets(text: string): { folded: string; offsets: number
   return { folded, offsets };
 }
 
+/**
+ * Characters each of which folds to exactly one UTF-16 unit (ASCII, common quotes and dashes, CJK punctuation without the
+ * combining tone marks, the unified ideographs, full-width ASCII): a text made of them only folds
+ * the same with whole-string operations as one character at a time, offsets unchanged.
+ */
+const ONE_TO_ONE =
+  /^[\t\n\r\u0020-\u007f\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff5e]*$/;
+let traditionalChars: RegExp | undefined;
+
+/**
+ * The folded text when every character of it folds to one unit (so offsets are the identity), or
+ * null. Native NFKC and lower-casing of the whole string, and OpenCC only for the Traditional
+ * characters, one at a time as foldWithOffsets does: several times faster than that per-character
+ * loop, which made up most of the cost of the snippets of a page of hits.
+ */
+export function foldOneToOne(text: string): string | null {
+  if (!ONE_TO_ONE.test(text)) return null;
+  simplified(''); // learns which characters are Traditional
+  traditionalChars ??= new RegExp(
+    `[${[...traditional!].map((code) => String.fromCodePoint(code)).join('')}]`,
+    'gu',
+  );
+  const folded = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(traditionalChars, (char) => foldChar(char));
+  return folded.length === text.length ? folded : null;
+}
+
 interface Run {
   kind: 'han' | 'word';
   text: string;
@@ -461,7 +490,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  */
 export function makeSnippet(text: string, highlight: string[], width = 80): string {
   if (text === '') return '';
-  const { folded, offsets } = foldWithOffsets(text);
+  const oneToOne = foldOneToOne(text);
+  const { folded, offsets } = oneToOne === null ? foldWithOffsets(text) : { folded: oneToOne, offsets: null };
   // Matches of each highlight word; a long word that does not occur is tried as its bigrams.
   const needles = new Set<string>();
   for (const word of highlight) {
@@ -500,7 +530,7 @@ export function makeSnippet(text: string, highlight: string[], width = 80): stri
     if (last && s <= last[1]) last[1] = Math.max(last[1], e);
     else merged.push([Math.max(s, fStart), Math.min(e, fEnd)]);
   }
-  const orig = (f: number) => offsets[f]!;
+  const orig = (f: number) => (offsets ? offsets[f]! : f);
   let out = fStart > 0 ? '…' : '';
   let cursor = orig(fStart);
   for (const [s, e] of merged) {

@@ -1,6 +1,9 @@
 /** Database access for search: what the index keeps of a record, the outbox, and look-ups. */
 import type { Database, Queryable } from '../../db/database.port.ts';
+import type { Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
+import { eventInsert } from '../events/events.ts';
+import { relatedStatement, type RelatedRow } from './related.repository.ts';
 import { contentDestroyed } from '../keys/keys.errors.ts';
 import { MAX_BODY_CHARS, type SearchDocument } from './search.port.ts';
 
@@ -166,16 +169,38 @@ export async function findOrganisationPath(db: Queryable, codeOrId: string): Pro
   return rows[0]?.path ?? null;
 }
 
-/** Codes and names of organisations by id, for facet labels. */
-export async function organisationLabels(
+/**
+ * What a search does after the index answered, in one round trip: writes its audit entry
+ * (search.query), looks up the facet organisations' codes and names, and, when `related` names a
+ * record, reads it with its linked records (related.repository.ts, within what the actor may open).
+ */
+export async function recordSearch(
   db: Queryable,
-  ids: readonly string[],
-): Promise<Map<string, { code: string; name: string }>> {
-  const uuids = ids.filter((id) => UUID.test(id));
-  if (uuids.length === 0) return new Map();
-  const { rows } = await db.query<{ id: string; code: string; name: string }>(
-    'SELECT id, code, name FROM organisations WHERE id = ANY($1::uuid[])',
-    [uuids],
+  actor: Actor,
+  input: {
+    details: Record<string, unknown>;
+    organisationIds: readonly string[];
+    related?: { id: string; limit: number } | undefined;
+  },
+): Promise<{ labels: Map<string, { code: string; name: string }>; related: RelatedRow[] }> {
+  const params: unknown[] = [];
+  const related = input.related
+    ? relatedStatement(actor, input.related.id, input.related.limit, params)
+    : null;
+  const audit = eventInsert(actor, 'search.query', input.details, params);
+  params.push(input.organisationIds.filter((id) => UUID.test(id)));
+  const { rows } = await db.query<{
+    labels: { id: string; code: string; name: string }[] | null;
+    related: RelatedRow[] | null;
+  }>(
+    `WITH ${related ? `${related.with},` : ''} search_audit AS (${audit})
+     SELECT (SELECT json_agg(json_build_object('id', o.id, 'code', o.code, 'name', o.name))
+               FROM organisations o WHERE o.id = ANY ($${params.length}::uuid[])) AS labels,
+            ${related ? `(SELECT json_agg(q ORDER BY q.ord) FROM (${related.select}) q)` : 'NULL::json'} AS related`,
+    params,
   );
-  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
+  return {
+    labels: new Map((rows[0]?.labels ?? []).map((r) => [r.id, { code: r.code, name: r.name }])),
+    related: rows[0]?.related ?? [],
+  };
 }

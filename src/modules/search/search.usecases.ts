@@ -9,7 +9,14 @@ import { recordEvent } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
-import { chainStep, loadChains, relatedRecords, type RelatedRecord } from './related.usecases.ts';
+import type { RelatedRow } from './related.repository.ts';
+import {
+  chainStep,
+  loadChains,
+  relatedView,
+  type ApprovalChain,
+  type RelatedRecord,
+} from './related.usecases.ts';
 import {
   expandSynonyms,
   isEmptyQuery,
@@ -25,7 +32,7 @@ import {
   clearPending,
   findOrganisationPath,
   loadSearchDocuments,
-  organisationLabels,
+  recordSearch,
   takePending,
 } from './search.repository.ts';
 
@@ -210,21 +217,19 @@ export async function searchRecords(
     countWindow: COUNT_WINDOW,
   });
   const top = result.hits[0];
-  const [, labels, chain] = await Promise.all([
-    // The query is part of the trail: what someone looked for can matter as much as what they opened.
-    recordEvent(deps.db, actor, 'search.query', {
-      q: text.slice(0, 200),
-      filters: input.filters ?? {},
-      total: result.total,
-    }),
-    organisationLabels(
-      deps.db,
-      result.facets.organisation.map((f) => f.value),
-    ),
-    top && (input.offset ?? 0) === 0 && deps.dataDir !== undefined
-      ? hitChain({ db: deps.db, dataDir: deps.dataDir }, actor, top)
-      : null,
-  ]);
+  // The chain around the first hit, when it stands in one: most hits do not, and that is known
+  // from the index without asking the database.
+  const chains = top && (input.offset ?? 0) === 0 && deps.dataDir ? await loadChains(deps.dataDir) : null;
+  const inChain = chains && top && chainStep(chains, top.matterType, top.title) ? top : null;
+  // One round trip: the query is part of the trail (what someone looked for can matter as much as
+  // what they opened), written before the answer goes out; with it the facet labels and the chain.
+  const after = await recordSearch(deps.db, actor, {
+    details: { q: text.slice(0, 200), filters: input.filters ?? {}, total: result.total },
+    organisationIds: result.facets.organisation.map((f) => f.value),
+    related: inChain ? { id: inChain.id, limit: 50 } : undefined,
+  });
+  const labels = after.labels;
+  const chain = chains && inChain ? hitChain(chains, after.related) : null;
   const facets = { ...result.facets } as SearchResultView['facets'];
   facets.organisation = result.facets.organisation.map((f) => {
     const label = labels.get(f.value);
@@ -242,16 +247,10 @@ export async function searchRecords(
   return { total: result.total, totalExact: result.totalExact, hits, facets };
 }
 
-/** The approval chain around a hit, when it stands in one and has neighbours the actor may open. */
-async function hitChain(
-  deps: { db: Database; dataDir: string },
-  actor: Actor,
-  hit: { id: string; title: string; matterType: string | null },
-): Promise<HitChainView | null> {
-  // Most hits stand in no chain: that is known from the index without asking the database.
-  if (!chainStep(await loadChains(deps.dataDir), hit.matterType, hit.title)) return null;
+/** The approval chain around a hit, when it has neighbours the actor may open (from relatedStatement). */
+function hitChain(chains: readonly ApprovalChain[], rows: readonly RelatedRow[]): HitChainView | null {
   // The hit was just found among the actor's records; should it have gone meanwhile, no chain.
-  const view = await relatedRecords(deps, actor, hit.id, 50, { audit: false }).catch(() => null);
+  const view = relatedView(chains, rows);
   if (!view?.chain) return null;
   const records = view.related.filter((r) => r.direction !== null);
   if (records.length === 0) return null;
@@ -306,10 +305,19 @@ export async function similarRecords(
 /**
  * The actor's access scope as the index applies it inside its query. Whether it covers the whole
  * organisation tree or every secrecy level is asked of the database (the system of record), so an
- * index never has to guess it.
+ * index never has to guess it: in the same request, never from a cache that could outlive a change.
  */
 export async function searchScope(db: Database, actor: Actor): Promise<AccessScope> {
   if (!can(actor, 'record.read')) return null;
+  // Signed in over HTTP, the facts came with the credential in this request's first query.
+  if (actor.reach)
+    return {
+      organisationPath: actor.organisationPath,
+      sharedPaths: actor.sharedPaths ?? [],
+      maxLevelRank: actor.clearanceRank,
+      wholeTree: actor.reach.wholeTree,
+      everyLevel: actor.reach.everyLevel,
+    };
   const { rows } = await db.query<{ roots: number; root_path: string | null; max_rank: number | null }>(
     `SELECT (SELECT count(*)::int FROM organisations WHERE parent_id IS NULL) AS roots,
             (SELECT path FROM organisations WHERE parent_id IS NULL LIMIT 1) AS root_path,

@@ -340,11 +340,18 @@ export async function authenticate(
       org_path: string;
       level_rank: number;
       shared_paths: string[] | null;
+      touch_due: boolean;
+      whole_tree: boolean;
+      every_level: boolean;
     }
   >(
     `SELECT u.*, c.id AS credential_id, c.kind, o.path AS org_path, l.rank AS level_rank,
             (SELECT array_agg(so.path ORDER BY so.path) FROM access_shares s JOIN organisations so ON so.id = s.organisation_id
-              WHERE s.user_id = u.id AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())) AS shared_paths
+              WHERE s.user_id = u.id AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())) AS shared_paths,
+            (c.last_used_at IS NULL OR c.last_used_at < now() - interval '1 minute') AS touch_due,
+            -- The reach of the actor's scope, read with it (search.usecases.ts searchScope)
+            (o.parent_id IS NULL AND (SELECT count(*) FROM organisations WHERE parent_id IS NULL) = 1) AS whole_tree,
+            coalesce(l.rank >= (SELECT max(rank) FROM secrecy_levels), false) AS every_level
        FROM credentials c
        JOIN users u ON u.id = c.user_id
        JOIN organisations o ON o.id = u.organisation_id
@@ -356,11 +363,14 @@ export async function authenticate(
   );
   const row = rows[0];
   if (!row) throw unauthenticated();
-  // Throttled: last_used_at is informative, one write a minute per credential is plenty.
-  await db.query(
-    `UPDATE credentials SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-    [row.credential_id],
-  );
+  // Throttled: one write a minute per credential is plenty (it keeps an idle session alive). The
+  // SELECT above tells whether it is due, so most requests make no second round trip; the condition
+  // stays in the UPDATE for requests racing each other.
+  if (row.touch_due)
+    await db.query(
+      `UPDATE credentials SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [row.credential_id],
+    );
   return {
     user: row,
     credentialKind: row.kind,
@@ -372,6 +382,7 @@ export async function authenticate(
       clearanceRank: row.level_rank,
       organisationPath: row.org_path,
       sharedPaths: row.shared_paths ?? [],
+      reach: { wholeTree: row.whole_tree, everyLevel: row.every_level },
       ip,
     },
     credentialId: row.credential_id,

@@ -11,13 +11,11 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
-import { CommonTokens } from './common-tokens.ts';
 import { FreshSegment } from './fresh-segment.ts';
+import { LongQueries } from './long-query.ts';
 import { RowDirectory } from './row-directory.ts';
 import {
-  chunkQuery,
   countFacets,
-  coverage,
   FACET_SELECT,
   FTS_OPTIONS,
   identifierQuery,
@@ -25,15 +23,12 @@ import {
   predicate,
   admits,
   readHits,
-  readTokens,
   textQuery,
   type TextQuery,
   type WindowRow,
-  wantedTokens,
 } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
-import { FACETS, type IndexHit, type IndexQuery, type IndexResult, type SearchIndex } from './search.port.ts';
-import { isLongQuery, queryChunks } from './search.analysis.ts';
+import { FACETS, type IndexHit, type IndexResult, type SearchIndex } from './search.port.ts';
 
 const TABLE = 'records';
 /**
@@ -45,8 +40,6 @@ const FOLD_ROWS = 20_000;
 const FOLD_CHARS = 80_000_000;
 /** Remembers up to which write time the Lance indexes are complete, for the next start. */
 const FRESH_STATE = 'fresh.json';
-/** A long query's best candidates ranked by how much of it they hold (the rest follow by chunk score). */
-const RERANKED = 50;
 
 export interface LanceSearchIndex extends SearchIndex {
   /** Waits for the row directory being loaded; true when one describes the table (tests, benchmarks). */
@@ -145,26 +138,7 @@ export async function openLanceSearchIndex(
     directoryLoad = undefined;
     ownVersions.clear();
     directoryStale = true;
-    commonStale = true;
-  }
-
-  // The frequent tokens (common-tokens.ts), sampled again in the background after the indexes
-  // change; the last sample serves meanwhile.
-  let common: CommonTokens | undefined;
-  let commonStale = true;
-  let commonLoading: Promise<CommonTokens> = Promise.resolve(CommonTokens.none());
-  let commonTable = 0;
-
-  async function commonTokens(t: lancedb.Table): Promise<CommonTokens> {
-    if (commonStale && !closing) {
-      commonStale = false;
-      const of = commonTable;
-      commonLoading = CommonTokens.sample(t).then(
-        (sampled) => (of === commonTable ? (common = sampled) : sampled),
-        () => common ?? CommonTokens.none(),
-      );
-    }
-    return common ?? commonLoading;
+    long.invalidate();
   }
 
   /** Loads the directory in the background (a short-lived CLI process that never ranks never pays). */
@@ -236,6 +210,9 @@ export async function openLanceSearchIndex(
     return rows.filter((r): r is WindowRow => r !== undefined);
   }
 
+  // Long queries (a whole title with a wrong character) are asked chunk by chunk (long-query.ts).
+  const long = new LongQueries(ranked, () => fresh);
+
   // At start-up the rows written since the indexes were last complete go back into the segment.
   if (table) {
     await ensureIndexes(table);
@@ -301,63 +278,6 @@ export async function openLanceSearchIndex(
 
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;
 
-  /**
-   * The ranked text rows of a query. A long one (a whole title with a wrong character) is not asked
-   * as one OR over its ~100 tokens (100–200 ms at a million records) but in two cheap steps: the
-   * records holding a whole chunk of it (chunkQuery, under the access predicate like every index
-   * query), then the best of those by how much of the whole query they hold (coverage). When no
-   * record holds a whole chunk, the whole query is asked as before.
-   */
-  async function rankedText(
-    t: lancedb.Table,
-    query: IndexQuery['query'],
-    where: string,
-    allowed: (row: FreshRow) => boolean,
-    limit: number,
-    pageEnd: number,
-  ): Promise<WindowRow[]> {
-    const whole = textQuery(query);
-    if (!whole) return [];
-    if (isLongQuery(query)) {
-      const sample = await commonTokens(t);
-      const chunks = queryChunks(query, (token) => sample.share(token));
-      const candidates =
-        chunks.length > 0 ? await ranked(t, chunkQuery(query, chunks), where, allowed, 'tokens', limit) : [];
-      if (candidates.length > 0) return byCoverage(t, query, candidates, where, Math.max(RERANKED, pageEnd));
-    }
-    return ranked(t, whole, where, allowed, 'tokens', limit);
-  }
-
-  /** The best `count` candidates ordered by coverage of the whole query, the rest after them. */
-  async function byCoverage(
-    t: lancedb.Table,
-    query: IndexQuery['query'],
-    candidates: WindowRow[],
-    where: string,
-    count: number,
-  ): Promise<WindowRow[]> {
-    const best = candidates.slice(0, count);
-    const stored = await readTokens(
-      t,
-      best.filter((r) => !fresh.has(r.id)),
-      where,
-    );
-    const wanted = wantedTokens(query);
-    // A candidate holds every token of a chunk (two or more): its coverage is at least 1, above
-    // the scores given to the candidates after the best (below ½).
-    const scored = best.flatMap((r) => {
-      const tokens = fresh.get(r.id)?.tokens ?? stored.get(r.id);
-      return tokens === undefined ? [] : [{ row: r, score: coverage(wanted, tokens) }];
-    });
-    scored.sort(
-      (a, b) => b.score - a.score || b.row._score - a.row._score || a.row.id.localeCompare(b.row.id),
-    );
-    return [
-      ...scored.map(({ row, score }) => ({ ...row, _score: score })),
-      ...candidates.slice(count).map((r) => ({ ...r, _score: r._score / (1 + r._score) / 2 })),
-    ];
-  }
-
   const index: LanceSearchIndex = {
     kind: 'lancedb',
     async directoryReady() {
@@ -409,11 +329,13 @@ export async function openLanceSearchIndex(
       const exactRows = exact ? await ranked(t, exact, where, allowed, 'ids', q.countWindow) : [];
       const whole = query.wholeIdentifier;
       const identified = whole !== null && exactRows.some((r) => r.ids.split(' ').includes(whole));
+      const main = identified ? undefined : textQuery(query);
       // One ranked evaluation over the counting window gives order, totals and facets; the page's
       // stored fields are then read by row address.
-      const windowRows = identified
-        ? []
-        : await rankedText(t, query, where, allowed, Math.max(q.countWindow, pageEnd), pageEnd);
+      const windowRows = main
+        ? ((await long.rank(t, query, where, allowed, Math.max(q.countWindow, pageEnd), pageEnd)) ??
+          (await ranked(t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))))
+        : [];
 
       const counted = new Map<string, WindowRow>();
       for (const row of [...exactRows, ...windowRows]) if (!counted.has(row.id)) counted.set(row.id, row);
@@ -458,9 +380,7 @@ export async function openLanceSearchIndex(
         }
         indexed = false;
         fresh.clear();
-        common = undefined;
-        commonStale = true;
-        commonTable++;
+        long.reset();
         directory = undefined;
         directoryLoad = undefined;
         await rm(statePath, { force: true });
@@ -477,7 +397,7 @@ export async function openLanceSearchIndex(
       closing = true;
       await writes;
       await directoryLoading;
-      await commonLoading;
+      await long.close();
       table?.close();
       connection.close();
     },

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import * as lancedb from '@lancedb/lancedb';
+import { CommonTokens } from './common-tokens.ts';
 import { openLanceSearchIndex } from './lance.adapter.ts';
 import { parseQuery } from './search.analysis.ts';
 import { doc } from './search-index.contract.ts';
@@ -54,5 +56,34 @@ describe('LanceDB search index: long queries', () => {
       await index.optimize();
     }
     await index.close();
+  });
+});
+
+describe('the common tokens of an index', () => {
+  it('estimates the share of records holding a bigram from a sample, and knows nothing of a small index', async () => {
+    const connection = await lancedb.connect(await tempDir());
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        tokens: [
+          '公司',
+          '有限',
+          i % 10 === 0 ? '审批' : '其他',
+          i === 7 ? '鑫泰' : '普通',
+          'abc',
+          '许可证',
+        ].join(' '),
+      }));
+    const big = await connection.createTable('big', rows(3000));
+    const sample = await CommonTokens.sample(big);
+    assert.equal(sample.rows, 2000);
+    assert.equal(sample.share('公司'), 1);
+    assert.ok(Math.abs(sample.share('审批') - 0.1) < 0.02, String(sample.share('审批')));
+    assert.equal(sample.share('鑫泰'), 0, 'seen in one row at most');
+    assert.equal(sample.share('许可证'), 0, 'only bigrams are counted');
+    const small = await connection.createTable('small', rows(50));
+    assert.equal((await CommonTokens.sample(small)).share('公司'), 0, 'too few rows to tell');
+    big.close();
+    small.close();
+    connection.close();
   });
 });

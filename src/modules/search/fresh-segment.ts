@@ -46,9 +46,9 @@ export interface SegmentQuery {
   /** tokens that must all match */
   must: readonly string[];
   /**
-   * Alternatively (a long query's chunks, lance.query.ts chunkQuery): groups of tokens, a row
-   * matching when it holds every token of at least one group, scored by the sum over the groups
-   * it holds — as Lance scores a boolean query of AND queries.
+   * A long query's chunks (lance.query.ts chunkQuery): groups of tokens; when given, a row matches
+   * only when it holds every token of at least one group, scored by the sum over the groups it
+   * holds (as Lance scores a boolean query of AND queries) plus its `should` tokens.
    */
   groups?: readonly (readonly string[])[];
 }
@@ -135,15 +135,19 @@ export class FreshSegment<R extends SegmentRow> {
       });
     };
     for (const term of new Set([...should, ...must])) addTerm(term);
+    const inGroup = new Set<number>();
     for (const group of query.groups ?? []) {
       const terms = [...new Set(group)];
       const holding = terms.map((term) => new Set(index.postings.get(term)?.slots ?? []));
       const groupScores = new Map<number, number>();
       for (const term of terms) addTerm(term, groupScores);
-      for (const [slot, score] of groupScores)
-        if (holding.every((set) => set.has(slot))) scores.set(slot, (scores.get(slot) ?? 0) + score);
+      for (const [slot, score] of groupScores) {
+        if (!holding.every((set) => set.has(slot))) continue;
+        scores.set(slot, (scores.get(slot) ?? 0) + score);
+        inGroup.add(slot);
+      }
     }
-    let candidates = [...scores.keys()];
+    let candidates = query.groups ? [...inGroup] : [...scores.keys()];
     if (must.length > 0) {
       const required = must.map((term) => new Set(index.postings.get(term)?.slots ?? []));
       candidates = candidates.filter((slot) => required.every((set) => set.has(slot)));

@@ -102,19 +102,31 @@ export function textQuery(query: IndexQuery['query']): TextQuery | undefined {
  * The candidates of a long query (search.analysis.ts queryChunks): the records holding every bigram
  * of at least one chunk, and every required token. Each chunk is an AND query, which Lance drives by
  * its rarest posting list: at a million records this costs a few milliseconds, where one OR query
- * over the ~100 tokens of a whole title costs 100–200 ms. The candidates are then ranked by the
- * whole query (textQuery, restricted to them).
+ * over the ~100 tokens of a whole title costs 100–200 ms. The query's `rare` tokens (short posting
+ * lists) add to the score without widening the set, so that the records holding most of the query
+ * come first among those holding the same chunk; the best are then ordered by coverage().
  */
-export function chunkQuery(query: IndexQuery['query'], chunks: readonly (readonly string[])[]): TextQuery {
+export function chunkQuery(
+  query: IndexQuery['query'],
+  chunks: readonly (readonly string[])[],
+  rare: readonly string[],
+): TextQuery {
   const groups = chunks.map((chunk) => [...new Set([...chunk, ...query.required])]);
+  const anyChunk = new lancedb.BooleanQuery(
+    groups.map((group) => [
+      lancedb.Occur.Should,
+      new lancedb.MatchQuery(group.join(' '), 'tokens', { operator: lancedb.Operator.And }),
+    ]),
+  );
   return {
-    lance: new lancedb.BooleanQuery(
-      groups.map((group) => [
-        lancedb.Occur.Should,
-        new lancedb.MatchQuery(group.join(' '), 'tokens', { operator: lancedb.Operator.And }),
-      ]),
-    ),
-    fresh: { should: [], must: [], groups },
+    lance:
+      rare.length === 0
+        ? anyChunk
+        : new lancedb.BooleanQuery([
+            [lancedb.Occur.Must, anyChunk],
+            [lancedb.Occur.Should, new lancedb.MatchQuery(rare.join(' '), 'tokens')],
+          ]),
+    fresh: { should: rare, must: [], groups },
   };
 }
 

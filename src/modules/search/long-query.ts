@@ -6,9 +6,10 @@
  * 1. Candidates: the records holding every bigram of at least one chunk of the query
  *    (search.analysis.ts queryChunks: character-disjoint and selective, so one wrong character
  *    leaves a chunk whole) — one boolean query of AND clauses (lance.query.ts chunkQuery) under the
- *    access predicate, and the same groups in the fresh segment; a few ms.
- * 2. Order: the best of them by how much of the whole query their tokens hold (coverage), the
- *    rest after them by their chunk score.
+ *    access predicate, scored by the chunks and the query's rare bigrams, and the same groups in
+ *    the fresh segment; a few ms.
+ * 2. Order: the best 50 of them by how much of the whole query their tokens hold (coverage), the
+ *    rest after them by their candidate score.
  *
  * Which bigrams are selective is estimated from a sample of the table (common-tokens.ts), taken
  * when a long query first needs it and again, in the background, after the indexes change.
@@ -89,7 +90,9 @@ export class LongQueries {
     const sample = await this.sample(t);
     const chunks = queryChunks(query, (token) => sample.share(token));
     if (chunks.length === 0) return undefined;
-    const candidates = await this.ranked(t, chunkQuery(query, chunks), where, allowed, 'tokens', limit);
+    // The query's bigrams held by under 1 % of the records: cheap to add to the candidates' score.
+    const rare = query.terms.filter((token) => [...token].length === 2 && sample.share(token) < 0.01);
+    const candidates = await this.ranked(t, chunkQuery(query, chunks, rare), where, allowed, 'tokens', limit);
     if (candidates.length === 0) return undefined;
     return this.byCoverage(t, query, candidates, where, Math.max(RERANKED, pageEnd));
   }

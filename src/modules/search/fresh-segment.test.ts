@@ -73,4 +73,31 @@ describe('fresh segment', () => {
     );
     assert.equal(s.search('tokens', { should: ['词2995'], must: [] }, () => true, 10)[0]!.row.id, '5');
   });
+
+  it('answers a long query by its chunks: a row holding all tokens of one group, ranked by groups and should tokens', () => {
+    const s = new FreshSegment<Row>();
+    s.add([
+      row('1', '鑫泰 泰建 恒通 通住 项目'),
+      row('2', '鑫泰 泰建 其他'),
+      row('3', '鑫泰 恒通 项目', 'b'),
+      row('4', '恒通 通住'),
+    ]);
+    const query = {
+      should: ['项目'],
+      must: [],
+      groups: [
+        ['鑫泰', '泰建'],
+        ['恒通', '通住'],
+      ],
+    };
+    const hits = s.search('tokens', query, () => true, 10);
+    assert.deepEqual(hits.map((h) => h.row.id).sort(), ['1', '2', '4']);
+    assert.equal(hits[0]!.row.id, '1', 'both groups and the should token');
+    assert.ok(!hits.some((h) => h.row.id === '3'), 'a should token and half of each group are not enough');
+    assert.deepEqual(
+      s.search('tokens', query, (r) => r.org === 'b', 10),
+      [],
+      'the filter applies before ranking',
+    );
+  });
 });

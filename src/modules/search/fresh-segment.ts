@@ -45,6 +45,12 @@ export interface SegmentQuery {
   should: readonly string[];
   /** tokens that must all match */
   must: readonly string[];
+  /**
+   * A long query's chunks (lance.query.ts chunkQuery): groups of tokens; when given, a row matches
+   * only when it holds every token of at least one group, scored by the sum over the groups it
+   * holds (as Lance scores a boolean query of AND queries) plus its `should` tokens.
+   */
+  groups?: readonly (readonly string[])[];
 }
 
 export class FreshSegment<R extends SegmentRow> {
@@ -89,6 +95,12 @@ export class FreshSegment<R extends SegmentRow> {
     this.compact();
   }
 
+  /** The row held under an id. */
+  get(id: string): R | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.rows[slot];
+  }
+
   /** Whether a row of this id is held (its Lance copy may be older than the one here). */
   has(id: string): boolean {
     return this.slotOf.has(id);
@@ -110,7 +122,7 @@ export class FreshSegment<R extends SegmentRow> {
     const scores = new Map<number, number>();
     const should = [...new Set(query.should)];
     const must = [...new Set(query.must)];
-    const addTerm = (term: string) => {
+    const addTerm = (term: string, into = scores) => {
       const postings = index.postings.get(term);
       if (!postings) return;
       const df = postings.slots.reduce((n, slot) => n + (this.rows[slot] ? 1 : 0), 0);
@@ -119,11 +131,23 @@ export class FreshSegment<R extends SegmentRow> {
         if (!this.rows[slot]) return;
         const tf = postings.tfs[i]!;
         const norm = tf + K1 * (1 - B + (B * (index.lengths[slot] ?? 0)) / avg);
-        scores.set(slot, (scores.get(slot) ?? 0) + (idf * tf * (K1 + 1)) / norm);
+        into.set(slot, (into.get(slot) ?? 0) + (idf * tf * (K1 + 1)) / norm);
       });
     };
     for (const term of new Set([...should, ...must])) addTerm(term);
-    let candidates = [...scores.keys()];
+    const inGroup = new Set<number>();
+    for (const group of query.groups ?? []) {
+      const terms = [...new Set(group)];
+      const holding = terms.map((term) => new Set(index.postings.get(term)?.slots ?? []));
+      const groupScores = new Map<number, number>();
+      for (const term of terms) addTerm(term, groupScores);
+      for (const [slot, score] of groupScores) {
+        if (!holding.every((set) => set.has(slot))) continue;
+        scores.set(slot, (scores.get(slot) ?? 0) + score);
+        inGroup.add(slot);
+      }
+    }
+    let candidates = query.groups ? [...inGroup] : [...scores.keys()];
     if (must.length > 0) {
       const required = must.map((term) => new Set(index.postings.get(term)?.slots ?? []));
       candidates = candidates.filter((slot) => required.every((set) => set.has(slot)));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
 import { FreshSegment } from './fresh-segment.ts';
+import { LongQueries } from './long-query.ts';
 import { DirectoryKeeper } from './row-directory.ts';
 import {
   countFacets,
@@ -140,6 +141,7 @@ export async function openLanceSearchIndex(
   /** The directory is of no use once rows have moved: loaded again when a search next asks. */
   function reloadDirectory(): void {
     directory.invalidate();
+    long.invalidate();
   }
 
   /**
@@ -263,6 +265,9 @@ export async function openLanceSearchIndex(
     return rows.filter((r): r is WindowRow => r !== undefined);
   }
 
+  // Long queries (a whole title with a wrong character) are asked chunk by chunk (long-query.ts).
+  const long = new LongQueries(ranked, () => fresh);
+
   // At start-up the rows written since the indexes were last complete go back into the segment.
   await catchUp(true);
 
@@ -339,7 +344,8 @@ export async function openLanceSearchIndex(
     // One ranked evaluation over the counting window gives order, totals and facets; the page's
     // stored fields are then read by row address.
     const windowRows = main
-      ? await ranked(t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))
+      ? ((await long.rank(t, query, where, allowed, Math.max(q.countWindow, pageEnd), pageEnd)) ??
+        (await ranked(t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))))
       : [];
 
     const counted = new Map<string, WindowRow>();
@@ -426,6 +432,7 @@ export async function openLanceSearchIndex(
         indexed = false;
         knownVersion = undefined;
         fresh.clear();
+        long.reset();
         reloadDirectory();
         await rm(statePath, { force: true });
         if ((await connection.tableNames()).includes(TABLE)) await connection.dropTable(TABLE);
@@ -442,6 +449,7 @@ export async function openLanceSearchIndex(
       closing = true;
       await writes;
       await directory.close();
+      await long.close();
       table?.close();
       connection.close();
     },

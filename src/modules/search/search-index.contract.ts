@@ -190,6 +190,60 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       assert.deepEqual(await ids('"股东会决议" 施工'), [licence.id]);
     });
 
+    describe('a whole title typed with a wrong character', () => {
+      const title = (enterprise: string, place: string, matter: string) =>
+        `关于${enterprise}有限公司${place}恒通住宅小区项目${matter}的批复`;
+      const target = doc({ title: title('鑫泰建材', '新城区', '建筑工程施工许可证'), year: 2021 });
+      const family = [
+        doc({ title: title('鑫泰建材', '新城区', '建设工程规划许可证') }),
+        doc({ title: title('鑫泰建材', '新城区', '竣工验收备案') }),
+        doc({ title: title('宏达建材', '回民区', '建筑工程施工许可证') }),
+        doc({ title: title('鑫泰建材', '新城区', '建筑工程施工许可证'), level: 'sensitive', levelRank: 2 }),
+        doc({ title: title('鑫泰建材', '新城区', '建筑工程施工许可证'), organisationPath: HM }),
+      ];
+      const hidden = family.slice(-2).map((d) => d.id);
+      const low: AccessScope = { organisationPath: XC, maxLevelRank: 1 };
+      const typed = [
+        '鑫泰建材有限公司新城区恒通住宅小区项木建筑工程施工许可证', // 目 → 木
+        '鑫秦建材有限公司新城区恒通住宅小区项目建筑工程施工许可证', // 泰 → 秦
+        '鑫泰建材有限公司新城区恒通住宅小区项目建筑工程施工需可证', // 许 → 需 (homophone)
+        '鑫泰建材有限公司新城区恒通住宅小区项目建筑工程施工许可证', // no typo
+      ];
+      // Rows not yet folded into an adapter's indexes may be scored on their own statistics: there
+      // the record comes before its family (same enterprise and project), after optimize first.
+      const check = async (when: string, first: boolean) => {
+        for (const q of typed) {
+          const result = await ask(q, { scope: low });
+          const rank = (id: string) => result.hits.findIndex((h) => h.id === id);
+          if (first) assert.equal(result.hits[0]?.id, target.id, `${when}: ${q}`);
+          assert.ok(rank(target.id) >= 0, `${when}: ${q}`);
+          for (const other of family.slice(0, 3))
+            assert.ok(rank(other.id) === -1 || rank(other.id) > rank(target.id), `${when}: ${q}`);
+          assert.ok(!result.hits.some((h) => hidden.includes(h.id)), `${when}: ${q} shows a hidden record`);
+          assert.equal(result.total, result.hits.length, `${when}: ${q} counts what it shows`);
+          assert.ok(!result.facets.level.some((f) => f.value === 'sensitive'), `${when}: ${q}`);
+          assert.ok(!result.facets.organisation.some((f) => f.value === 'org-hm'), `${when}: ${q}`);
+        }
+        // Quoted parts stay required; the hidden copies are found by those cleared for them.
+        assert.deepEqual(
+          await ids('"建设工程规划" 鑫泰建材有限公司新城区恒通住宅小区项木许可证', { scope: low }),
+          [family[0]!.id],
+        );
+        const all = await ids(typed[0]!);
+        for (const id of hidden) assert.ok(all.includes(id), `${when}: visible with clearance`);
+      };
+
+      it('finds the record first, in new rows and after optimize, never one the caller may not see', async () => {
+        await index.upsert([target, ...family]);
+        await check('new rows', false);
+        await index.optimize();
+        await check('after optimize', true);
+        const removed = [target, ...family].map((d) => d.id);
+        await index.remove(removed);
+        assert.ok(!(await ids(typed[0]!)).some((id) => removed.includes(id)));
+      });
+    });
+
     it('sorts by date when asked, and pages', async () => {
       const byDate = await ids('材料 批复', { sort: 'date' });
       assert.deepEqual(byDate, [permit.id, licence.id]);

@@ -14,6 +14,7 @@ import {
   makeSnippet,
   parseQuery,
   parseSynonyms,
+  queryChunks,
   queryPinyinTokens,
   splitPinyin,
 } from './search.analysis.ts';
@@ -162,5 +163,44 @@ describe('segmentation terms', () => {
       'utf8',
     );
     assert.deepEqual(dictionary.trim().split('\n'), ['一网通办 1000', '容缺受理 50 v', '坏词 1000']);
+  });
+});
+
+describe('long queries', () => {
+  it('cuts a long query into selective chunks that share no character, so one wrong character leaves one whole', () => {
+    const common = new Set(['呼和', '和浩', '浩特', '特市', '有限', '限公', '公司', '项目']);
+    const text = '呼和浩特市鑫泰建材有限公司恒通住宅小区项目';
+    const chunks = queryChunks(parseQuery(text), (t) => (common.has(t) ? 0.5 : 0));
+    assert.ok(chunks.length >= 2);
+    for (const chunk of chunks)
+      assert.ok(
+        chunk.some((t) => !common.has(t)),
+        `${chunk.join(' ')} is selective`,
+      );
+    // Every position of the query: a wrong character there breaks at most one chunk.
+    const positions = [...text];
+    for (let at = 0; at < positions.length; at++) {
+      const typo = [...positions];
+      typo[at] = '木';
+      const tokens = new Set(analyze(typo.join('')));
+      const intact = chunks.filter((chunk) => chunk.every((t) => tokens.has(t)));
+      assert.ok(intact.length >= chunks.length - 1, `wrong character at ${at}`);
+    }
+  });
+
+  it('leaves short queries and queries of common words alone (empty: ranked as before)', () => {
+    assert.deepEqual(
+      queryChunks(parseQuery('施工许可证'), () => 0),
+      [],
+    );
+    assert.deepEqual(
+      queryChunks(parseQuery('施工 许可 变更'), () => 0),
+      [],
+    );
+    assert.deepEqual(
+      queryChunks(parseQuery('呼和浩特市有限公司呼和浩特市有限公司'), () => 0.5),
+      [],
+      'no selective bigram',
+    );
   });
 });

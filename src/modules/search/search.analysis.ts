@@ -430,6 +430,61 @@ export function parseQuery(raw: string): ParsedQuery {
   };
 }
 
+/** A query with at least this many ideographs is long (a whole title, an enterprise and project name). */
+export const LONG_QUERY_HAN = 12;
+
+/** Whether a query is long (then lance.adapter.ts looks for it chunk by chunk: queryChunks). */
+export function isLongQuery(query: ParsedQuery): boolean {
+  let han = 0;
+  for (const char of query.text) if (isHan(char) && ++han >= LONG_QUERY_HAN) return true;
+  return false;
+}
+
+/**
+ * The chunks of a long query, for finding it despite a wrong character (pigeonhole principle):
+ * pieces of its ideograph runs that share no character, each given as its bigrams. A wrong or
+ * homophone character breaks the bigrams of one chunk only, so with two or more chunks at least one
+ * is intact, and every record holding the query (but that character) holds all bigrams of that
+ * chunk. Asking for all bigrams of a chunk at once is cheap only when they are selective: a chunk
+ * is closed once its bigrams are rare enough by `share` (the share of records holding a token,
+ * estimated: common-tokens.ts), and text made only of frequent bigrams (呼和浩特市, 有限公司) is
+ * left out. Empty when the query is not
+ * long or yields fewer than two chunks: such a query is ranked over all its tokens as before.
+ */
+export function queryChunks(query: ParsedQuery, share: (token: string) => number): string[][] {
+  if (!isLongQuery(query)) return [];
+  // A bigram in under 0.1 % of the records counts 2, under 1 % counts 1. Chunks are cut as
+  // selective as the query allows while still giving two of them: rarity 3, else 2.
+  const rarity = (bigram: string) => {
+    const s = share(bigram);
+    return s < 0.001 ? 2 : s < 0.01 ? 1 : 0;
+  };
+  const han = runs(query.text).filter((r) => r.kind === 'han');
+  for (const needed of [3, 2]) {
+    const chunks: string[][] = [];
+    for (const run of han) {
+      const chars = [...run.text];
+      let chunk: string[] = [];
+      let held = 0;
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const bigram = chars[i]! + chars[i + 1]!;
+        chunk.push(bigram);
+        held += rarity(bigram);
+        if (held >= needed && chunk.length >= 2) {
+          chunks.push(chunk);
+          chunk = [];
+          held = 0;
+          // The next chunk starts after this one's last character: no character in two chunks.
+          i++;
+        }
+      }
+      if (held >= needed) chunks.push(chunk);
+    }
+    if (chunks.length >= 2) return chunks;
+  }
+  return [];
+}
+
 /** Synonym groups, folded: each member stands for every other one. */
 export type SynonymGroups = readonly (readonly string[])[];
 

@@ -1,6 +1,6 @@
 /** Database access for search: what the index keeps of a record, the outbox, and look-ups. */
 import type { Database, Queryable } from '../../db/database.port.ts';
-import type { Actor } from '../access/access.policy.ts';
+import { recordVisibility, type Actor } from '../access/access.policy.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
 import { eventInsert } from '../events/events.ts';
 import { relatedStatement, type RelatedRow } from './related.repository.ts';
@@ -180,27 +180,63 @@ export async function recordSearch(
   input: {
     details: Record<string, unknown>;
     organisationIds: readonly string[];
+    /** the page's hits, checked against the database */
+    hitIds: readonly string[];
     related?: { id: string; limit: number } | undefined;
   },
-): Promise<{ labels: Map<string, { code: string; name: string }>; related: RelatedRow[] }> {
+): Promise<{
+  labels: Map<string, { code: string; name: string }>;
+  related: RelatedRow[];
+  visible: Set<string>;
+}> {
   const params: unknown[] = [];
   const related = input.related
     ? relatedStatement(actor, input.related.id, input.related.limit, params)
     : null;
   const audit = eventInsert(actor, 'search.query', input.details, params);
   params.push(input.organisationIds.filter((id) => UUID.test(id)));
+  const labelIds = `$${params.length}::uuid[]`;
+  const visible = visibleSelect(actor, input.hitIds, params);
   const { rows } = await db.query<{
     labels: { id: string; code: string; name: string }[] | null;
     related: RelatedRow[] | null;
+    visible: string[] | null;
   }>(
     `WITH ${related ? `${related.with},` : ''} search_audit AS (${audit})
      SELECT (SELECT json_agg(json_build_object('id', o.id, 'code', o.code, 'name', o.name))
-               FROM organisations o WHERE o.id = ANY ($${params.length}::uuid[])) AS labels,
-            ${related ? `(SELECT json_agg(q ORDER BY q.ord) FROM (${related.select}) q)` : 'NULL::json'} AS related`,
+               FROM organisations o WHERE o.id = ANY (${labelIds})) AS labels,
+            ${related ? `(SELECT json_agg(q ORDER BY q.ord) FROM (${related.select}) q)` : 'NULL::json'} AS related,
+            ${visible} AS visible`,
     params,
   );
   return {
     labels: new Map((rows[0]?.labels ?? []).map((r) => [r.id, { code: r.code, name: r.name }])),
     related: rows[0]?.related ?? [],
+    visible: new Set(rows[0]?.visible ?? []),
   };
+}
+
+/**
+ * Which of these records the actor may open, by the database (a sub-select giving a text array).
+ * The index filters inside its query, but it learns of a change (a record re-levelled, moved or
+ * deleted) only when the search_sync job has indexed it, seconds later or, behind a large import,
+ * minutes: a page of hits is checked here so that no title or snippet shows meanwhile.
+ */
+function visibleSelect(actor: Actor, ids: readonly string[], params: unknown[]): string {
+  params.push(ids.filter((id) => UUID.test(id)));
+  const idsParam = `$${params.length}::uuid[]`;
+  return `(SELECT array_agg(vr.id::text) FROM records vr WHERE vr.id = ANY (${idsParam}) AND ${recordVisibility(actor, 'vr', params)})`;
+}
+
+/** Which of these records the actor may open, by the database (see visibleSelect). */
+export async function visibleRecordIds(
+  db: Queryable,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const params: unknown[] = [];
+  const select = visibleSelect(actor, ids, params);
+  const { rows } = await db.query<{ visible: string[] | null }>(`SELECT ${select} AS visible`, params);
+  return new Set(rows[0]?.visible ?? []);
 }

@@ -34,6 +34,7 @@ import {
   loadSearchDocuments,
   recordSearch,
   takePending,
+  visibleRecordIds,
 } from './search.repository.ts';
 
 export interface SearchDeps {
@@ -226,6 +227,7 @@ export async function searchRecords(
   const after = await recordSearch(deps.db, actor, {
     details: { q: text.slice(0, 200), filters: input.filters ?? {}, total: result.total },
     organisationIds: result.facets.organisation.map((f) => f.value),
+    hitIds: result.hits.map((h) => h.id),
     related: inChain ? { id: inChain.id, limit: 50 } : undefined,
   });
   const labels = after.labels;
@@ -235,16 +237,20 @@ export async function searchRecords(
     const label = labels.get(f.value);
     return label ? { value: label.code, label: label.name, count: f.count } : f;
   });
-  const hits: SearchHitView[] = result.hits.map((hit) => ({
-    id: hit.id,
-    archiveNo: hit.archiveNo,
-    title: hit.title,
-    score: Math.round(hit.score * 1000) / 1000,
-    exact: hit.exact,
-    snippet: makeSnippet(hit.body || hit.title, query.highlight),
-  }));
-  if (chain && hits[0]) hits[0].related = chain;
-  return { total: result.total, totalExact: result.totalExact, hits, facets };
+  // A hit the database no longer shows the actor (changed since it was indexed) is left out.
+  const hits: SearchHitView[] = result.hits
+    .filter((hit) => after.visible.has(hit.id))
+    .map((hit) => ({
+      id: hit.id,
+      archiveNo: hit.archiveNo,
+      title: hit.title,
+      score: Math.round(hit.score * 1000) / 1000,
+      exact: hit.exact,
+      snippet: makeSnippet(hit.body || hit.title, query.highlight),
+    }));
+  if (chain && hits[0]?.id === top?.id && hits[0]) hits[0].related = chain;
+  const dropped = result.hits.length - hits.length;
+  return { total: result.total - dropped, totalExact: result.totalExact, hits, facets };
 }
 
 /** The approval chain around a hit, when it has neighbours the actor may open (from relatedStatement). */
@@ -285,7 +291,12 @@ export async function similarRecords(
     sort: 'relevance',
     countWindow: 50,
   });
-  const hits = result.hits.filter((h) => h.id !== doc.id).slice(0, limit);
+  const visible = await visibleRecordIds(
+    deps.db,
+    actor,
+    result.hits.map((h) => h.id),
+  );
+  const hits = result.hits.filter((h) => h.id !== doc.id && visible.has(h.id)).slice(0, limit);
   await recordEvent(deps.db, actor, 'search.similar', { recordId: row.id, total: hits.length });
   return {
     total: hits.length,

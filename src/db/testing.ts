@@ -203,7 +203,17 @@ export async function createPostgresTestDatabase(
 async function dropDatabase(url: string, name: string): Promise<void> {
   const admin = await openPostgres({ url, max: 1 });
   try {
-    await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        return;
+      } catch (error) {
+        // An autovacuum worker on the database (it has no role) cannot be terminated by the test
+        // role: FORCE then fails with 42501. It is done within moments; try again.
+        if ((error as { sqlState?: string }).sqlState !== '42501' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   } finally {
     await admin.close();
   }

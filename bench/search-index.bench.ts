@@ -13,7 +13,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openLanceSearchIndex } from '../src/modules/search/lance.adapter.ts';
-import { parseQuery } from '../src/modules/search/search.analysis.ts';
+import { parseQuery } from '../src/modules/search/search.query.ts';
 import type { AccessScope, IndexQuery, SearchFilters } from '../src/modules/search/search.port.ts';
 import { rngFor } from './corpus.ts';
 import { recordGenerator, type Generated, type Organisation } from './search-corpus.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openLanceSearchIndex } from './lance.adapter.ts';
-import { parseQuery } from './search.analysis.ts';
+import { parseQuery } from './search.query.ts';
 import { doc, searchIndexContract } from './search-index.contract.ts';
 import type { IndexQuery, SearchIndex } from './search.port.ts';
 

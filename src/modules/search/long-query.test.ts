@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import * as lancedb from '@lancedb/lancedb';
 import { CommonTokens } from './common-tokens.ts';
 import { openLanceSearchIndex } from './lance.adapter.ts';
-import { parseQuery } from './search.analysis.ts';
+import { parseQuery } from './search.query.ts';
 import { doc } from './search-index.contract.ts';
 
 const dirs: string[] = [];

@@ -26,7 +26,7 @@ import {
   type WindowRow,
 } from './lance.query.ts';
 import type { FreshRow } from './lance.rows.ts';
-import { isLongQuery, queryChunks } from './search.analysis.ts';
+import { isLongQuery, queryChunks } from './search.query.ts';
 import type { IndexQuery } from './search.port.ts';
 
 /** This many of the best candidates are ordered by coverage (at least the page). */

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseQuery } from './search.analysis.ts';
+import { parseQuery } from './search.query.ts';
 import type { AccessScope, IndexQuery, SearchDocument, SearchFilters, SearchIndex } from './search.port.ts';
 
 const CITY = '/city/';

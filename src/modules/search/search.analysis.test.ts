@@ -4,20 +4,22 @@ import {
   addTerms,
   termDictionary,
   analyze,
-  expandSynonyms,
   findIdentifiers,
   fold,
   identifierKey,
-  isEmptyQuery,
   foldOneToOne,
   foldWithOffsets,
+  queryPinyinTokens,
+  splitPinyin,
+} from './search.analysis.ts';
+import {
+  expandSynonyms,
+  isEmptyQuery,
   makeSnippet,
   parseQuery,
   parseSynonyms,
   queryChunks,
-  queryPinyinTokens,
-  splitPinyin,
-} from './search.analysis.ts';
+} from './search.query.ts';
 
 describe('search analysis', () => {
   it('folds full-width forms, case and Traditional characters', () => {

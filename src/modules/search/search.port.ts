@@ -6,7 +6,7 @@
  * the index query (organisation path prefix and secrecy rank are indexed columns), so that hits,
  * totals and facet counts only ever cover records the caller may open.
  */
-import type { ParsedQuery } from './search.analysis.ts';
+import type { ParsedQuery } from './search.query.ts';
 
 /** Text beyond this many characters of a record is not indexed. */
 export const MAX_BODY_CHARS = 100_000;

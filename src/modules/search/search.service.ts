@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SynonymGroups } from './search.analysis.ts';
+import type { SynonymGroups } from './search.query.ts';
 import type { SearchIndex } from './search.port.ts';
 
 export interface SearchIndexHandle {
@@ -36,7 +36,7 @@ export function lazySearchIndex(dataDir: string): SearchIndexHandle {
       const info = await stat(userFile).catch(() => null);
       const stamp = info ? `${info.mtimeMs}:${info.size}` : 'none';
       if (cached?.stamp === stamp) return cached.groups;
-      const { parseSynonyms } = await import('./search.analysis.ts');
+      const { parseSynonyms } = await import('./search.query.ts');
       const text = [
         await readFile(DEFAULT_SYNONYMS, 'utf8'),
         info ? await readFile(userFile, 'utf8') : '',

@@ -24,7 +24,7 @@ import {
   MAX_QUERY_LENGTH,
   parseQuery,
   type SynonymGroups,
-} from './search.analysis.ts';
+} from './search.query.ts';
 import { badFilterValue, queryEmpty, queryTooLong, unknownFilter } from './search.errors.ts';
 import { FACETS, type Facet, type SearchFilters, type SearchIndex } from './search.port.ts';
 import {

@@ -1,0 +1,242 @@
+/**
+ * A user's query as the index asks it: parsing (quoted phrases, identifiers, pinyin), long queries
+ * cut into chunks, synonym expansion, and the highlighted snippet of a hit. The analysis of text
+ * itself (folding, segmentation, identifiers, pinyin) is search.analysis.ts.
+ */
+import {
+  analyze,
+  fold,
+  foldOneToOne,
+  foldWithOffsets,
+  identifierKey,
+  isHan,
+  queryIdentifierKeys,
+  queryPinyinTokens,
+  runs,
+} from './search.analysis.ts';
+
+// ---- queries -----------------------------------------------------------------------------------
+
+export interface ParsedQuery {
+  /** folded query text, whitespace-collapsed */
+  text: string;
+  /** tokens every hit must contain (from quoted phrases) */
+  required: string[];
+  /** ranked tokens (any may match) */
+  terms: string[];
+  /** identifier keys to look up exactly */
+  identifiers: string[];
+  /** the key of the whole query when it reads as one identifier (then an exact match is the answer) */
+  wholeIdentifier: string | null;
+  /** pinyin tokens for homophones and typed pinyin */
+  pinyin: string[];
+  /** folded words to highlight in snippets */
+  highlight: string[];
+}
+
+export const MAX_QUERY_LENGTH = 500;
+
+/**
+ * Parses a user's query. Quoted parts ("…", “…”, 「…」) are phrases: all their tokens are required.
+ * Unbalanced quotes count as text. Operators of any query language are not interpreted, so nothing
+ * typed can change the structure of the index query.
+ */
+export function parseQuery(raw: string): ParsedQuery {
+  const text = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  const required: string[] = [];
+  let rest = text;
+  const phrases: string[] = [];
+  rest = rest.replace(/["“”「」『』]([^"“”「」『』]+)["“”「」『』]/g, (_, phrase: string) => {
+    phrases.push(phrase);
+    return ' ';
+  });
+  for (const phrase of phrases) required.push(...analyze(phrase, { words: false }));
+  const terms = [...new Set([...analyze(rest), ...analyze(phrases.join(' '))])];
+  const highlight = [
+    ...new Set(
+      runs(fold(text.replace(/["“”「」『』]/g, ' ')))
+        .map((r) => r.text)
+        .filter((t) => t.length > 0),
+    ),
+  ];
+  return {
+    text: fold(text),
+    required: [...new Set(required)],
+    terms,
+    identifiers: queryIdentifierKeys(text),
+    wholeIdentifier: identifierKey(text),
+    pinyin: queryPinyinTokens(rest),
+    highlight,
+  };
+}
+
+/** A query with at least this many ideographs is long (a whole title, an enterprise and project name). */
+export const LONG_QUERY_HAN = 12;
+
+/** Whether a query is long (then lance.adapter.ts looks for it chunk by chunk: queryChunks). */
+export function isLongQuery(query: ParsedQuery): boolean {
+  let han = 0;
+  for (const char of query.text) if (isHan(char) && ++han >= LONG_QUERY_HAN) return true;
+  return false;
+}
+
+/**
+ * The chunks of a long query, for finding it despite a wrong character (pigeonhole principle):
+ * pieces of its ideograph runs that share no character, each given as its bigrams. A wrong or
+ * homophone character breaks the bigrams of one chunk only, so with two or more chunks at least one
+ * is intact, and every record holding the query (but that character) holds all bigrams of that
+ * chunk. Asking for all bigrams of a chunk at once is cheap only when they are selective: a chunk
+ * is closed once its bigrams are rare enough by `share` (the share of records holding a token,
+ * estimated: common-tokens.ts), and text made only of frequent bigrams (呼和浩特市, 有限公司) is
+ * left out. Empty when the query is not
+ * long or yields fewer than two chunks: such a query is ranked over all its tokens as before.
+ */
+export function queryChunks(query: ParsedQuery, share: (token: string) => number): string[][] {
+  if (!isLongQuery(query)) return [];
+  // A bigram in under 0.1 % of the records counts 2, under 1 % counts 1. Chunks are cut as
+  // selective as the query allows while still giving two of them: rarity 3, else 2.
+  const rarity = (bigram: string) => {
+    const s = share(bigram);
+    return s < 0.001 ? 2 : s < 0.01 ? 1 : 0;
+  };
+  const han = runs(query.text).filter((r) => r.kind === 'han');
+  for (const needed of [3, 2]) {
+    const chunks: string[][] = [];
+    for (const run of han) {
+      const chars = [...run.text];
+      let chunk: string[] = [];
+      let held = 0;
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const bigram = chars[i]! + chars[i + 1]!;
+        chunk.push(bigram);
+        held += rarity(bigram);
+        if (held >= needed && chunk.length >= 2) {
+          chunks.push(chunk);
+          chunk = [];
+          held = 0;
+          // The next chunk starts after this one's last character: no character in two chunks.
+          i++;
+        }
+      }
+      if (held >= needed) chunks.push(chunk);
+    }
+    if (chunks.length >= 2) return chunks;
+  }
+  return [];
+}
+
+/** Synonym groups, folded: each member stands for every other one. */
+export type SynonymGroups = readonly (readonly string[])[];
+
+/** Parses a synonym dictionary: one group per line, members split by spaces or commas, # comments. */
+export function parseSynonyms(text: string): string[][] {
+  const groups: string[][] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const body = line.replace(/#.*$/, '').trim();
+    if (body === '') continue;
+    const members = [
+      ...new Set(
+        body
+          .split(/[\s,，、]+/)
+          .map((m) => fold(m))
+          .filter((m) => m !== ''),
+      ),
+    ];
+    if (members.length >= 2) groups.push(members);
+  }
+  return groups;
+}
+
+/**
+ * Adds the tokens of the synonyms of any group member found in the query to its ranked terms (not
+ * to the required ones: a synonym widens, it never narrows).
+ */
+export function expandSynonyms(query: ParsedQuery, groups: SynonymGroups): ParsedQuery {
+  const extra: string[] = [];
+  const highlight: string[] = [];
+  for (const group of groups) {
+    if (!group.some((member) => query.text.includes(member))) continue;
+    for (const member of group) {
+      if (query.text.includes(member)) continue;
+      extra.push(...analyze(member));
+      highlight.push(member);
+    }
+  }
+  if (extra.length === 0) return query;
+  return {
+    ...query,
+    terms: [...new Set([...query.terms, ...extra])],
+    highlight: [...query.highlight, ...highlight],
+  };
+}
+
+/** True when a parsed query has nothing to search for (empty, only punctuation or symbols). */
+export function isEmptyQuery(query: ParsedQuery): boolean {
+  return query.terms.length === 0 && query.identifiers.length === 0 && query.pinyin.length === 0;
+}
+
+// ---- snippets ----------------------------------------------------------------------------------
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A window of the text around the best match of the highlight words, HTML-escaped, with matches
+ * wrapped in <mark>…</mark>. Falls back to the start of the text.
+ */
+export function makeSnippet(text: string, highlight: string[], width = 80): string {
+  if (text === '') return '';
+  const oneToOne = foldOneToOne(text);
+  const { folded, offsets } = oneToOne === null ? foldWithOffsets(text) : { folded: oneToOne, offsets: null };
+  // Matches of each highlight word; a long word that does not occur is tried as its bigrams.
+  const needles = new Set<string>();
+  for (const word of highlight) {
+    if (folded.includes(word)) needles.add(word);
+    else if ([...word].length > 2) for (const t of analyze(word, { words: false })) needles.add(t);
+    else needles.add(word);
+  }
+  const spans: [number, number][] = [];
+  for (const needle of needles) {
+    if (needle.length === 0) continue;
+    let at = folded.indexOf(needle);
+    let count = 0;
+    while (at !== -1 && count++ < 200) {
+      spans.push([at, at + needle.length]);
+      at = folded.indexOf(needle, at + needle.length);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  // Window: the position with most matches within `width` characters.
+  let bestStart = 0;
+  let bestCount = 0;
+  for (let i = 0, j = 0; i < spans.length; i++) {
+    while (spans[j]![0] < spans[i]![0] - width) j++;
+    if (i - j + 1 > bestCount) {
+      bestCount = i - j + 1;
+      bestStart = spans[j]![0];
+    }
+  }
+  const fStart = Math.max(0, bestStart - Math.floor(width / 4));
+  const fEnd = Math.min(folded.length, fStart + width);
+  // Merge overlapping spans inside the window.
+  const merged: [number, number][] = [];
+  for (const [s, e] of spans) {
+    if (e <= fStart || s >= fEnd) continue;
+    const last = merged.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([Math.max(s, fStart), Math.min(e, fEnd)]);
+  }
+  const orig = (f: number) => (offsets ? offsets[f]! : f);
+  let out = fStart > 0 ? '…' : '';
+  let cursor = orig(fStart);
+  for (const [s, e] of merged) {
+    out +=
+      escapeHtml(text.slice(cursor, orig(s))) +
+      '<mark>' +
+      escapeHtml(text.slice(orig(s), orig(e))) +
+      '</mark>';
+    cursor = orig(e);
+  }
+  out += escapeHtml(text.slice(cursor, orig(fEnd)));
+  if (fEnd < folded.length) out += '…';
+  return out.replace(/\s+/g, ' ');
+}

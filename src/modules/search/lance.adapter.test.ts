@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openLanceSearchIndex } from './lance.adapter.ts';
 import { parseQuery } from './search.query.ts';
-import { doc, searchIndexContract } from './search-index.contract.ts';
+import { cityQuery, doc, searchIndexContract } from './search-index.contract.ts';
 import type { IndexQuery, SearchIndex } from './search.port.ts';
 
 const dirs: string[] = [];
@@ -22,17 +22,7 @@ searchIndexContract('lancedb', async () => openLanceSearchIndex(await tempDir())
 
 describe('LanceDB search index: rows written since the indexes were made', () => {
   const ask = async (index: SearchIndex, text: string) =>
-    (
-      await index.search({
-        query: parseQuery(text),
-        scope: { organisationPath: '/city/', maxLevelRank: 9 },
-        filters: {},
-        limit: 10,
-        offset: 0,
-        sort: 'relevance',
-        countWindow: 100,
-      })
-    ).hits.map((h) => h.id);
+    (await index.search(cityQuery(text))).hits.map((h) => h.id);
 
   it('are found at once, across a restart, after a change and after optimize, each once', async () => {
     const dir = await tempDir();
@@ -134,17 +124,7 @@ describe('LanceDB search index: the row directory', () => {
 
 describe('LanceDB search index: two processes on one folder', () => {
   const ask = async (index: SearchIndex, text: string) =>
-    (
-      await index.search({
-        query: parseQuery(text),
-        scope: { organisationPath: '/city/', maxLevelRank: 9 },
-        filters: {},
-        limit: 10,
-        offset: 0,
-        sort: 'relevance',
-        countWindow: 100,
-      })
-    ).hits.map((h) => `${h.id} ${h.title}`);
+    (await index.search(cityQuery(text))).hits.map((h) => `${h.id} ${h.title}`);
 
   it('each sees the other’s writes, folds and rebuilds, without errors or stale rows', async () => {
     const dir = await tempDir();

@@ -6,8 +6,7 @@ import { after, describe, it } from 'node:test';
 import * as lancedb from '@lancedb/lancedb';
 import { CommonTokens } from './common-tokens.ts';
 import { openLanceSearchIndex } from './lance.adapter.ts';
-import { parseQuery } from './search.query.ts';
-import { doc } from './search-index.contract.ts';
+import { cityQuery, doc } from './search-index.contract.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -27,16 +26,7 @@ describe('LanceDB search index: long queries', () => {
     const scattered = doc({ title: '住宅 施工 项目 建材 许可' });
     await index.upsert([doc({ title: '其他档案' })]);
     await index.upsert([target, scattered]);
-    const ask = async (text: string) =>
-      index.search({
-        query: parseQuery(text),
-        scope: { organisationPath: '/city/', maxLevelRank: 9 },
-        filters: {},
-        limit: 10,
-        offset: 0,
-        sort: 'relevance',
-        countWindow: 100,
-      });
+    const ask = async (text: string) => index.search(cityQuery(text));
     for (const stage of ['new rows', 'after optimize']) {
       const long = await ask('鑫泰建材有限公司新城区恒通住宅小区项木建筑工程施工许可证');
       assert.deepEqual(

@@ -39,6 +39,19 @@ export function doc(overrides: Partial<SearchDocument> = {}): SearchDocument {
 
 const everything: AccessScope = { organisationPath: CITY, maxLevelRank: 9 };
 
+/** A query over every record of the city at every level: the first 10 by relevance, 100 counted. */
+export function cityQuery(text: string): IndexQuery {
+  return {
+    query: parseQuery(text),
+    scope: { organisationPath: CITY, maxLevelRank: 9 },
+    filters: {},
+    limit: 10,
+    offset: 0,
+    sort: 'relevance',
+    countWindow: 100,
+  };
+}
+
 export function searchIndexContract(name: string, open: () => Promise<SearchIndex>): void {
   describe(`SearchIndex contract: ${name}`, () => {
     let index: SearchIndex;

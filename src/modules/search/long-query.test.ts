@@ -19,7 +19,7 @@ async function tempDir(): Promise<string> {
 }
 
 describe('LanceDB search index: long queries', () => {
-  it('count the records holding a whole chunk of the query, and fall back to every token when none does', async () => {
+  it('count the records holding a whole chunk of the query, and fall back to its rare bigrams when none does', async () => {
     const index = await openLanceSearchIndex(await tempDir());
     const target = doc({ title: '关于鑫泰建材有限公司新城区恒通住宅小区项目建筑工程施工许可证的批复' });
     // Shares character pairs with the query, but no three characters in a row.
@@ -35,9 +35,12 @@ describe('LanceDB search index: long queries', () => {
         stage,
       );
       assert.equal(long.total, 1, stage);
-      // A wrong character in every chunk: the whole query is asked, as for a short one.
+      // A wrong character in every chunk: the rare bigrams of the query are asked.
       const broken = await ask('鑫泰甲建材乙有限丙公司丁新城戊区恒己');
       assert.equal(broken.hits[0]?.id, target.id, stage);
+      // Two names typed side by side, one character wrong: the junction (材新) is held by no record.
+      const joined = await ask('鑫泰建材新城区恒通住宅小区项木');
+      assert.equal(joined.hits[0]?.id, target.id, stage);
       assert.deepEqual(
         (await ask('住宅 施工')).hits.map((h) => h.id).sort(),
         [target.id, scattered.id].sort(),

@@ -21,6 +21,7 @@ import {
   chunkQuery,
   coverage,
   readTokens,
+  textQuery,
   wantedTokens,
   type TextQuery,
   type WindowRow,
@@ -92,7 +93,14 @@ export class LongQueries {
     if (chunks.length === 0) return undefined;
     // The query's bigrams held by under 1 % of the records: cheap to add to the candidates' score.
     const rare = query.terms.filter((token) => [...token].length === 2 && sample.share(token) < 0.01);
-    const candidates = await this.ranked(t, chunkQuery(query, chunks, rare), where, allowed, 'tokens', limit);
+    let candidates = await this.ranked(t, chunkQuery(query, chunks, rare), where, allowed, 'tokens', limit);
+    // No record holds a whole chunk: a second wrong character, or fragments typed side by side (an
+    // enterprise and a project name) whose junction makes a bigram no record holds. The rare bigrams
+    // alone still find the record cheaply (short posting lists), where the whole query's ~100 tokens
+    // cost 100–200 ms at a million records.
+    const rareOnly = rare.length >= 2 ? textQuery({ ...query, terms: rare, pinyin: [] }) : undefined;
+    if (candidates.length === 0 && rareOnly)
+      candidates = await this.ranked(t, rareOnly, where, allowed, 'tokens', limit);
     if (candidates.length === 0) return undefined;
     return this.byCoverage(t, query, candidates, where, Math.max(RERANKED, pageEnd));
   }

@@ -157,7 +157,8 @@ export class FreshSegment<R extends SegmentRow> {
       const row = this.rows[slot];
       if (row && allowed(row)) found.push({ row, score: scores.get(slot)! });
     }
-    found.sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
+    // Ties by id in code-unit order (localeCompare costs ~1 ms per thousand equal scores).
+    found.sort((a, b) => b.score - a.score || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
     return found.slice(0, limit);
   }
 

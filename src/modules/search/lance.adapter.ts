@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
 import { FreshSegment } from './fresh-segment.ts';
+import { rarePinyin } from './search.query.ts';
 import { LongQueries } from './long-query.ts';
 import { DirectoryKeeper } from './row-directory.ts';
 import {
@@ -26,6 +27,7 @@ import {
   textQuery,
   type TextQuery,
   type WindowRow,
+  windowRow,
 } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
 import { FACETS, type IndexHit, type IndexQuery, type IndexResult, type SearchIndex } from './search.port.ts';
@@ -285,7 +287,7 @@ export async function openLanceSearchIndex(
     if (fresh.size === 0) return lanceRows;
     const freshRows: WindowRow[] = fresh
       .search(field, q.fresh, allowed, limit)
-      .map(({ row, score }) => ({ ...row, _score: score }));
+      .map(({ row, score }) => windowRow(row, score));
     // A row held in the segment is newer than any copy Lance still returns.
     const merged = [...freshRows, ...lanceRows.filter((r) => !fresh.has(r.id))];
     merged.sort((a, b) => b._score - a._score);
@@ -340,7 +342,11 @@ export async function openLanceSearchIndex(
     const identified = wholeRows.length > 0;
     const others = identified ? undefined : identifierQuery(query.identifiers.filter((k) => k !== whole));
     const exactRows = others ? await ranked(t, others, where, allowed, 'ids', q.countWindow) : wholeRows;
-    const main = identified ? undefined : textQuery(query);
+    // The pinyin of words typed right is left out of the ranked query (search.query.ts rarePinyin).
+    const common = identified || !query.pinyinFrom ? undefined : await long.commonTokens(t);
+    const main = identified
+      ? undefined
+      : textQuery(common ? rarePinyin(query, (b) => common.share(b)) : query);
     // One ranked evaluation over the counting window gives order, totals and facets; the page's
     // stored fields are then read by row address.
     const windowRows = main
@@ -354,7 +360,7 @@ export async function openLanceSearchIndex(
     if (q.sort === 'date')
       all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
     const page = all.slice(q.offset, pageEnd);
-    const details = await readHits(t, page, where);
+    const details = await readHits(t, page, where, (id) => fresh.get(id));
     const exactIds = new Set(exactRows.map((r) => r.id));
     const hits: IndexHit[] = page.flatMap((r) => {
       const d = details.get(r.id);

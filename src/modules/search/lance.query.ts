@@ -75,6 +75,25 @@ export const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body'];
 export type WindowRow = Pick<Row, 'id' | 'formed_on'> &
   Record<(typeof FACET_SELECT)[number], string | number | null> & { _score: number; _rowid?: bigint };
 
+/**
+ * A row of the fresh segment as a window row: what ordering and facets need, one object literal
+ * of a fixed shape (spreading the whole row, tokens and all, cost ~3 ms per 500 rows).
+ */
+export function windowRow(row: FreshRow, score: number): WindowRow {
+  return {
+    id: row.id,
+    formed_on: row.formed_on,
+    fonds: row.fonds,
+    category: row.category,
+    organisation_id: row.organisation_id,
+    year: row.year,
+    level: row.level,
+    retention: row.retention,
+    matter_type: row.matter_type,
+    _score: score,
+  };
+}
+
 /** A query in both forms: for Lance and for the fresh segment. */
 export interface TextQuery {
   lance: lancedb.FullTextQuery;
@@ -195,17 +214,22 @@ export function identifierQuery(keys: readonly string[]): TextQuery | undefined 
 }
 
 /**
- * The stored fields of a page of hits, read by row address. A write of another process may have
- * compacted the table since the ranking (addresses then point elsewhere), and rows of the fresh
- * segment come without one: those are read by id, still under the access predicate.
+ * The stored fields of a page of hits: rows of the fresh segment from memory (`held`), the others
+ * read by row address. A write of another process may have compacted the table since the ranking
+ * (addresses then point elsewhere): those are read by id, still under the access predicate.
  */
 export async function readHits(
   t: lancedb.Table,
   page: readonly WindowRow[],
   where: string,
+  held: (id: string) => Row | undefined,
 ): Promise<Map<string, Pick<Row, 'id' | 'archive_no' | 'title' | 'body'>>> {
   const found = new Map<string, Pick<Row, 'id' | 'archive_no' | 'title' | 'body'>>();
   if (page.length === 0) return found;
+  for (const r of page) {
+    const row = r._rowid === undefined ? held(r.id) : undefined;
+    if (row) found.set(r.id, row);
+  }
   const addressed = page.filter((r) => r._rowid !== undefined);
   if (addressed.length > 0) {
     const taken = (await t

@@ -88,7 +88,7 @@ export class LongQueries {
     pageEnd: number,
   ): Promise<WindowRow[] | undefined> {
     if (!isLongQuery(query)) return undefined;
-    const sample = await this.sample(t);
+    const sample = await this.commonTokens(t);
     const chunks = queryChunks(query, (token) => sample.share(token));
     if (chunks.length === 0) return undefined;
     // The query's bigrams held by under 1 % of the records: cheap to add to the candidates' score.
@@ -105,7 +105,8 @@ export class LongQueries {
     return this.byCoverage(t, query, candidates, where, Math.max(RERANKED, pageEnd));
   }
 
-  private async sample(t: lancedb.Table): Promise<CommonTokens> {
+  /** The bigram statistics of the table (sampled when first asked, again after the indexes change). */
+  async commonTokens(t: lancedb.Table): Promise<CommonTokens> {
     if (this.stale && !this.closed) {
       this.stale = false;
       const generation = this.generation;

@@ -6,6 +6,7 @@ import { recordVisibility, type Actor } from '../access/access.policy.ts';
 
 /** Link keys of a record's metadata (extra), strongest first. */
 export const LINK_KEYS = ['projectCode', 'creditCode', 'applicant', 'caseNo'] as const;
+export type LinkKey = (typeof LINK_KEYS)[number];
 /** Link kinds that field extraction also finds in a record's text (record_found_identifiers). */
 export const FOUND_KINDS: ReadonlySet<string> = new Set(['projectCode', 'creditCode']);
 /** At most this many values of one link are followed. */
@@ -34,28 +35,30 @@ export interface RelatedStatement {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The record (by id or archive number) and up to `limit` records linked to it, both only when the
- * actor may open them; parameters are appended to `params`. A record the actor may not open yields
- * no rows at all, so nothing linked to it shows either.
+ * The record (by id or archive number) and up to `limit` records linked to it by the given links
+ * (all by default; an approval chain needs the project only), both only when the actor may open
+ * them; parameters are appended to `params`. A record the actor may not open yields no rows at
+ * all, so nothing linked to it shows either.
  */
 export function relatedStatement(
   actor: Actor,
   idOrArchiveNo: string,
   limit: number,
   params: unknown[],
+  links: readonly LinkKey[] = LINK_KEYS,
 ): RelatedStatement {
   params.push(idOrArchiveNo);
   const self = UUID.test(idOrArchiveNo)
     ? `r.id = $${params.length}::uuid`
     : `r.archive_no = $${params.length}`;
   const selfVisible = recordVisibility(actor, 'r', params);
-  params.push([...LINK_KEYS]);
+  params.push([...links]);
   const keys = `$${params.length}::text[]`;
   // Candidates by link, each through its own index (an OR across them made PostgreSQL scan every
   // record), as a join on the values: the planner then estimates each value from the index's
   // statistics (an array parameter it cannot see into looked like thousands of rows, and the cost
   // of that switched on PostgreSQL's JIT compiler: 130 ms for a statement that runs in 0.5 ms).
-  const candidates = LINK_KEYS.flatMap((key) => [
+  const candidates = links.flatMap((key) => [
     `SELECT x.id FROM rel_links l JOIN records x ON x.extra ? '${key}' AND x.extra->>'${key}' = l.value WHERE l.key = '${key}'`,
     ...(FOUND_KINDS.has(key)
       ? [

@@ -9,6 +9,7 @@ import {
   identifierKey,
   foldOneToOne,
   foldWithOffsets,
+  queryPinyinSources,
   queryPinyinTokens,
   splitPinyin,
 } from './search.analysis.ts';
@@ -19,6 +20,7 @@ import {
   parseQuery,
   parseSynonyms,
   queryChunks,
+  rarePinyin,
 } from './search.query.ts';
 
 describe('search analysis', () => {
@@ -68,6 +70,30 @@ describe('search analysis', () => {
     assert.deepEqual(typo, right);
     for (const t of right.filter((t) => t.startsWith('py:'))) assert.ok(typed.includes(t), t);
     assert.ok(queryPinyinTokens('sgxk').includes('pi:sgx'));
+  });
+
+  it('traces the pinyin of typed ideographs back to their bigrams, and typed pinyin to none', () => {
+    const typo = queryPinyinSources('施工需可');
+    assert.deepEqual(typo['py:xuke'], ['需可']);
+    assert.deepEqual(typo['pi:gxk'], ['工需', '需可']);
+    const typed = queryPinyinSources('shigongxuke');
+    assert.deepEqual(typed['py:xuke'], []);
+    // Full pinyin is not read as initials too.
+    assert.equal(typed['pi:hig'], undefined);
+    assert.deepEqual(queryPinyinSources('sgxk')['pi:sgx'], []);
+  });
+
+  it('leaves out the pinyin of common words typed right, never that of a rare bigram or typed pinyin', () => {
+    const common = new Set(['施工', '工许', '许可']);
+    const share = (bigram: string) => (common.has(bigram) ? 0.2 : 0);
+    const right = rarePinyin(parseQuery('施工许可'), share);
+    assert.deepEqual(right.pinyin, []);
+    assert.deepEqual(right.terms, parseQuery('施工许可').terms);
+    const typo = rarePinyin(parseQuery('施工需可'), share);
+    assert.ok(typo.pinyin.includes('py:xuke'), typo.pinyin.join(' '));
+    assert.ok(!typo.pinyin.includes('py:shigong'), typo.pinyin.join(' '));
+    const typed = rarePinyin(parseQuery('shigongxuke'), () => 1);
+    assert.ok(typed.pinyin.includes('py:shigong'));
   });
 
   it('parses quoted phrases as required, ignores unbalanced quotes and query syntax', () => {

@@ -363,14 +363,44 @@ export function pinyinTokens(text: string): string[] {
  * Latin words that split into pinyin syllables (shigongxuke) or look like initials (sgxk).
  */
 export function queryPinyinTokens(query: string): string[] {
-  const tokens = pinyinTokens(query);
+  return Object.keys(queryPinyinSources(query));
+}
+
+/**
+ * The pinyin tokens of a query, each with the typed bigrams it was made from: a token of typed
+ * ideographs lists its bigrams (py:xuke ← 许可; pi:sgx ← 施工, 工许), a token of typed Latin
+ * letters none. The index may leave out a token all of whose bigrams are common words: those were
+ * typed right, and their pinyin (as common as they are) would double the cost of ranking them.
+ */
+export function queryPinyinSources(query: string): Record<string, string[]> {
+  const sources: Record<string, string[]> = {};
+  const add = (token: string, bigrams: string[]) => {
+    const list = (sources[token] ??= []);
+    for (const b of bigrams) if (!list.includes(b)) list.push(b);
+  };
   for (const run of runs(fold(query))) {
+    if (run.kind === 'han') {
+      const chars = [...run.text];
+      const seq = pinyin(run.text, { toneType: 'none', type: 'array', v: true });
+      // One syllable per character; otherwise the tokens cannot be traced back to characters.
+      const bigram = (i: number) => (seq.length === chars.length ? [chars[i]! + chars[i + 1]!] : []);
+      if (seq.length === 1) add(`py:${seq[0]!}`, []);
+      for (let i = 0; i + 1 < seq.length; i++) add(`py:${seq[i]!}${seq[i + 1]!}`, bigram(i));
+      const initials = seq.map((s) => s[0]!).join('');
+      for (let i = 0; i + 2 < initials.length; i++)
+        add(`pi:${initials.slice(i, i + 3)}`, [...bigram(i), ...bigram(i + 1)]);
+      continue;
+    }
     if (run.kind !== 'word' || !/^[a-z]+$/.test(run.text)) continue;
     const split = splitPinyin(run.text);
-    if (split && split.length >= 2) tokens.push(...pinyinTokensOf([split]));
+    if (split && split.length >= 2) {
+      for (const token of pinyinTokensOf([split])) add(token, []);
+      // Full pinyin: its letters read as initials (pi:shi, pi:hig …) would match by chance only.
+      continue;
+    }
     if (run.text.length >= 3 && run.text.length <= 12) {
-      for (let i = 0; i + 2 < run.text.length; i++) tokens.push(`pi:${run.text.slice(i, i + 3)}`);
+      for (let i = 0; i + 2 < run.text.length; i++) add(`pi:${run.text.slice(i, i + 3)}`, []);
     }
   }
-  return [...new Set(tokens)];
+  return sources;
 }

@@ -182,6 +182,7 @@ export async function recordSearch(
     organisationIds: readonly string[];
     /** the page's hits, checked against the database */
     hitIds: readonly string[];
+    /** the first hit, whose approval chain is read: the records of the same project */
     related?: { id: string; limit: number } | undefined;
   },
 ): Promise<{
@@ -191,7 +192,7 @@ export async function recordSearch(
 }> {
   const params: unknown[] = [];
   const related = input.related
-    ? relatedStatement(actor, input.related.id, input.related.limit, params)
+    ? relatedStatement(actor, input.related.id, input.related.limit, params, ['projectCode'])
     : null;
   const audit = eventInsert(actor, 'search.query', input.details, params);
   params.push(input.organisationIds.filter((id) => UUID.test(id)));

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { grantShare } from '../src/modules/access/access.usecases.ts';
-import { hashSecret } from '../src/modules/users/users.usecases.ts';
+import { hashSecret } from '../src/modules/users/sessions.usecases.ts';
 import {
   buildWorld,
   granted,

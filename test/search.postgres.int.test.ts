@@ -1,5 +1,5 @@
 /**
- * The search API suite (test/search.api.test.ts) again, on a real PostgreSQL server: the outbox
+ * The search API suites (test/search*.api.test.ts) again, on a real PostgreSQL server: the outbox
  * triggers, the sync job and the permission tests there too.
  */
 import assert from 'node:assert/strict';
@@ -11,3 +11,5 @@ assert.ok(
 );
 process.env['DANGAN_TEST_BACKEND'] = 'postgres';
 await import('./search.api.test.ts');
+await import('./search-access.api.test.ts');
+await import('./search-related.api.test.ts');

@@ -8,7 +8,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DatabaseError, type Database } from '../db/database.port.ts';
 import type { Actor } from '../modules/access/access.policy.ts';
-import { authenticate, requirePasswordChanged, type UserRow } from '../modules/users/users.usecases.ts';
+import { authenticate, requirePasswordChanged } from '../modules/users/sessions.usecases.ts';
+import type { UserRow } from '../modules/users/users.usecases.ts';
 import { unauthenticated } from '../modules/users/users.errors.ts';
 import type { AppError } from './errors.ts';
 import { createErrorFactory, internalError, isAppError, type Locale } from './errors.ts';

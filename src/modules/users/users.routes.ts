@@ -7,19 +7,9 @@ import type { Services } from '../../app/services.ts';
 import { grantedActions, ROLES } from '../access/access.policy.ts';
 import { findOrganisation } from '../reference/reference.repository.ts';
 import { createTotpSecrets } from './totp-seal.ts';
-import {
-  changePassword,
-  createToken,
-  createUser,
-  disableTotp,
-  enableTotp,
-  listUsers,
-  login,
-  logout,
-  publicUser,
-  resetPassword,
-  setUpTotp,
-} from './users.usecases.ts';
+import { changePassword, disableTotp, enableTotp, setUpTotp } from './account.usecases.ts';
+import { createToken, login, logout } from './sessions.usecases.ts';
+import { createUser, listUsers, publicUser, resetPassword } from './users.usecases.ts';
 
 export const publicUserSchema = z.object({
   id: z.string(),

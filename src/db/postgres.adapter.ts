@@ -80,7 +80,7 @@ export class PostgresDatabase implements Database {
     const client = await this.#connect();
     let broken: Error | undefined;
     try {
-      return await this.#run<Row>(client, sql, params, false);
+      return await this.#run<Row>(client, sql, params);
     } catch (error) {
       if (databaseUnavailable.is(error)) broken = error;
       throw error;
@@ -104,6 +104,16 @@ export class PostgresDatabase implements Database {
     const client = await this.#connect();
     const generation = this.#statements.generation;
     const scope: TransactionScope = { owner: this, open: false };
+    /** statements started in the transaction: the first one may begin it again (#run) */
+    let started = 0;
+    const restartable = {
+      restart: async () => {
+        if (started !== 1 || !scope.open) return false;
+        await this.#script(client, 'ROLLBACK');
+        await this.#script(client, 'BEGIN');
+        return true;
+      },
+    };
     // A connection whose ROLLBACK failed is in an unknown state: it is destroyed, not reused.
     let broken: Error | undefined;
     try {
@@ -112,10 +122,12 @@ export class PostgresDatabase implements Database {
       const handle: Transaction = {
         query: async <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) => {
           assertOpen(scope);
-          return this.#run<Row>(client, sql, params, true);
+          started++;
+          return this.#run<Row>(client, sql, params, restartable);
         },
         exec: async (sql: string) => {
           assertOpen(scope);
+          started++;
           try {
             await this.#script(client, sql);
           } finally {
@@ -199,10 +211,10 @@ export class PostgresDatabase implements Database {
     client: PoolClient,
     sql: string,
     params: readonly unknown[],
-    inTransaction: boolean,
+    transaction?: { restart(): Promise<boolean> },
   ): Promise<QueryResult<Row>> {
     try {
-      const result = await this.#statements.run(client, sql, params, inTransaction);
+      const result = await this.#statements.run(client, sql, params, transaction);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
       throw this.#translate(error);

@@ -147,15 +147,17 @@ export class PreparedStatements {
 
   /**
    * Runs one statement on client with the extended protocol, named unless preparation is off or it
-   * changes the schema. Outside a transaction block (`inTransaction` false) a cached statement
-   * refused with 0A000 is prepared again and run once more: the refusal comes at Bind, before the
-   * statement did anything, and the implicit transaction has been rolled back.
+   * changes the schema. A cached statement refused with 0A000 (its table changed) is prepared again
+   * and run once more: outside a transaction block (`transaction` undefined) at once — the refusal
+   * comes at Bind, before the statement did anything, and the implicit transaction has been rolled
+   * back; inside one only when `transaction.restart()` could begin it afresh (it was the first
+   * statement), else the error stands and the transaction is aborted.
    */
   async run(
     client: pg.ClientBase,
     sql: string,
     params: readonly unknown[],
-    inTransaction: boolean,
+    transaction?: { restart(): Promise<boolean> },
   ): Promise<pg.QueryResult> {
     const values = [...params];
     const unnamed = () => client.query({ text: sql, values, queryMode: 'extended' } as pg.QueryConfig);
@@ -175,7 +177,7 @@ export class PreparedStatements {
       if (!(error instanceof StaleStatement)) throw error;
       // A table changed under the statement (another process's DDL): so it did under others.
       this.schemaChanged();
-      if (inTransaction) throw error.cause;
+      if (transaction && !(await transaction.restart())) throw error.cause;
       return this.#named(client, this.#current(client)!, sql, values);
     }
   }

@@ -178,7 +178,11 @@ export class PreparedStatements {
       // A table changed under the statement (another process's DDL): so it did under others.
       this.schemaChanged();
       if (transaction && !(await transaction.restart())) throw error.cause;
-      return this.#named(client, this.#current(client)!, sql, values);
+      try {
+        return await this.#named(client, this.#current(client)!, sql, values);
+      } catch (again) {
+        throw again instanceof StaleStatement ? again.cause : again;
+      }
     }
   }
 

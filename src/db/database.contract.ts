@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { isAppError } from '../app/errors.ts';
 import type { Database } from './database.port.ts';
 import { DatabaseError } from './database.port.ts';
+import { statementContract } from './database.contract.statements.ts';
 import { migrate, migrationStatus } from './migrate.ts';
 
 /** Registers the contract's tests (node:test) for one adapter under the title `name`. */
@@ -369,6 +370,8 @@ export function runDatabaseContract(name: string, open: () => Promise<Database>)
         assert.ok(claimed.length >= 1);
       });
     });
+
+    statementContract(() => db);
 
     describe('the event loop', () => {
       for (const [label, sql] of [

@@ -4,7 +4,7 @@
  * the PGlite adapter (values.ts); the session time zone is UTC on both.
  */
 import pg from 'pg';
-import type { CustomTypesConfig, PoolClient, QueryConfig } from 'pg';
+import type { CustomTypesConfig, PoolClient } from 'pg';
 import { databaseUnavailable } from './database.errors.ts';
 import type { Database, QueryResult, Transaction } from './database.port.ts';
 import { DatabaseError } from './database.port.ts';
@@ -14,6 +14,7 @@ import {
   runInTransactionScope,
   type TransactionScope,
 } from './transaction-guard.ts';
+import { DEFAULT_PREPARED_STATEMENTS, PreparedStatements } from './postgres.statements.ts';
 import { ARRAY_ELEMENT, ELEMENT_PARSERS } from './values.ts';
 
 export interface PostgresOptions {
@@ -23,6 +24,11 @@ export interface PostgresOptions {
   max?: number;
   /** how long opening a connection may take before the server counts as unreachable; default 10 s */
   connectTimeoutMs?: number;
+  /**
+   * Named prepared statements kept per connection, least recently used evicted (postgres.statements.ts);
+   * default 256. 0: none, every statement is planned on every call.
+   */
+  preparedStatements?: number;
 }
 
 /**
@@ -49,7 +55,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDa
     await pool.end().catch(() => {});
     throw unavailable(target, error);
   }
-  return new PostgresDatabase(pool, target);
+  return new PostgresDatabase(pool, target, options.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS);
 }
 
 export class PostgresDatabase implements Database {
@@ -57,11 +63,13 @@ export class PostgresDatabase implements Database {
   /** host:port/database, for messages */
   readonly target: string;
   readonly #pool: pg.Pool;
+  readonly #statements: PreparedStatements;
   #closed = false;
 
-  constructor(pool: pg.Pool, target: string) {
+  constructor(pool: pg.Pool, target: string, preparedStatements = DEFAULT_PREPARED_STATEMENTS) {
     this.#pool = pool;
     this.target = target;
+    this.#statements = new PreparedStatements(preparedStatements);
   }
 
   async query<Row = Record<string, unknown>>(
@@ -69,23 +77,43 @@ export class PostgresDatabase implements Database {
     params: readonly unknown[] = [],
   ): Promise<QueryResult<Row>> {
     this.#checkUsable();
-    return this.#run<Row>(this.#pool, sql, params);
+    const client = await this.#connect();
+    let broken: Error | undefined;
+    try {
+      return await this.#run<Row>(client, sql, params);
+    } catch (error) {
+      if (databaseUnavailable.is(error)) broken = error;
+      throw error;
+    } finally {
+      await this.#release(client, broken);
+    }
   }
 
   async exec(sql: string): Promise<void> {
     this.#checkUsable();
-    await this.#script(this.#pool, sql);
+    try {
+      await this.#script(this.#pool, sql);
+    } finally {
+      // a script (a migration) may change any table
+      this.#statements.schemaChanged();
+    }
   }
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     this.#checkUsable();
-    let client: PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw unavailable(this.target, error);
-    }
+    const client = await this.#connect();
+    const generation = this.#statements.generation;
     const scope: TransactionScope = { owner: this, open: false };
+    /** statements started in the transaction: the first one may begin it again (#run) */
+    let started = 0;
+    const restartable = {
+      restart: async () => {
+        if (started !== 1 || !scope.open) return false;
+        await this.#script(client, 'ROLLBACK');
+        await this.#script(client, 'BEGIN');
+        return true;
+      },
+    };
     // A connection whose ROLLBACK failed is in an unknown state: it is destroyed, not reused.
     let broken: Error | undefined;
     try {
@@ -94,11 +122,17 @@ export class PostgresDatabase implements Database {
       const handle: Transaction = {
         query: async <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) => {
           assertOpen(scope);
-          return this.#run<Row>(client, sql, params);
+          started++;
+          return this.#run<Row>(client, sql, params, restartable);
         },
         exec: async (sql: string) => {
           assertOpen(scope);
-          await this.#script(client, sql);
+          started++;
+          try {
+            await this.#script(client, sql);
+          } finally {
+            this.#statements.schemaChanged();
+          }
         },
       };
       let result: T;
@@ -128,7 +162,9 @@ export class PostgresDatabase implements Database {
       throw error;
     } finally {
       scope.open = false;
-      client.release(broken);
+      // Its schema changes are now visible (or undone): statements prepared meanwhile elsewhere go too.
+      if (this.#statements.generation !== generation) this.#statements.schemaChanged();
+      await this.#release(client, broken);
     }
   }
 
@@ -144,19 +180,41 @@ export class PostgresDatabase implements Database {
     if (this.#closed) throw databaseUnavailable({ target: this.target, reason: 'the database is closed' });
   }
 
-  /** One statement, always with the extended protocol, as on PGlite (a second statement is an error). */
+  async #connect(): Promise<PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      throw unavailable(this.target, error);
+    }
+  }
+
+  /**
+   * Gives client back to the pool outside a transaction block, after DEALLOCATing the statements it
+   * no longer keeps; a broken connection, or one whose statements are in doubt, is closed instead.
+   */
+  async #release(client: PoolClient, broken: Error | undefined): Promise<void> {
+    if (!broken) {
+      try {
+        await this.#statements.tidy(client);
+      } catch (error) {
+        broken = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    client.release(broken);
+  }
+
+  /**
+   * One statement, always with the extended protocol, as on PGlite (a second statement is an
+   * error); a prepared one per SQL text and connection (postgres.statements.ts).
+   */
   async #run<Row>(
-    on: pg.Pool | PoolClient,
+    client: PoolClient,
     sql: string,
     params: readonly unknown[],
+    transaction?: { restart(): Promise<boolean> },
   ): Promise<QueryResult<Row>> {
-    const config: QueryConfig & { queryMode: 'extended' } = {
-      text: sql,
-      values: [...params],
-      queryMode: 'extended',
-    };
     try {
-      const result = await on.query(config);
+      const result = await this.#statements.run(client, sql, params, transaction);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
       throw this.#translate(error);

@@ -394,8 +394,9 @@ export function queryPinyinSources(query: string): Record<string, string[]> {
     if (run.kind !== 'word' || !/^[a-z]+$/.test(run.text)) continue;
     const split = splitPinyin(run.text);
     if (split && split.length >= 2) {
-      for (const token of pinyinTokensOf([split])) add(token, []);
-      // Full pinyin: its letters read as initials (pi:shi, pi:hig …) would match by chance only.
+      // Full pinyin: its syllable bigrams. Read as initials too (pi:sgx, or its letters pi:shi,
+      // pi:hig …) it would match by chance only, and each such token is a long posting list.
+      for (const token of pinyinTokensOf([split])) if (token.startsWith('py:')) add(token, []);
       continue;
     }
     if (run.text.length >= 3 && run.text.length <= 12) {

@@ -21,7 +21,7 @@ import type { Database } from '../src/db/database.port.ts';
 import { openPostgres } from '../src/db/postgres.adapter.ts';
 import { relatedStatement } from '../src/modules/search/related.repository.ts';
 import { recordSearch } from '../src/modules/search/search.repository.ts';
-import { authenticate } from '../src/modules/users/users.usecases.ts';
+import { authenticate } from '../src/modules/users/sessions.usecases.ts';
 import { createSignedInUser, createTestContext, signIn } from '../test/helpers.ts';
 import { rngFor } from './corpus.ts';
 import { recordGenerator, type Generated, type Organisation } from './search-corpus.ts';

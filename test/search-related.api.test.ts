@@ -99,6 +99,22 @@ describe('search API: similar and related records', () => {
       [site, planning],
       'a chain step the reader may not open is not shown',
     );
+
+    // A first hit without a matter type stands in the chain by its title, known once it is read.
+    const land = await w.upload(w.archivist, 'land.txt', '某住宅项目建设用地规划许可证。\n', {
+      title: '某住宅项目建设用地规划许可证',
+      level: 'public',
+      category: 'SP',
+      extra: { applicant: '某建设集团有限公司', ...project },
+    });
+    await w.settle();
+    const byTitle = (await w.hitsOf(w.archivist, '某住宅项目建设用地规划许可证')).hits as ChainHit[];
+    assert.equal(byTitle[0]?.id, land);
+    assert.equal(byTitle[0]?.related?.step, '建设用地规划许可证');
+    assert.deepEqual(
+      byTitle[0]?.related?.records.map((r) => r.id),
+      [site, planning, works, completion],
+    );
   });
 
   it('links records through identifiers found in their text, and finds them by those identifiers', async () => {

@@ -30,7 +30,14 @@ import {
   windowRow,
 } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
-import { FACETS, type IndexHit, type IndexQuery, type IndexResult, type SearchIndex } from './search.port.ts';
+import {
+  FACETS,
+  type IndexHit,
+  type IndexQuery,
+  type IndexResult,
+  type RankedPage,
+  type SearchIndex,
+} from './search.port.ts';
 
 const TABLE = 'records';
 /**
@@ -318,7 +325,10 @@ export async function openLanceSearchIndex(
   }
 
   /** One search on the table as this process holds it. */
-  async function searchOnce(q: IndexQuery): Promise<IndexResult> {
+  async function searchOnce(
+    q: IndexQuery,
+    alongside?: (ranked: RankedPage) => Promise<void>,
+  ): Promise<IndexResult> {
     const empty: IndexResult = {
       hits: [],
       total: 0,
@@ -360,7 +370,24 @@ export async function openLanceSearchIndex(
     if (q.sort === 'date')
       all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
     const page = all.slice(q.offset, pageEnd);
-    const details = await readHits(t, page, where, (id) => fresh.get(id));
+    const facets = countFacets(counted.values());
+    const first = page[0];
+    const rankedPage: RankedPage = {
+      ids: page.map((r) => r.id),
+      top: first
+        ? { id: first.id, matterType: typeof first.matter_type === 'string' ? first.matter_type : null }
+        : undefined,
+      total: counted.size,
+      facets,
+    };
+    // Both settle before anything is decided: a retry must not overlap the caller's work of this try.
+    const [read, side] = await Promise.allSettled([
+      readHits(t, page, where, (id) => fresh.get(id)),
+      alongside?.(rankedPage),
+    ]);
+    if (read.status === 'rejected') throw read.reason;
+    if (side.status === 'rejected') throw side.reason;
+    const details = read.value;
     const exactIds = new Set(exactRows.map((r) => r.id));
     const hits: IndexHit[] = page.flatMap((r) => {
       const d = details.get(r.id);
@@ -383,7 +410,7 @@ export async function openLanceSearchIndex(
       hits,
       total: counted.size,
       totalExact: windowRows.length < q.countWindow && exactRows.length < q.countWindow,
-      facets: countFacets(counted.values()),
+      facets,
     };
   }
 
@@ -416,14 +443,14 @@ export async function openLanceSearchIndex(
         });
         fresh.remove(ids);
       }),
-    async search(q) {
+    async search(q, alongside) {
       await checkForeignWrites();
       try {
-        return await searchOnce(q);
+        return await searchOnce(q, alongside);
       } catch (error) {
         // Another process may have compacted the table and removed files this handle still read.
         if (!(await serial(catchUpIfChanged))) throw error;
-        return searchOnce(q);
+        return searchOnce(q, alongside);
       }
     },
     async count() {

@@ -2,6 +2,7 @@
  * Database access for associative search: a record and the records linked to it, in one statement
  * (one round trip), with the visibility condition inside it for both.
  */
+import type { Queryable } from '../../db/database.port.ts';
 import { recordVisibility, type Actor } from '../access/access.policy.ts';
 
 /** Link keys of a record's metadata (extra), strongest first. */
@@ -103,4 +104,16 @@ export function relatedStatement(
              LIMIT ${limitParam}) q
     ORDER BY ord`,
   };
+}
+
+/** A record the actor may open and the records of its project (its approval chain), in date order. */
+export async function projectRows(
+  db: Queryable,
+  actor: Actor,
+  id: string,
+  limit: number,
+): Promise<RelatedRow[]> {
+  const params: unknown[] = [];
+  const statement = relatedStatement(actor, id, limit, params, ['projectCode']);
+  return (await db.query<RelatedRow>(`WITH ${statement.with} ${statement.select}`, params)).rows;
 }

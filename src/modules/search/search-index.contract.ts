@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseQuery } from './search.query.ts';
-import type { AccessScope, IndexQuery, SearchDocument, SearchFilters, SearchIndex } from './search.port.ts';
+import type {
+  AccessScope,
+  IndexQuery,
+  RankedPage,
+  SearchDocument,
+  SearchFilters,
+  SearchIndex,
+} from './search.port.ts';
 
 const CITY = '/city/';
 const XC = '/city/xc/';
@@ -114,6 +121,27 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       assert.ok(hits.includes(permit.id));
       assert.ok(!hits.includes(licence.id));
       assert.deepEqual(await ids('股东会决议'), [licence.id]);
+    });
+
+    it('tells the caller the ranked page once, before the search resolves', async () => {
+      const seen: RankedPage[] = [];
+      const result = await index.search(cityQuery('施工许可证'), async (ranked) => {
+        // The search waits for the caller's work.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seen.push(ranked);
+      });
+      assert.equal(seen.length, 1);
+      assert.deepEqual(
+        seen[0]?.ids,
+        result.hits.map((h) => h.id),
+      );
+      assert.equal(seen[0]?.top?.id, result.hits[0]?.id);
+      assert.equal(seen[0]?.total, result.total);
+      assert.deepEqual(seen[0]?.facets, result.facets);
+      await assert.rejects(
+        index.search(cityQuery('施工许可证'), () => Promise.reject(new Error('caller failed'))),
+        /caller failed/,
+      );
     });
 
     it('puts a record first for its 文号 in any bracket or spacing variant', async () => {

@@ -112,6 +112,16 @@ export interface IndexResult {
   facets: Record<Facet, { value: string; count: number }[]>;
 }
 
+/** What a search knows of its page once ranked, before the page's stored fields are read. */
+export interface RankedPage {
+  /** the page's record ids, in order */
+  ids: string[];
+  /** the first hit's id and matter type */
+  top: { id: string; matterType: string | null } | undefined;
+  total: number;
+  facets: IndexResult['facets'];
+}
+
 export interface SearchIndex {
   readonly kind: string;
   /** Adds or replaces documents by id. */
@@ -123,8 +133,14 @@ export interface SearchIndex {
   append(documents: readonly SearchDocument[]): Promise<void>;
   /** Removes documents by id; unknown ids are ignored. */
   remove(ids: readonly string[]): Promise<void>;
-  /** Ranked search with the access scope and filters inside the index query. */
-  search(query: IndexQuery): Promise<IndexResult>;
+  /**
+   * Ranked search with the access scope and filters inside the index query. `alongside` is called
+   * once the page is ranked and runs while the page's stored fields are read (the caller's own
+   * database work for the page: the two wait on different threads); the search resolves when
+   * both are done. Should the index have to ask again (another process compacted it meanwhile),
+   * `alongside` is called again with the new page.
+   */
+  search(query: IndexQuery, alongside?: (ranked: RankedPage) => Promise<void>): Promise<IndexResult>;
   /** Number of indexed documents. */
   count(): Promise<number>;
   /** Removes every document (before a rebuild). */

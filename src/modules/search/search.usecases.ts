@@ -9,7 +9,7 @@ import { recordEvent } from '../events/events.ts';
 import { recordNotFound } from '../records/records.errors.ts';
 import { findVisibleRecord } from '../records/records.repository.ts';
 import type { BlobStore } from '../blobs/blobs.port.ts';
-import type { RelatedRow } from './related.repository.ts';
+import { projectRows, type RelatedRow } from './related.repository.ts';
 import {
   chainStep,
   loadChains,
@@ -26,7 +26,7 @@ import {
   type SynonymGroups,
 } from './search.query.ts';
 import { badFilterValue, queryEmpty, queryTooLong, unknownFilter } from './search.errors.ts';
-import { FACETS, type Facet, type SearchFilters, type SearchIndex } from './search.port.ts';
+import { FACETS, type Facet, type RankedPage, type SearchFilters, type SearchIndex } from './search.port.ts';
 import {
   allRecordIds,
   clearPending,
@@ -208,30 +208,51 @@ export async function searchRecords(
   if (isEmptyQuery(query)) return { total: 0, totalExact: true, hits: [], facets: emptyFacets };
 
   const index = await deps.index();
-  const result = await index.search({
-    query,
-    scope: await searchScope(deps.db, actor),
-    filters,
-    limit: Math.min(Math.max(input.limit ?? 20, 1), 100),
-    offset: Math.min(Math.max(input.offset ?? 0, 0), COUNT_WINDOW),
-    sort: input.sort ?? 'relevance',
-    countWindow: COUNT_WINDOW,
-  });
+  const chains = (input.offset ?? 0) === 0 && deps.dataDir ? await loadChains(deps.dataDir) : null;
+  // One round trip to the database, made while the index reads the page's stored fields: the query
+  // is part of the trail (what someone looked for can matter as much as what they opened), written
+  // before the answer goes out; with it the facet labels, the page's visibility and the chain of
+  // the first hit when its matter type stands in one (most do not, which the index knows).
+  type Recorded = Awaited<ReturnType<typeof recordSearch>>;
+  let after: Recorded | undefined;
+  const afterRanking = async (ranked: RankedPage) => {
+    const top = ranked.top;
+    after = await recordSearch(deps.db, actor, {
+      details: { q: text.slice(0, 200), filters: input.filters ?? {}, total: ranked.total },
+      organisationIds: ranked.facets.organisation.map((f) => f.value),
+      hitIds: ranked.ids,
+      related: chains && top && chainStep(chains, top.matterType, '') ? { id: top.id, limit: 50 } : undefined,
+    });
+  };
+  const result = await index.search(
+    {
+      query,
+      scope: await searchScope(deps.db, actor),
+      filters,
+      limit: Math.min(Math.max(input.limit ?? 20, 1), 100),
+      offset: Math.min(Math.max(input.offset ?? 0, 0), COUNT_WINDOW),
+      sort: input.sort ?? 'relevance',
+      countWindow: COUNT_WINDOW,
+    },
+    afterRanking,
+  );
+  // Nothing the actor may search (the index was not asked): the search is still recorded.
+  const recorded =
+    after ??
+    (await recordSearch(deps.db, actor, {
+      details: { q: text.slice(0, 200), filters: input.filters ?? {}, total: result.total },
+      organisationIds: [],
+      hitIds: [],
+    }));
   const top = result.hits[0];
-  // The chain around the first hit, when it stands in one: most hits do not, and that is known
-  // from the index without asking the database.
-  const chains = top && (input.offset ?? 0) === 0 && deps.dataDir ? await loadChains(deps.dataDir) : null;
+  // A first hit standing in a chain by its title only (its matter type does not): read now.
   const inChain = chains && top && chainStep(chains, top.matterType, top.title) ? top : null;
-  // One round trip: the query is part of the trail (what someone looked for can matter as much as
-  // what they opened), written before the answer goes out; with it the facet labels and the chain.
-  const after = await recordSearch(deps.db, actor, {
-    details: { q: text.slice(0, 200), filters: input.filters ?? {}, total: result.total },
-    organisationIds: result.facets.organisation.map((f) => f.value),
-    hitIds: result.hits.map((h) => h.id),
-    related: inChain ? { id: inChain.id, limit: 50 } : undefined,
-  });
-  const labels = after.labels;
-  const chain = chains && inChain ? hitChain(chains, after.related) : null;
+  const related =
+    inChain && !(chains && chainStep(chains, inChain.matterType, ''))
+      ? await projectRows(deps.db, actor, inChain.id, 50)
+      : recorded.related;
+  const chain = chains && inChain ? hitChain(chains, related) : null;
+  const labels = recorded.labels;
   const facets = { ...result.facets } as SearchResultView['facets'];
   facets.organisation = result.facets.organisation.map((f) => {
     const label = labels.get(f.value);
@@ -239,7 +260,7 @@ export async function searchRecords(
   });
   // A hit the database no longer shows the actor (changed since it was indexed) is left out.
   const hits: SearchHitView[] = result.hits
-    .filter((hit) => after.visible.has(hit.id))
+    .filter((hit) => recorded.visible.has(hit.id))
     .map((hit) => ({
       id: hit.id,
       archiveNo: hit.archiveNo,

@@ -24,7 +24,7 @@ import { recordSearch } from '../src/modules/search/search.repository.ts';
 import { authenticate } from '../src/modules/users/sessions.usecases.ts';
 import { createSignedInUser, createTestContext, signIn } from '../test/helpers.ts';
 import { rngFor } from './corpus.ts';
-import { recordGenerator, type Generated, type Organisation } from './search-corpus.ts';
+import { recordGenerator, storeGenerated, type Generated, type Organisation } from './search-corpus.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,40 +72,11 @@ try {
     organisations,
     dataDir: resolve(import.meta.dirname, '../../shared/data'),
   });
-  const { rows: refs } = await db.query<{ fonds: string; category: string }>(
-    `SELECT (SELECT id FROM fonds ORDER BY code LIMIT 1) AS fonds, (SELECT id FROM categories WHERE code = 'SP') AS category`,
-  );
   const records: Generated[] = [];
   for (let from = 0; from < N; from += 1000) {
     const batch = Array.from({ length: Math.min(1000, N - from) }, (_, i) => generate(from + i));
     records.push(...batch);
-    const col = <T>(f: (g: Generated) => T) => batch.map(f);
-    await db.query(
-      `INSERT INTO records (id, status, fonds_id, category_id, organisation_id, title, doc_number, formed_on, year,
-                            secrecy_level, retention_code, extra, archive_no, item_no, filed_at, created_by)
-       SELECT u.id, 'filed', $1, $2, u.org, u.title, u.doc_number, u.formed_on, u.year, u.level, u.retention,
-              u.extra, u.archive_no, u.item_no, now(), 'bench'
-         FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::date[], $8::int[], $9::text[], $10::text[],
-                     $11::jsonb[], $12::text[], $13::int[])
-              AS u(id, org, title, doc_number, formed_on, year, level, retention, extra, archive_no, item_no)`,
-      [
-        refs[0]!.fonds,
-        refs[0]!.category,
-        col((g) => g.doc.id),
-        col((g) => g.doc.organisationId),
-        col((g) => g.doc.title),
-        col((g) => g.doc.docNumber),
-        col((g) => g.doc.formedOn),
-        col((g) => g.doc.year),
-        col((g) => g.doc.level),
-        col((g) => g.doc.retention),
-        col((g) =>
-          JSON.stringify({ projectCode: g.projectCode, creditCode: g.creditCode, applicant: g.enterprise }),
-        ),
-        col((g) => `${g.doc.archiveNo}-${g.doc.id.slice(-6)}`),
-        col((g) => from + batch.indexOf(g) + 1),
-      ],
-    );
+    await storeGenerated(db, batch);
   }
   await db.exec('ANALYZE');
 

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Queryable } from '../src/db/database.port.ts';
 import type { SearchDocument } from '../src/modules/search/search.port.ts';
 import { rngFor } from './corpus.ts';
 
@@ -211,4 +212,44 @@ export function recordGenerator(options: { organisations: Organisation[]; dataDi
 function uuidFor(i: number): string {
   const hex = i.toString(16).padStart(12, '0');
   return `00000000-0000-4000-8000-${hex}`;
+}
+
+/**
+ * Writes generated records into the database in one statement (the benchmarks' bulk load: filed,
+ * in the first fonds and the approval category, with the links related records are found by).
+ */
+export async function storeGenerated(db: Queryable, batch: readonly Generated[]): Promise<void> {
+  const col = <T>(f: (g: Generated) => T) => batch.map(f);
+  await db.query(
+    `INSERT INTO records (id, status, fonds_id, category_id, organisation_id, title, doc_number, formed_on, year,
+                          secrecy_level, retention_code, extra, archive_no, item_no, filed_at, created_by)
+     SELECT u.id, 'filed', (SELECT id FROM fonds ORDER BY code LIMIT 1), (SELECT id FROM categories WHERE code = 'SP'),
+            u.org, u.title, u.doc_number, u.formed_on, u.year, u.level, u.retention,
+            u.extra, u.archive_no, u.item_no, now(), 'bench'
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::date[], $6::int[], $7::text[], $8::text[],
+                   $9::jsonb[], $10::text[], $11::int[])
+            AS u(id, org, title, doc_number, formed_on, year, level, retention, extra, archive_no, item_no)
+     ON CONFLICT DO NOTHING`,
+    [
+      col((g) => g.doc.id),
+      col((g) => g.doc.organisationId),
+      col((g) => g.doc.title),
+      col((g) => g.doc.docNumber),
+      col((g) => g.doc.formedOn),
+      col((g) => g.doc.year),
+      col((g) => g.doc.level),
+      col((g) => g.doc.retention),
+      col((g) =>
+        JSON.stringify({
+          matterType: g.matter,
+          projectCode: g.projectCode,
+          creditCode: g.creditCode,
+          applicant: g.enterprise,
+          projectName: g.project,
+        }),
+      ),
+      col((g) => `${g.doc.archiveNo}-${g.doc.id.slice(-6)}`),
+      col((g) => Number.parseInt(g.doc.id.slice(-8), 16) % 1_000_000 || 1),
+    ],
+  );
 }

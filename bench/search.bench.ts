@@ -20,7 +20,13 @@ import { createLogger } from '../src/app/logger.ts';
 import { createApp } from '../src/app/server.ts';
 import { buildServices } from '../src/app/services.ts';
 import { createTestContext, signIn, type TestContext } from '../test/helpers.ts';
-import { CHAIN, recordGenerator, type Generated, type Organisation } from './search-corpus.ts';
+import {
+  CHAIN,
+  recordGenerator,
+  storeGenerated,
+  type Generated,
+  type Organisation,
+} from './search-corpus.ts';
 import { rngFor } from './corpus.ts';
 
 const { values } = parseArgs({
@@ -143,45 +149,6 @@ const generate = recordGenerator({ organisations, dataDir });
 // The records also go into the database (related records are found there), in bulk, without the
 // search triggers: the index is built directly above.
 const db = ctx.services.db;
-const { rows: refs } = await db.query<{ fonds: string; category: string }>(
-  `SELECT (SELECT id FROM fonds ORDER BY code LIMIT 1) AS fonds, (SELECT id FROM categories WHERE code = 'SP') AS category`,
-);
-async function storeRecords(batch: readonly Generated[]): Promise<void> {
-  const col = <T>(f: (g: Generated) => T) => batch.map(f);
-  await db.query(
-    `INSERT INTO records (id, status, fonds_id, category_id, organisation_id, title, doc_number, formed_on, year,
-                          secrecy_level, retention_code, extra, archive_no, item_no, filed_at, created_by)
-     SELECT u.id, 'filed', $1, $2, u.org, u.title, u.doc_number, u.formed_on, u.year, u.level, u.retention,
-            u.extra, u.archive_no, u.item_no, now(), 'bench'
-       FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::date[], $8::int[], $9::text[], $10::text[],
-                   $11::jsonb[], $12::text[], $13::int[])
-            AS u(id, org, title, doc_number, formed_on, year, level, retention, extra, archive_no, item_no)
-     ON CONFLICT DO NOTHING`,
-    [
-      refs[0]!.fonds,
-      refs[0]!.category,
-      col((g) => g.doc.id),
-      col((g) => g.doc.organisationId),
-      col((g) => g.doc.title),
-      col((g) => g.doc.docNumber),
-      col((g) => g.doc.formedOn),
-      col((g) => g.doc.year),
-      col((g) => g.doc.level),
-      col((g) => g.doc.retention),
-      col((g) =>
-        JSON.stringify({
-          matterType: g.matter,
-          projectCode: g.projectCode,
-          creditCode: g.creditCode,
-          applicant: g.enterprise,
-          projectName: g.project,
-        }),
-      ),
-      col((g) => `${g.doc.archiveNo}-${g.doc.id.slice(-6)}`),
-      col((g) => Number.parseInt(g.doc.id.slice(-8), 16) % 1_000_000 || 1),
-    ],
-  );
-}
 const index = await ctx.services.search.get();
 const samples: Generated[] = [];
 const sampleEvery = Math.max(1, Math.floor(N / 2000));
@@ -204,7 +171,7 @@ if (kept) {
     for (let i = at; i < Math.min(N, at + BATCH); i++) batch.push(generate(i));
     batch.forEach(keepSample);
     await index.append(batch.map((g) => g.doc));
-    await storeRecords(batch);
+    await storeGenerated(db, batch);
     sampleRss();
     if (at % (BATCH * 20) === 0 && at > 0)
       process.stderr.write(`  loaded ${at} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);

@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { openLanceSearchIndex } from './lance.adapter.ts';
 import { parseQuery } from './search.query.ts';
-import { cityQuery, doc, searchIndexContract } from './search-index.contract.ts';
+import { cityQuery, doc, searchIndexContract, tempIndexDir } from './search-index.contract.ts';
 import type { IndexQuery, SearchIndex } from './search.port.ts';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dangan-search-'));
-  dirs.push(dir);
-  return dir;
-}
-
-searchIndexContract('lancedb', async () => openLanceSearchIndex(await tempDir()));
+searchIndexContract('lancedb', async () => openLanceSearchIndex(await tempIndexDir()));
 
 describe('LanceDB search index: rows written since the indexes were made', () => {
   const ask = async (index: SearchIndex, text: string) =>
     (await index.search(cityQuery(text))).hits.map((h) => h.id);
 
   it('are found at once, across a restart, after a change and after optimize, each once', async () => {
-    const dir = await tempDir();
+    const dir = await tempIndexDir();
     const first = doc({ title: '建设用地规划许可证', organisationPath: '/city/xc/' });
     const later = doc({ title: '食品经营许可证 鹅鸭鸡', organisationPath: '/city/xc/' });
     let index = await openLanceSearchIndex(dir);
@@ -69,8 +56,8 @@ describe('LanceDB search index: the row directory', () => {
         retention: i % 6 ? 'D30' : null,
       }),
     );
-    const withDirectory = await openLanceSearchIndex(await tempDir());
-    const without = await openLanceSearchIndex(await tempDir(), { directory: false });
+    const withDirectory = await openLanceSearchIndex(await tempIndexDir());
+    const without = await openLanceSearchIndex(await tempIndexDir(), { directory: false });
     for (const index of [withDirectory, without]) {
       await index.upsert(docs.slice(0, 10));
       await index.upsert(docs.slice(10));
@@ -127,7 +114,7 @@ describe('LanceDB search index: two processes on one folder', () => {
     (await index.search(cityQuery(text))).hits.map((h) => `${h.id} ${h.title}`);
 
   it('each sees the other’s writes, folds and rebuilds, without errors or stale rows', async () => {
-    const dir = await tempDir();
+    const dir = await tempIndexDir();
     // Two handles stand for a server and a `dangan reindex` (or a second server) on one data folder.
     const server = await openLanceSearchIndex(dir, { checkEveryMs: 0 });
     const other = await openLanceSearchIndex(dir, { checkEveryMs: 0 });

@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as lancedb from '@lancedb/lancedb';
 import { CommonTokens } from './common-tokens.ts';
 import { openLanceSearchIndex } from './lance.adapter.ts';
-import { cityQuery, doc } from './search-index.contract.ts';
-
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dangan-search-'));
-  dirs.push(dir);
-  return dir;
-}
+import { cityQuery, doc, tempIndexDir } from './search-index.contract.ts';
 
 describe('LanceDB search index: long queries', () => {
   it('count the records holding a whole chunk of the query, and fall back to its rare bigrams when none does', async () => {
-    const index = await openLanceSearchIndex(await tempDir());
+    const index = await openLanceSearchIndex(await tempIndexDir());
     const target = doc({ title: '关于鑫泰建材有限公司新城区恒通住宅小区项目建筑工程施工许可证的批复' });
     // Shares character pairs with the query, but no three characters in a row.
     const scattered = doc({ title: '住宅 施工 项目 建材 许可' });
@@ -54,7 +41,7 @@ describe('LanceDB search index: long queries', () => {
 
 describe('the common tokens of an index', () => {
   it('estimates the share of records holding a bigram from a sample, and knows nothing of a small index', async () => {
-    const connection = await lancedb.connect(await tempDir());
+    const connection = await lancedb.connect(await tempIndexDir());
     const rows = (n: number) =>
       Array.from({ length: n }, (_, i) => ({
         tokens: [

@@ -3,6 +3,9 @@
  * adapter's test file. A new adapter is done when this suite passes.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseQuery } from './search.query.ts';
 import type {
@@ -47,6 +50,18 @@ export function doc(overrides: Partial<SearchDocument> = {}): SearchDocument {
 const everything: AccessScope = { organisationPath: CITY, maxLevelRank: 9 };
 
 /** A query over every record of the city at every level: the first 10 by relevance, 100 counted. */
+const tempDirs: string[] = [];
+after(async () => {
+  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder for an index, removed once the test file's tests have run. */
+export async function tempIndexDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dangan-search-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
 export function cityQuery(text: string): IndexQuery {
   return {
     query: parseQuery(text),

@@ -213,15 +213,18 @@ export async function searchRecords(
   // is part of the trail (what someone looked for can matter as much as what they opened), written
   // before the answer goes out; with it the facet labels, the page's visibility and the chain of
   // the first hit when its matter type stands in one (most do not, which the index knows).
-  type Recorded = Awaited<ReturnType<typeof recordSearch>>;
-  let after: Recorded | undefined;
+  const details = (total: number) => ({ q: text.slice(0, 200), filters: input.filters ?? {}, total });
+  let after: Awaited<ReturnType<typeof recordSearch>> | undefined;
+  // The record whose chain that statement read.
+  let chainRead: string | undefined;
   const afterRanking = async (ranked: RankedPage) => {
     const top = ranked.top;
+    chainRead = chains && top && chainStep(chains, top.matterType, '') ? top.id : undefined;
     after = await recordSearch(deps.db, actor, {
-      details: { q: text.slice(0, 200), filters: input.filters ?? {}, total: ranked.total },
+      details: details(ranked.total),
       organisationIds: ranked.facets.organisation.map((f) => f.value),
       hitIds: ranked.ids,
-      related: chains && top && chainStep(chains, top.matterType, '') ? { id: top.id, limit: 50 } : undefined,
+      related: chainRead ? { id: chainRead, limit: 50 } : undefined,
     });
   };
   const result = await index.search(
@@ -239,16 +242,12 @@ export async function searchRecords(
   // Nothing the actor may search (the index was not asked): the search is still recorded.
   const recorded =
     after ??
-    (await recordSearch(deps.db, actor, {
-      details: { q: text.slice(0, 200), filters: input.filters ?? {}, total: result.total },
-      organisationIds: [],
-      hitIds: [],
-    }));
+    (await recordSearch(deps.db, actor, { details: details(result.total), organisationIds: [], hitIds: [] }));
   const top = result.hits[0];
   // A first hit standing in a chain by its title only (its matter type does not): read now.
   const inChain = chains && top && chainStep(chains, top.matterType, top.title) ? top : null;
   const related =
-    inChain && !(chains && chainStep(chains, inChain.matterType, ''))
+    inChain && inChain.id !== chainRead
       ? await projectRows(deps.db, actor, inChain.id, 50)
       : recorded.related;
   const chain = chains && inChain ? hitChain(chains, related) : null;

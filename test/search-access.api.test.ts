@@ -86,6 +86,26 @@ describe('search API: who sees what', () => {
     await w.settle();
   });
 
+  it('shows a hit’s title as the database has it while the index has not caught up', async () => {
+    const id = await w.upload(w.archivist, '更正.txt', '题名更正前后的核对。\n', {
+      title: '题名更正前的批复',
+      level: 'public',
+    });
+    await w.settle();
+    const db = w.ctx.services.db;
+    await db.query('ALTER TABLE records DISABLE TRIGGER records_search_note');
+    await db.query(`UPDATE records SET title = '题名已更正的批复' WHERE id = $1`, [id]);
+    await db.query('ALTER TABLE records ENABLE TRIGGER records_search_note');
+    // Found by the text the index holds; shown with the title of the system of record.
+    const { hits } = await w.hitsOf(w.publicReader, '题名更正');
+    assert.deepEqual(
+      hits.map((h) => [h.id, h.title]),
+      [[id, '题名已更正的批复']],
+    );
+    await db.query('SELECT search_note($1)', [id]);
+    await w.settle();
+  });
+
   it('writes the audit entry of every search and related list before answering, and none for a refused one', async () => {
     const events = async (actor: string, action: string) =>
       (

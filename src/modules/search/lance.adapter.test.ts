@@ -110,16 +110,18 @@ describe('LanceDB search index: the row directory', () => {
 });
 
 describe('LanceDB search index: two processes on one folder', () => {
+  // Each record's text is its title: a hit shows which version of a row answered.
   const ask = async (index: SearchIndex, text: string) =>
-    (await index.search(cityQuery(text))).hits.map((h) => `${h.id} ${h.title}`);
+    (await index.search(cityQuery(text))).hits.map((h) => `${h.id} ${h.body}`);
+  const titled = (title: string, organisationPath: string) => doc({ title, body: title, organisationPath });
 
   it('each sees the other’s writes, folds and rebuilds, without errors or stale rows', async () => {
     const dir = await tempIndexDir();
     // Two handles stand for a server and a `dangan reindex` (or a second server) on one data folder.
     const server = await openLanceSearchIndex(dir, { checkEveryMs: 0 });
     const other = await openLanceSearchIndex(dir, { checkEveryMs: 0 });
-    const first = doc({ title: '建设用地规划许可证 甲', organisationPath: '/city/xc/' });
-    const second = doc({ title: '食品经营许可证 乙', organisationPath: '/city/xc/' });
+    const first = titled('建设用地规划许可证 甲', '/city/xc/');
+    const second = titled('食品经营许可证 乙', '/city/xc/');
     await other.upsert([first]);
     assert.deepEqual(
       await ask(server, '规划许可'),
@@ -132,7 +134,7 @@ describe('LanceDB search index: two processes on one folder', () => {
       [`${second.id} ${second.title}`],
       'a row not yet indexed',
     );
-    await other.upsert([{ ...second, title: '药品经营许可证 丙' }]);
+    await other.upsert([{ ...second, title: '药品经营许可证 丙', body: '药品经营许可证 丙' }]);
     assert.deepEqual(await ask(server, '食品'), [], 'the old text is gone');
 
     // The other compacts: rows move; this side's row directory must not answer with old addresses.
@@ -144,7 +146,7 @@ describe('LanceDB search index: two processes on one folder', () => {
     assert.deepEqual((await ask(server, '许可证')).sort(), both);
 
     // A rebuild by the other: the table is dropped and made again.
-    const third = doc({ title: '排污许可证 丁', organisationPath: '/city/hm/' });
+    const third = titled('排污许可证 丁', '/city/hm/');
     await other.clear();
     assert.deepEqual(await ask(server, '许可证'), [], 'nothing while the rebuild has not written');
     await other.append([third]);
@@ -152,11 +154,11 @@ describe('LanceDB search index: two processes on one folder', () => {
     assert.deepEqual(await ask(server, '许可证'), [`${third.id} ${third.title}`]);
 
     // And the other way round: this side writes, the other finds it, and neither loses a row.
-    const fourth = doc({ title: '户外广告设施设置审批 戊', organisationPath: '/city/hm/' });
+    const fourth = titled('户外广告设施设置审批 戊', '/city/hm/');
     await server.upsert([fourth]);
     assert.deepEqual(await ask(other, '户外广告'), [`${fourth.id} ${fourth.title}`]);
-    await other.upsert([doc({ title: '特种设备使用登记 己', organisationPath: '/city/hm/' })]);
-    await server.upsert([doc({ title: '特种设备使用登记 庚', organisationPath: '/city/hm/' })]);
+    await other.upsert([titled('特种设备使用登记 己', '/city/hm/')]);
+    await server.upsert([titled('特种设备使用登记 庚', '/city/hm/')]);
     assert.equal((await ask(server, '特种设备')).length, 2);
     assert.equal((await ask(other, '特种设备')).length, 2);
     await server.close();

@@ -68,8 +68,12 @@ export const FACET_COLUMNS = {
 } as const satisfies Record<Facet, keyof Row>;
 
 export const FACET_SELECT = [...new Set(Object.values(FACET_COLUMNS))];
-/** What a page of hits reads from the table (the rest comes with the ranked rows; each column read costs). */
-export const HIT_COLUMNS = ['id', 'archive_no', 'title', 'body'];
+/**
+ * What a page of hits reads from the table (the rest comes with the ranked rows; each column read
+ * costs): the id, to know the address still holds the row, and the text snippets are cut from.
+ */
+export const HIT_COLUMNS = ['id', 'body'];
+type HitRow = Pick<Row, 'id' | 'body'>;
 
 /** A row of a ranked evaluation: what ordering, totals and facets need, and its row address. */
 export type WindowRow = Pick<Row, 'id' | 'formed_on'> &
@@ -223,8 +227,8 @@ export async function readHits(
   page: readonly WindowRow[],
   where: string,
   held: (id: string) => Row | undefined,
-): Promise<Map<string, Pick<Row, 'id' | 'archive_no' | 'title' | 'body'>>> {
-  const found = new Map<string, Pick<Row, 'id' | 'archive_no' | 'title' | 'body'>>();
+): Promise<Map<string, HitRow>> {
+  const found = new Map<string, HitRow>();
   if (page.length === 0) return found;
   for (const r of page) {
     const row = r._rowid === undefined ? held(r.id) : undefined;
@@ -236,7 +240,7 @@ export async function readHits(
       .takeRowIds(addressed.map((r) => r._rowid!))
       .select(HIT_COLUMNS)
       .toArray()
-      .catch(() => [])) as Row[];
+      .catch(() => [])) as HitRow[];
     const wanted = new Set(page.map((r) => r.id));
     for (const row of taken) if (wanted.has(row.id)) found.set(row.id, row);
   }
@@ -246,7 +250,7 @@ export async function readHits(
       .query()
       .where(`id IN (${missing.map(lit).join(', ')})${where ? ` AND ${where}` : ''}`)
       .select(HIT_COLUMNS)
-      .toArray()) as Row[];
+      .toArray()) as HitRow[];
     for (const row of rows) found.set(row.id, row);
   }
   return found;

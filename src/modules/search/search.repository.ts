@@ -188,7 +188,7 @@ export async function recordSearch(
 ): Promise<{
   labels: Map<string, { code: string; name: string }>;
   related: RelatedRow[];
-  visible: Set<string>;
+  visible: Map<string, VisibleRecord>;
 }> {
   const params: unknown[] = [];
   const related = input.related
@@ -201,7 +201,7 @@ export async function recordSearch(
   const { rows } = await db.query<{
     labels: { id: string; code: string; name: string }[] | null;
     related: RelatedRow[] | null;
-    visible: string[] | null;
+    visible: VisibleRecord[] | null;
   }>(
     `WITH ${related ? `${related.with},` : ''} search_audit AS (${audit})
      SELECT (SELECT json_agg(json_build_object('id', o.id, 'code', o.code, 'name', o.name))
@@ -213,31 +213,42 @@ export async function recordSearch(
   return {
     labels: new Map((rows[0]?.labels ?? []).map((r) => [r.id, { code: r.code, name: r.name }])),
     related: rows[0]?.related ?? [],
-    visible: new Set(rows[0]?.visible ?? []),
+    visible: byId(rows[0]?.visible),
   };
 }
+
+/** What a hit shows of its record, from the database: the index returns ranks and text only. */
+export interface VisibleRecord {
+  id: string;
+  title: string;
+  archiveNo: string | null;
+}
+
+const byId = (rows: VisibleRecord[] | null | undefined) => new Map((rows ?? []).map((r) => [r.id, r]));
 
 /**
  * Which of these records the actor may open, by the database (a sub-select giving a text array).
  * The index filters inside its query, but it learns of a change (a record re-levelled, moved or
  * deleted) only when the search_sync job has indexed it, seconds later or, behind a large import,
- * minutes: a page of hits is checked here so that no title or snippet shows meanwhile.
+ * minutes: a page of hits is checked here so that no title or snippet shows meanwhile. The title
+ * and 档号 shown are read here too, as they are now (a record renamed shows its new title at once).
  */
 function visibleSelect(actor: Actor, ids: readonly string[], params: unknown[]): string {
   params.push(ids.filter((id) => UUID.test(id)));
   const idsParam = `$${params.length}::uuid[]`;
-  return `(SELECT array_agg(vr.id::text) FROM records vr WHERE vr.id = ANY (${idsParam}) AND ${recordVisibility(actor, 'vr', params)})`;
+  return `(SELECT json_agg(json_build_object('id', vr.id, 'title', vr.title, 'archiveNo', vr.archive_no))
+             FROM records vr WHERE vr.id = ANY (${idsParam}) AND ${recordVisibility(actor, 'vr', params)})`;
 }
 
-/** Which of these records the actor may open, by the database (see visibleSelect). */
-export async function visibleRecordIds(
+/** Which of these records the actor may open, with their titles, by the database (see visibleSelect). */
+export async function visibleRecords(
   db: Queryable,
   actor: Actor,
   ids: readonly string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
+): Promise<Map<string, VisibleRecord>> {
+  if (ids.length === 0) return new Map();
   const params: unknown[] = [];
   const select = visibleSelect(actor, ids, params);
-  const { rows } = await db.query<{ visible: string[] | null }>(`SELECT ${select} AS visible`, params);
-  return new Set(rows[0]?.visible ?? []);
+  const { rows } = await db.query<{ visible: VisibleRecord[] | null }>(`SELECT ${select} AS visible`, params);
+  return byId(rows[0]?.visible);
 }

@@ -34,7 +34,7 @@ import {
   loadSearchDocuments,
   recordSearch,
   takePending,
-  visibleRecordIds,
+  visibleRecords,
 } from './search.repository.ts';
 
 export interface SearchDeps {
@@ -244,8 +244,10 @@ export async function searchRecords(
     after ??
     (await recordSearch(deps.db, actor, { details: details(result.total), organisationIds: [], hitIds: [] }));
   const top = result.hits[0];
+  const topTitle = top ? recorded.visible.get(top.id)?.title : undefined;
   // A first hit standing in a chain by its title only (its matter type does not): read now.
-  const inChain = chains && top && chainStep(chains, top.matterType, top.title) ? top : null;
+  const inChain =
+    chains && top && topTitle !== undefined && chainStep(chains, top.matterType, topTitle) ? top : null;
   const related =
     inChain && inChain.id !== chainRead
       ? await projectRows(deps.db, actor, inChain.id, 50)
@@ -258,16 +260,20 @@ export async function searchRecords(
     return label ? { value: label.code, label: label.name, count: f.count } : f;
   });
   // A hit the database no longer shows the actor (changed since it was indexed) is left out.
-  const hits: SearchHitView[] = result.hits
-    .filter((hit) => recorded.visible.has(hit.id))
-    .map((hit) => ({
-      id: hit.id,
-      archiveNo: hit.archiveNo,
-      title: hit.title,
-      score: Math.round(hit.score * 1000) / 1000,
-      exact: hit.exact,
-      snippet: makeSnippet(hit.body || hit.title, query.highlight),
-    }));
+  const hits: SearchHitView[] = result.hits.flatMap((hit) => {
+    const record = recorded.visible.get(hit.id);
+    if (!record) return [];
+    return [
+      {
+        id: hit.id,
+        archiveNo: record.archiveNo,
+        title: record.title,
+        score: Math.round(hit.score * 1000) / 1000,
+        exact: hit.exact,
+        snippet: makeSnippet(hit.body || record.title, query.highlight),
+      },
+    ];
+  });
   if (chain && hits[0]?.id === top?.id && hits[0]) hits[0].related = chain;
   const dropped = result.hits.length - hits.length;
   return { total: result.total - dropped, totalExact: result.totalExact, hits, facets };
@@ -311,12 +317,17 @@ export async function similarRecords(
     sort: 'relevance',
     countWindow: 50,
   });
-  const visible = await visibleRecordIds(
+  const visible = await visibleRecords(
     deps.db,
     actor,
     result.hits.map((h) => h.id),
   );
-  const hits = result.hits.filter((h) => h.id !== doc.id && visible.has(h.id)).slice(0, limit);
+  const hits = result.hits
+    .flatMap((h) => {
+      const record = visible.get(h.id);
+      return h.id !== doc.id && record ? [{ ...h, ...record }] : [];
+    })
+    .slice(0, limit);
   await recordEvent(deps.db, actor, 'search.similar', { recordId: row.id, total: hits.length });
   return {
     total: hits.length,

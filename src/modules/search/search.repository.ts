@@ -236,8 +236,13 @@ const byId = (rows: VisibleRecord[] | null | undefined) => new Map((rows ?? []).
 function visibleSelect(actor: Actor, ids: readonly string[], params: unknown[]): string {
   params.push(ids.filter((id) => UUID.test(id)));
   const idsParam = `$${params.length}::uuid[]`;
+  // The page's rows by primary key first, then the visibility check on each (OFFSET 0 keeps the
+  // planner from driving the check from the caller's organisations instead: with statistics that
+  // undercount records per organisation, as PGlite has them without autovacuum, it read every
+  // record of each organisation, ~6 ms at 20k records).
   return `(SELECT json_agg(json_build_object('id', vr.id, 'title', vr.title, 'archiveNo', vr.archive_no))
-             FROM records vr WHERE vr.id = ANY (${idsParam}) AND ${recordVisibility(actor, 'vr', params)})`;
+             FROM (SELECT * FROM records WHERE id = ANY (${idsParam}) OFFSET 0) vr
+            WHERE ${recordVisibility(actor, 'vr', params)})`;
 }
 
 /** Which of these records the actor may open, with their titles, by the database (see visibleSelect). */

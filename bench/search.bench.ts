@@ -132,12 +132,12 @@ const organisations: Organisation[] = orgRows.map((o) => {
   const d = DISTRICTS.find(([code]) => code === o.code);
   return { id: o.id, code: o.code, path: o.path, prefix: d ? d[3] : '呼审批发', region: d ? d[2] : '150100' };
 });
-const cityArchivist = await benchUser({
+let cityArchivist = await benchUser({
   username: 'bench-archivist',
   roles: ['archivist'],
   clearance: 'sensitive',
 });
-const districtOfficer = await benchUser({
+let districtOfficer = await benchUser({
   username: 'bench-xc',
   roles: ['officer'],
   organisation: 'XC',
@@ -184,6 +184,9 @@ if (kept) {
   build = { ms: performance.now() - started, loadMs, optimizeMs, peakRss };
   process.stderr.write(`  built in ${(build.ms / 1000).toFixed(0)} s\n`);
   if (keptFile) await writeFile(keptFile, JSON.stringify({ records: N, passwords, build } satisfies Kept));
+  // A build at 1M outlasts the sessions' 30 idle minutes: the users sign in again.
+  cityArchivist = (await signIn(ctx.app, 'bench-archivist', passwords['bench-archivist']!)).authorization;
+  districtOfficer = (await signIn(ctx.app, 'bench-xc', passwords['bench-xc']!)).authorization;
 }
 const sizeBytes = await index.sizeBytes();
 peakRss = 0;

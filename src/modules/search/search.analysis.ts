@@ -105,7 +105,7 @@ export function foldWithOffsets(text: string): { folded: string; offsets: number
  * punctuation without the combining tone marks, the unified ideographs, full-width ASCII): a text
  * made of them only folds the same one unit at a time, offsets unchanged.
  */
-const ONE_TO_ONE: readonly (readonly [number, number])[] = [
+export const ONE_TO_ONE: readonly (readonly [number, number])[] = [
   [0x09, 0x0a],
   [0x0d, 0x0d],
   [0x20, 0x7f],

@@ -22,8 +22,5 @@ export async function openDatabase(options: {
     if (!/^postgres(ql)?:\/\//i.test(url)) throw databaseUrlInvalid();
     return openPostgres({ url });
   }
-  return openPglite({
-    dataDir: options.dataDir,
-    settings: process.env.SB ? { shared_buffers: process.env.SB } : {},
-  });
+  return openPglite({ dataDir: options.dataDir });
 }

@@ -15,6 +15,8 @@
  * several times the memory.
  */
 
+import { withinEdits } from './search.analysis.ts';
+
 /** Lance's BM25 parameters. */
 const K1 = 1.2;
 const B = 0.75;
@@ -51,6 +53,8 @@ export interface SegmentQuery {
    * holds (as Lance scores a boolean query of AND queries) plus its `should` tokens.
    */
   groups?: readonly (readonly string[])[];
+  /** when given, each `should` token stands for the held tokens at most this many edits from it */
+  within?: number;
 }
 
 export class FreshSegment<R extends SegmentRow> {
@@ -120,7 +124,7 @@ export class FreshSegment<R extends SegmentRow> {
     const index = this.fields[field];
     const avg = index.totalLength / this.live || 1;
     const scores = new Map<number, number>();
-    const should = [...new Set(query.should)];
+    const should = query.within === undefined ? [...new Set(query.should)] : this.near(index, query);
     const must = [...new Set(query.must)];
     const addTerm = (term: string, into = scores) => {
       const postings = index.postings.get(term);
@@ -160,6 +164,14 @@ export class FreshSegment<R extends SegmentRow> {
     // Ties by id in code-unit order (localeCompare costs ~1 ms per thousand equal scores).
     found.sort((a, b) => b.score - a.score || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
     return found.slice(0, limit);
+  }
+
+  /** The held tokens of a field within `query.within` edits of a `should` token (a near identifier). */
+  private near(index: FieldIndex, query: SegmentQuery): string[] {
+    const found: string[] = [];
+    for (const token of index.postings.keys())
+      if (query.should.some((wanted) => withinEdits(wanted, token, query.within ?? 0))) found.push(token);
+    return found;
   }
 
   /** Empties the segment. */

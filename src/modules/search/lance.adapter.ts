@@ -13,6 +13,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
 import { FreshSegment } from './fresh-segment.ts';
 import { rarePinyin } from './search.query.ts';
+import { identifierSpellings, nearMatchable } from './search.analysis.ts';
 import { LongQueries } from './long-query.ts';
 import { DirectoryKeeper } from './row-directory.ts';
 import {
@@ -21,6 +22,7 @@ import {
   FTS_OPTIONS,
   identifierQuery,
   lit,
+  nearIdentifierQuery,
   predicate,
   admits,
   readHits,
@@ -50,6 +52,8 @@ import {
 process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD ??= '1';
 
 const TABLE = 'records';
+/** A key of this many characters is also looked for two edits away when none is one edit away. */
+const NEAR_TWO_EDITS = 12;
 /**
  * Rows not yet in the Lance indexes are served from the in-memory fresh segment (fresh-segment.ts);
  * the indexes are brought up to date (optimize, which also compacts) once this many rows or
@@ -360,12 +364,25 @@ export async function openLanceSearchIndex(
     // code typed in full), the records that carry it are the answer and the ranked text search is
     // skipped: its bigrams (审批, 批发 …) are among the commonest and would cost the most to rank.
     const whole = query.wholeIdentifier;
-    const wholeRows = whole
-      ? await ranked(t, identifierQuery([whole])!, where, allowed, 'ids', q.countWindow)
-      : [];
+    const wholeKeys = whole ? identifierSpellings(whole) : [];
+    const wholeRows =
+      wholeKeys.length > 0
+        ? await ranked(t, identifierQuery(wholeKeys)!, where, allowed, 'ids', q.countWindow)
+        : [];
     const identified = wholeRows.length > 0;
-    const others = identified ? undefined : identifierQuery(query.identifiers.filter((k) => k !== whole));
+    const others = identified
+      ? undefined
+      : identifierQuery(query.identifiers.filter((k) => !wholeKeys.includes(k)));
     const exactRows = others ? await ranked(t, others, where, allowed, 'ids', q.countWindow) : wholeRows;
+    // None held as typed: the identifiers one edit away, else two (a long key), before the text.
+    const nearKeys = exactRows.length > 0 ? [] : (whole ? [whole] : query.identifiers).filter(nearMatchable);
+    let nearRows: WindowRow[] = [];
+    for (const distance of [1, 2]) {
+      const keys = nearKeys.filter((key) => distance === 1 || [...key].length >= NEAR_TWO_EDITS);
+      const near = nearIdentifierQuery(keys, distance);
+      if (nearRows.length > 0 || !near) break;
+      nearRows = await ranked(t, near, where, allowed, 'ids', q.countWindow);
+    }
     // The pinyin of words typed right is left out of the ranked query (search.query.ts rarePinyin).
     const common = identified || !query.pinyinFrom ? undefined : await long.commonTokens(t);
     const main = identified
@@ -379,7 +396,8 @@ export async function openLanceSearchIndex(
       : [];
 
     const counted = new Map<string, WindowRow>();
-    for (const row of [...exactRows, ...windowRows]) if (!counted.has(row.id)) counted.set(row.id, row);
+    for (const row of [...exactRows, ...nearRows, ...windowRows])
+      if (!counted.has(row.id)) counted.set(row.id, row);
     const all = [...counted.values()];
     if (q.sort === 'date')
       all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
@@ -403,6 +421,7 @@ export async function openLanceSearchIndex(
     if (side.status === 'rejected') throw side.reason;
     const details = read.value;
     const exactIds = new Set(exactRows.map((r) => r.id));
+    const nearIds = new Set(nearRows.map((r) => r.id));
     const hits: IndexHit[] = page.flatMap((r) => {
       const d = details.get(r.id);
       if (!d) return [];
@@ -410,7 +429,7 @@ export async function openLanceSearchIndex(
       return [
         {
           id: r.id,
-          score: isExact ? 1000 + r._score : r._score,
+          score: isExact ? 1000 + r._score : nearIds.has(r.id) ? 500 + r._score : r._score,
           exact: isExact,
           body: d.body,
           formedOn: r.formed_on ?? null,
@@ -421,7 +440,10 @@ export async function openLanceSearchIndex(
     return {
       hits,
       total: counted.size,
-      totalExact: windowRows.length < q.countWindow && exactRows.length < q.countWindow,
+      totalExact:
+        windowRows.length < q.countWindow &&
+        exactRows.length < q.countWindow &&
+        nearRows.length < q.countWindow,
       facets,
     };
   }

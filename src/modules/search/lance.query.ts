@@ -218,6 +218,24 @@ export function identifierQuery(keys: readonly string[]): TextQuery | undefined 
 }
 
 /**
+ * Identifiers `distance` edits from the keys (a wrong, missing or extra character in a code, 文号
+ * or 档号), for when none is held as typed: Lance walks its term dictionary with a Levenshtein
+ * automaton and matches up to 50 such terms per key.
+ */
+export function nearIdentifierQuery(keys: readonly string[], distance: number): TextQuery | undefined {
+  if (keys.length === 0) return undefined;
+  const near = (key: string) =>
+    new lancedb.MatchQuery(key, 'ids', { fuzziness: distance, maxExpansions: 50 });
+  return {
+    lance:
+      keys.length === 1
+        ? near(keys[0]!)
+        : new lancedb.BooleanQuery(keys.map((key) => [lancedb.Occur.Should, near(key)])),
+    fresh: { should: keys, must: [], within: distance },
+  };
+}
+
+/**
  * The stored fields of a page of hits: rows of the fresh segment from memory (`held`), the others
  * read by row address. A write of another process may have compacted the table since the ranking
  * (addresses then point elsewhere): those are read by id, still under the access predicate.

@@ -80,7 +80,10 @@ export function documentTokens(doc: SearchDocument): { tokens: string; ids: stri
     const key = raw ? identifierKey(raw) : null;
     if (key) keys.add(key);
   }
+  // A 文号 is also found by the end of its agency prefix, its own by its year and number alone
+  // (〔2024〕17号, as someone who remembers no agency types it).
   for (const key of findIdentifiers(doc.title)) keys.add(key);
+  for (const key of findIdentifiers(doc.docNumber ?? '', { yearAndNumber: true })) keys.add(key);
   return { tokens: tokens.join(' '), ids: [...keys].join(' ') };
 }
 

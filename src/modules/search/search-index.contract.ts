@@ -300,6 +300,62 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       });
     });
 
+    describe('an identifier typed with a character wrong, missing or extra', () => {
+      const coded = doc({
+        title: '关于某物流有限公司排污许可证的批复',
+        docNumber: '赛审批发〔2023〕208号',
+        archiveNo: 'F001-SP·2023-Y-XC-0208',
+        identifiers: ['91150100MA0N2XQW7L', '2023-150100-52-01-004127'],
+      });
+      // One edit from several of the typed codes, but above the caller's clearance.
+      const hidden = doc({
+        title: '某物流有限公司内部意见',
+        identifiers: ['91150100MA0N2XQW7M'],
+        level: 'sensitive',
+        levelRank: 2,
+      });
+      const low: AccessScope = { organisationPath: XC, maxLevelRank: 1 };
+      const check = async (when: string) => {
+        const near = [
+          '91150100MA0N2XQW7', // missing
+          '91150100MA0N2XQW7LL', // extra
+          '91150100MB0N2XQW7L', // wrong
+          '2023-150100-52-01-00412',
+          '赛审北发〔2023〕208号',
+          '赛审批发〔2023〕2081号',
+          'F001-SP·2023-Y-XC-02O8',
+        ];
+        for (const q of near) {
+          const result = await ask(q, { scope: low });
+          assert.equal(result.hits[0]?.id, coded.id, `${when}: ${q}`);
+          assert.equal(result.hits[0]?.exact, false, `${when}: ${q} is near, not exact`);
+          assert.ok(!result.hits.some((h) => h.id === hidden.id), `${when}: ${q} shows a hidden record`);
+          assert.ok(!result.facets.level.some((f) => f.value === 'sensitive'), `${when}: ${q}`);
+        }
+        // Written another way, not mistyped: exact.
+        for (const q of ['赛审批发〔2023〕208', '赛审批发2023 208', '〔2023〕208号', '2023年208号']) {
+          const result = await ask(q, { scope: low });
+          assert.equal(result.hits[0]?.id, coded.id, `${when}: ${q}`);
+          assert.equal(result.hits[0]?.exact, true, `${when}: ${q}`);
+        }
+        assert.ok((await ids('91150100MA0N2XQW7')).includes(hidden.id), `${when}: visible with clearance`);
+        // Nothing near a code typed right but unknown, and no near look-up for words and a year.
+        assert.deepEqual(await ids('91150399ZZ9Z9ZZZ9Z', { scope: low }), []);
+        assert.ok(!(await ask('排污许可证 2023', { scope: low })).hits.every((h) => h.score >= 500));
+      };
+
+      it('finds the record after any exact one, in new rows and after optimize, within scope', async () => {
+        await index.upsert([coded, hidden]);
+        try {
+          await check('new rows');
+          await index.optimize();
+          await check('after optimize');
+        } finally {
+          await index.remove([coded.id, hidden.id]);
+        }
+      });
+    });
+
     it('sorts by date when asked, and pages', async () => {
       const byDate = await ids('材料 批复', { sort: 'date' });
       assert.deepEqual(byDate, [permit.id, licence.id]);

@@ -7,6 +7,9 @@ import {
   findIdentifiers,
   fold,
   identifierKey,
+  identifierSpellings,
+  nearMatchable,
+  withinEdits,
   foldOneToOne,
   ONE_TO_ONE,
   foldWithOffsets,
@@ -57,6 +60,43 @@ describe('search analysis', () => {
     assert.ok(keys.includes('呼审批发202417号'));
     assert.ok(keys.includes('91150100ma0n2xyh3k'));
     assert.ok(keys.includes('f001ws2024ybgs0001'));
+  });
+
+  it('keys a 文号 also by the end of its agency and by its year and number alone', () => {
+    const keys = findIdentifiers('赛审批发〔2012〕150号', { yearAndNumber: true });
+    for (const key of ['赛审批发2012150号', '审批发2012150号', '批发2012150号', '2012150号'])
+      assert.ok(keys.includes(key), key);
+    assert.ok(!keys.includes('发2012150号'), 'one character of an agency is no key');
+    assert.ok(!findIdentifiers('赛审北发〔2012〕150号').includes('2012150号'), 'not for a query');
+  });
+
+  it('spells a 文号 typed without 号 or with 年 as it is written', () => {
+    assert.deepEqual(identifierSpellings('赛审批发2012150'), ['赛审批发2012150', '赛审批发2012150号']);
+    assert.ok(identifierSpellings('2012年150号').includes('2012150号'));
+    assert.ok(identifierSpellings('赛审批发2012年150').includes('赛审批发2012150号'));
+    assert.deepEqual(identifierSpellings('赛审批发2012150号'), ['赛审批发2012150号']);
+  });
+
+  it('looks for near spellings of codes only, not of words with a year', () => {
+    for (const key of [
+      '91150102k2h3k9cj3',
+      '赛审批发2012150号',
+      '2025150100580116269',
+      'f001sp2012d10sh0150',
+    ])
+      assert.ok(nearMatchable(key), key);
+    for (const key of ['诚永食品2012', '营业执照2019', '2012年', '施工许可证2024'])
+      assert.ok(!nearMatchable(key), key);
+  });
+
+  it('counts edits between strings of characters', () => {
+    assert.ok(withinEdits('91150102K2H3K9CJ32', '91150102K2H3K9CJ3', 1), 'missing');
+    assert.ok(withinEdits('91150102K2H3K9CJ32', '91150102K2H3K9CJ332', 1), 'extra');
+    assert.ok(withinEdits('塞审批发2012150号', '赛审批发2012150号', 1), 'wrong ideograph');
+    assert.ok(!withinEdits('塞审批发2012150号', '赛审批发2013151号', 1));
+    assert.ok(withinEdits('塞审批发2012150号', '赛审批发2013150号', 2));
+    assert.ok(!withinEdits('abcdef', 'badcfe', 2), 'three swaps are six edits');
+    assert.ok(withinEdits('𠀀ab', '𠀁ab', 1), 'a character outside the BMP counts once');
   });
 
   it('splits typed pinyin into syllables and refuses what is not pinyin', () => {

@@ -288,8 +288,12 @@ const CREDIT_CODE = /(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUW
 // 档号 and project codes: letter/digit groups joined by - · . / (at least two joints and a digit).
 const CODE_LIKE = /[0-9A-Za-z]+(?:\s*[-·・./_—]\s*[0-9A-Za-z]+){2,}/gu;
 
-/** Identifier keys found inside a free text (a query or a body): 文号, credit codes, 档号-like codes. */
-export function findIdentifiers(text: string): string[] {
+/**
+ * Identifier keys found inside a free text (a query or a body): 文号, credit codes, 档号-like codes.
+ * `yearAndNumber` also keys a 文号 by its year and number alone (〔2024〕17号), for a record's own
+ * 文号: a query holding a whole 文号 must not meet those of every agency.
+ */
+export function findIdentifiers(text: string, options: { yearAndNumber?: boolean } = {}): string[] {
   const normalised = text.normalize('NFKC');
   const keys = new Set<string>();
   // The agency prefix of a 文号 cannot be told from the words before it (关于呼审批发…): every
@@ -297,7 +301,8 @@ export function findIdentifiers(text: string): string[] {
   for (const match of normalised.matchAll(DOC_NUMBER)) {
     const chars = [...match[0]];
     const bracket = chars.findIndex((c) => /[〔［[(（【〖\s]/u.test(c));
-    for (let i = 0; i <= bracket - 2; i++) {
+    for (let i = 0; i <= bracket; i++) {
+      if (i === bracket - 1 || (i === bracket && !options.yearAndNumber)) continue;
       const key = identifierKey(chars.slice(i).join(''));
       if (key) keys.add(key);
     }
@@ -309,6 +314,55 @@ export function findIdentifiers(text: string): string[] {
     }
   }
   return [...keys];
+}
+
+/**
+ * The keys a typed identifier may be indexed under: its own, and that of the written 文号 when it
+ * was typed without the closing 号 or with 年 after the year (赛审批发2012 150, 2012年150号).
+ */
+export function identifierSpellings(key: string): string[] {
+  const spellings = new Set([key]);
+  const year = /^(.*?)((?:19|20)\d{2})年(\d{1,6})号?$/u.exec(key);
+  if (year) spellings.add(`${year[1]}${year[2]}${year[3]}号`);
+  if (/\d$/.test(key)) spellings.add(`${key}号`);
+  return [...spellings];
+}
+
+/**
+ * Whether a key can be looked for by its near spellings (a wrong, missing or extra character):
+ * long enough and made mostly of digits, as codes, 文号 and 档号 are. A short or wordy key would
+ * meet unrelated identifiers one edit away.
+ */
+export function nearMatchable(key: string): boolean {
+  const chars = [...key];
+  const digits = chars.filter((c) => c >= '0' && c <= '9').length;
+  return chars.length >= NEAR_MIN_LENGTH && digits >= 5 && digits * 2 >= chars.length - 2;
+}
+const NEAR_MIN_LENGTH = 8;
+
+/**
+ * Whether two strings are at most `max` edits apart (insertions, deletions, substitutions of
+ * characters, as Lance counts them for a fuzzy match): a band of the edit-distance table, given up
+ * as soon as every cell of a row exceeds `max`.
+ */
+export function withinEdits(a: string, b: string, max: number): boolean {
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > max) return false;
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = new Array<number>(y.length + 1).fill(max + 1);
+    current[0] = i;
+    let best = current[0];
+    for (let j = Math.max(1, i - max); j <= Math.min(y.length, i + max); j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j - 1]! + cost, previous[j]! + 1, current[j - 1]! + 1);
+      best = Math.min(best, current[j]!);
+    }
+    if (best > max) return false;
+    previous = current;
+  }
+  return previous[y.length]! <= max;
 }
 
 /** Identifier keys a query may mean: the whole query, each whitespace part, and identifiers inside. */

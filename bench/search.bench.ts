@@ -257,6 +257,12 @@ function homophone(text: string): string {
   }
   return typo(text);
 }
+/** A credit code with one character past the region replaced by another of the code alphabet. */
+function codeTypo(code: string): string {
+  const at = 8 + Math.floor(rnd() * (code.length - 8));
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY'.replace(code[at]!, '');
+  return code.slice(0, at) + pick([...alphabet]) + code.slice(at + 1);
+}
 const shortName = (g: Generated) => g.enterprise.replace('呼和浩特市', '').replace('有限公司', '');
 const kinds: Record<string, { auth: string; make: () => Record<string, string> }> = {
   'exact 文号': { auth: cityArchivist, make: () => ({ q: pick(visible).doc.docNumber! }) },
@@ -287,6 +293,10 @@ const kinds: Record<string, { auth: string; make: () => Record<string, string> }
   'fuzzy: one wrong character': {
     auth: cityArchivist,
     make: () => ({ q: typo(`${shortName(pick(visible))}${pick(visible).project}`) }),
+  },
+  'fuzzy: credit code with one character wrong': {
+    auth: cityArchivist,
+    make: () => ({ q: codeTypo(pick(visible).creditCode) }),
   },
   'fuzzy: pinyin': {
     auth: cityArchivist,
@@ -375,6 +385,14 @@ const itemQueries: Record<string, (g: Generated) => string> = {
     `${pinyin(shortName(g), { toneType: 'none', separator: '' })} ${g.project} ${g.matter}`,
   'initials of enterprise': (g) => `${initials(shortName(g))} ${g.project} ${g.matter}`,
   'Traditional characters': (g) => toTraditional(`${shortName(g)} ${g.project} ${g.matter}`),
+  // The agency's first character is the district's (赛, 新 …): a wrong one is another agency.
+  '文号, a wrong character in the agency': (g) => {
+    const chars = [...g.doc.docNumber!];
+    chars[2] = String.fromCodePoint(chars[2]!.codePointAt(0)! + 1);
+    return chars.join('');
+  },
+  '文号 typed with 年, without brackets or 号': (g) =>
+    g.doc.docNumber!.replace(/[〔〕号]/g, (c) => (c === '〕' ? '年' : '')),
   '文号, other brackets and spaces': (g) =>
     g.doc.docNumber!.replace('〔', pick(['[', ' (', '【'])).replace('〕', pick([']', ') ', '】'])),
 };

@@ -36,6 +36,29 @@ describe('search API: indexing, modes and bad input', () => {
     assert.ok((await w.hitsOf(w.archivist, 'shigongxuke')).hits.some((h) => h.id === w.ids.permit));
   });
 
+  it('highlights in the snippet the characters that typed pinyin spells', async () => {
+    for (const q of ['shigongxuke', 'sgxk']) {
+      const permit = (await w.hitsOf(w.archivist, q)).hits.find((h) => h.id === w.ids.permit);
+      assert.match(permit?.snippet ?? '', /<mark>施工许可<\/mark>/, q);
+    }
+  });
+
+  it('finds a 文号 typed with a digit too many, without its agency or with 年, never a hidden one', async () => {
+    const near = await w.hitsOf(w.archivist, '呼审批发〔2024〕177号');
+    assert.equal(near.hits[0]?.id, w.ids.permit);
+    assert.equal(near.hits[0]?.exact, false, 'near, not exact');
+    for (const q of ['〔2024〕17号', '2024年17号', '呼审批发2024 17']) {
+      const body = await w.hitsOf(w.archivist, q);
+      assert.equal(body.hits[0]?.id, w.ids.permit, q);
+      assert.equal(body.hits[0]?.exact, true, q);
+    }
+    // 呼审批发〔2024〕99号 is sensitive: one edit from what the public reader typed.
+    const reader = await w.hitsOf(w.publicReader, '呼审批发〔2024〕9号');
+    assert.ok(!reader.hits.some((h) => h.id === w.ids.secret));
+    assert.ok(!reader.facets.level?.some((f) => f.value === 'sensitive'));
+    assert.ok((await w.hitsOf(w.archivist, '呼审批发〔2024〕9号')).hits.some((h) => h.id === w.ids.secret));
+  });
+
   it('filters by organisation, year and level, and rejects an unknown filter clearly', async () => {
     const xc = await w.hitsOf(w.archivist, '施工许可证', { organisation: 'XC' });
     assert.deepEqual(

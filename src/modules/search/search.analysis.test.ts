@@ -9,6 +9,8 @@ import {
   identifierKey,
   identifierSpellings,
   nearMatchable,
+  pinyinSpans,
+  typedPinyin,
   withinEdits,
   foldOneToOne,
   ONE_TO_ONE,
@@ -97,6 +99,19 @@ describe('search analysis', () => {
     assert.ok(withinEdits('塞审批发2012150号', '赛审批发2013150号', 2));
     assert.ok(!withinEdits('abcdef', 'badcfe', 2), 'three swaps are six edits');
     assert.ok(withinEdits('𠀀ab', '𠀁ab', 1), 'a character outside the BMP counts once');
+  });
+
+  it('finds the characters typed pinyin spells, the longest run of each typed word', () => {
+    const title = '关于呼和浩特市光谐建材有限公司项目建筑工程施工许可证的批复';
+    assert.deepEqual(typedPinyin('shigongxuke 2024 sgxk'), [
+      { syllables: ['shi', 'gong', 'xu', 'ke'] },
+      { initials: 'sgxk' },
+    ]);
+    assert.deepEqual(pinyinSpans(title, typedPinyin('shigongxuke')), ['施工许可']);
+    // 市光谐 has the initials s g x too, but 施工许可 spells more of sgxk.
+    assert.deepEqual(pinyinSpans(title, typedPinyin('sgxk')), ['施工许可']);
+    assert.deepEqual(pinyinSpans(title, typedPinyin('qwrty')), []);
+    assert.deepEqual(pinyinSpans('關於施工許可證', typedPinyin('shigongxuke')), ['施工许可'], 'folded');
   });
 
   it('splits typed pinyin into syllables and refuses what is not pinyin', () => {

@@ -493,3 +493,54 @@ export function queryPinyinSources(query: string): Record<string, string[]> {
   }
   return sources;
 }
+
+/** A Latin word of a query read as pinyin: full syllables (shigongxuke) or initials (sgxk). */
+export type TypedPinyin = { syllables: string[] } | { initials: string };
+
+/** The Latin words of a query that are asked as pinyin (as queryPinyinSources reads them). */
+export function typedPinyin(query: string): TypedPinyin[] {
+  const typed: TypedPinyin[] = [];
+  for (const run of runs(fold(query))) {
+    if (run.kind !== 'word' || !/^[a-z]+$/.test(run.text)) continue;
+    const split = splitPinyin(run.text);
+    if (split && split.length >= 2) typed.push({ syllables: split });
+    else if (run.text.length >= 3 && run.text.length <= 12) typed.push({ initials: run.text });
+  }
+  return typed;
+}
+
+/**
+ * The ideographs of a text that typed pinyin spells, folded, so that a snippet can highlight 施工许可
+ * for shigongxuke or sgxk: for each typed word, its longest runs of syllables in a row (at least
+ * two; three initials, as the index's pinyin tokens hold them).
+ */
+export function pinyinSpans(text: string, typed: readonly TypedPinyin[]): string[] {
+  const han = runs(fold(text))
+    .filter((run) => run.kind === 'han')
+    .map((run) => ({
+      chars: [...run.text],
+      syllables: pinyin(run.text, { toneType: 'none', type: 'array', v: true }),
+    }))
+    .filter((run) => run.syllables.length === run.chars.length);
+  const spans = new Set<string>();
+  for (const t of typed) {
+    const wanted = 'syllables' in t ? t.syllables : [...t.initials];
+    let best: string[] = [];
+    let bestLength = Math.min(wanted.length, 'syllables' in t ? 2 : 3);
+    for (const { chars, syllables } of han) {
+      const have = 'syllables' in t ? syllables : syllables.map((s) => s[0]!);
+      for (let i = 0; i < have.length; i++) {
+        for (let j = 0; j < wanted.length; j++) {
+          let k = 0;
+          while (i + k < have.length && j + k < wanted.length && have[i + k] === wanted[j + k]) k++;
+          if (k < bestLength) continue;
+          if (k > bestLength) best = [];
+          bestLength = k;
+          best.push(chars.slice(i, i + k).join(''));
+        }
+      }
+    }
+    for (const span of best) spans.add(span);
+  }
+  return [...spans];
+}

@@ -11,9 +11,12 @@ import {
   identifierKey,
   identifierSpellings,
   isHan,
+  pinyinSpans,
   queryIdentifierKeys,
   queryPinyinSources,
   runs,
+  typedPinyin,
+  type TypedPinyin,
 } from './search.analysis.ts';
 
 // ---- queries -----------------------------------------------------------------------------------
@@ -38,6 +41,8 @@ export interface ParsedQuery {
   pinyinFrom?: Readonly<Record<string, readonly string[]>>;
   /** folded words to highlight in snippets */
   highlight: string[];
+  /** Latin words asked as pinyin, whose ideographs a hit's snippet highlights (hitHighlight) */
+  spelled?: TypedPinyin[];
 }
 
 export const MAX_QUERY_LENGTH = 500;
@@ -75,6 +80,7 @@ export function parseQuery(raw: string): ParsedQuery {
     pinyin: Object.keys(pinyinFrom),
     pinyinFrom,
     highlight,
+    spelled: typedPinyin(rest),
   };
 }
 
@@ -206,6 +212,15 @@ export function isEmptyQuery(query: ParsedQuery): boolean {
 // ---- snippets ----------------------------------------------------------------------------------
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The words to highlight in a hit's snippet: the query's, and the ideographs of the hit's title
+ * that its typed pinyin spells (shigongxuke, sgxk → 施工许可), which the text then holds too.
+ */
+export function hitHighlight(query: ParsedQuery, title: string): string[] {
+  if (!query.spelled?.length) return query.highlight;
+  return [...query.highlight, ...pinyinSpans(title, query.spelled)];
+}
 
 /**
  * A window of the text around the best match of the highlight words, HTML-escaped, with matches

@@ -19,6 +19,7 @@ import {
 } from './related.usecases.ts';
 import {
   expandSynonyms,
+  hitHighlight,
   isEmptyQuery,
   makeSnippet,
   MAX_QUERY_LENGTH,
@@ -270,7 +271,7 @@ export async function searchRecords(
         title: record.title,
         score: Math.round(hit.score * 1000) / 1000,
         exact: hit.exact,
-        snippet: makeSnippet(hit.body || record.title, query.highlight),
+        snippet: makeSnippet(hit.body || record.title, hitHighlight(query, record.title)),
       },
     ];
   });

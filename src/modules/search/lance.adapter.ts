@@ -12,34 +12,12 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
 import { FreshSegment } from './fresh-segment.ts';
-import { rarePinyin } from './search.query.ts';
-import { identifierSpellings, nearMatchable } from './search.analysis.ts';
 import { LongQueries } from './long-query.ts';
 import { DirectoryKeeper } from './row-directory.ts';
-import {
-  countFacets,
-  FACET_SELECT,
-  FTS_OPTIONS,
-  identifierQuery,
-  lit,
-  nearIdentifierQuery,
-  predicate,
-  admits,
-  readHits,
-  textQuery,
-  type TextQuery,
-  type WindowRow,
-  windowRow,
-} from './lance.query.ts';
+import { FTS_OPTIONS, lit } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
-import {
-  FACETS,
-  type IndexHit,
-  type IndexQuery,
-  type IndexResult,
-  type RankedPage,
-  type SearchIndex,
-} from './search.port.ts';
+import { rankedRows, searchView, type SearchView } from './lance.search.ts';
+import type { SearchIndex } from './search.port.ts';
 
 /**
  * Under a prefilter that keeps at most this percent of the rows, Lance scores each kept row ("flat
@@ -52,8 +30,6 @@ import {
 process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD ??= '1';
 
 const TABLE = 'records';
-/** A key of this many characters is also looked for two edits away when none is one edit away. */
-const NEAR_TWO_EDITS = 12;
 /**
  * Rows not yet in the Lance indexes are served from the in-memory fresh segment (fresh-segment.ts);
  * the indexes are brought up to date (optimize, which also compacts) once this many rows or
@@ -253,71 +229,15 @@ export async function openLanceSearchIndex(
     else knownVersion = after;
   }
 
-  /** Lance's best indexed rows: by address through the directory, reading columns only for the rest. */
-  async function lanceRanked(
-    t: lancedb.Table,
-    q: TextQuery,
-    where: string,
-    limit: number,
-  ): Promise<WindowRow[]> {
-    const base = () => {
-      const query = t.query().fullTextSearch(q.lance).fastSearch().withRowId().limit(limit);
-      return where ? query.where(where) : query;
-    };
-    const known = t === table && indexed ? directory.current(t) : undefined;
-    if (!known)
-      return (await base()
-        .select(['id', 'formed_on', ...FACET_SELECT, '_score'])
-        .toArray()) as WindowRow[];
-    // Read as columns: row objects of an Arrow table cost a getter call per field (~1 µs a row).
-    const result = await base().select(['_score']).toArrow();
-    const addresses = (result.getChild('_rowid')?.toArray() ?? []) as BigUint64Array;
-    const scores = (result.getChild('_score')?.toArray() ?? []) as Float32Array;
-    const ranked = Array.from(addresses, (address, i) => ({ _rowid: address, _score: scores[i]! }));
-    const rows: (WindowRow | undefined)[] = ranked.map((r) => known.get(r._rowid, r._score));
-    const unknown = ranked.filter((_, i) => !rows[i]);
-    if (unknown.length > 0) {
-      const read = (await t
-        .takeRowIds(unknown.map((r) => r._rowid))
-        .withRowId()
-        .select(['id', 'formed_on', ...FACET_SELECT])
-        .toArray()) as WindowRow[];
-      const byAddress = new Map(read.map((r) => [r._rowid, r]));
-      ranked.forEach((r, i) => {
-        const row = rows[i] ?? byAddress.get(r._rowid);
-        if (row) row._score = r._score;
-        rows[i] = row;
-      });
-    }
-    return rows.filter((r): r is WindowRow => r !== undefined);
-  }
-
   // Long queries (a whole title with a wrong character) are asked chunk by chunk (long-query.ts).
-  const long = new LongQueries(ranked, () => fresh);
+  const view = (): SearchView => ({ table, indexed, fresh, directory, long });
+  const long: LongQueries = new LongQueries(
+    (t, q, where, allowed, field, limit) => rankedRows(view(), t, q, where, allowed, field, limit),
+    () => fresh,
+  );
 
   // At start-up the rows written since the indexes were last complete go back into the segment.
   await catchUp(true);
-
-  /** The best rows of Lance (indexed rows only) and of the fresh segment, merged by score. */
-  async function ranked(
-    t: lancedb.Table,
-    q: TextQuery,
-    where: string,
-    allowed: (row: FreshRow) => boolean,
-    field: 'tokens' | 'ids',
-    limit: number,
-  ): Promise<WindowRow[]> {
-    if (limit <= 0) return [];
-    const lanceRows = await lanceRanked(t, q, where, limit);
-    if (fresh.size === 0) return lanceRows;
-    const freshRows: WindowRow[] = fresh
-      .search(field, q.fresh, allowed, limit)
-      .map(({ row, score }) => windowRow(row, score));
-    // A row held in the segment is newer than any copy Lance still returns.
-    const merged = [...freshRows, ...lanceRows.filter((r) => !fresh.has(r.id))];
-    merged.sort((a, b) => b._score - a._score);
-    return merged.slice(0, limit);
-  }
 
   async function write(rows: Row[], mode: 'upsert' | 'append'): Promise<void> {
     await ownWrite(true, async (t) => {
@@ -340,112 +260,6 @@ export async function openLanceSearchIndex(
     if (mode === 'upsert') await fold(t);
     // A bulk load (append) waits for its optimize() at the end; its later rows are found then.
     else fresh.remove(rows.map((r) => r.id));
-  }
-
-  /** One search on the table as this process holds it. */
-  async function searchOnce(
-    q: IndexQuery,
-    alongside?: (ranked: RankedPage) => Promise<void>,
-  ): Promise<IndexResult> {
-    const empty: IndexResult = {
-      hits: [],
-      total: 0,
-      totalExact: true,
-      facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as IndexResult['facets'],
-    };
-    const where = predicate(q.scope, q.filters);
-    const allowed = admits(q.scope, q.filters);
-    const t = table;
-    if (where === null || allowed === null || !t || !indexed) return empty;
-    const { query } = q;
-    const pageEnd = q.offset + q.limit;
-
-    // Exact identifiers first. When the whole query is the identifier of a record (a 文号, 档号 or
-    // code typed in full), the records that carry it are the answer and the ranked text search is
-    // skipped: its bigrams (审批, 批发 …) are among the commonest and would cost the most to rank.
-    const whole = query.wholeIdentifier;
-    const wholeKeys = whole ? identifierSpellings(whole) : [];
-    const wholeRows =
-      wholeKeys.length > 0
-        ? await ranked(t, identifierQuery(wholeKeys)!, where, allowed, 'ids', q.countWindow)
-        : [];
-    const identified = wholeRows.length > 0;
-    const others = identified
-      ? undefined
-      : identifierQuery(query.identifiers.filter((k) => !wholeKeys.includes(k)));
-    const exactRows = others ? await ranked(t, others, where, allowed, 'ids', q.countWindow) : wholeRows;
-    // None held as typed: the identifiers one edit away, else two (a long key), before the text.
-    const nearKeys = exactRows.length > 0 ? [] : (whole ? [whole] : query.identifiers).filter(nearMatchable);
-    let nearRows: WindowRow[] = [];
-    for (const distance of [1, 2]) {
-      const keys = nearKeys.filter((key) => distance === 1 || [...key].length >= NEAR_TWO_EDITS);
-      const near = nearIdentifierQuery(keys, distance);
-      if (nearRows.length > 0 || !near) break;
-      nearRows = await ranked(t, near, where, allowed, 'ids', q.countWindow);
-    }
-    // The pinyin of words typed right is left out of the ranked query (search.query.ts rarePinyin).
-    const common = identified || !query.pinyinFrom ? undefined : await long.commonTokens(t);
-    const main = identified
-      ? undefined
-      : textQuery(common ? rarePinyin(query, (b) => common.share(b)) : query);
-    // One ranked evaluation over the counting window gives order, totals and facets; the page's
-    // stored fields are then read by row address.
-    const windowRows = main
-      ? ((await long.rank(t, query, where, allowed, Math.max(q.countWindow, pageEnd), pageEnd)) ??
-        (await ranked(t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))))
-      : [];
-
-    const counted = new Map<string, WindowRow>();
-    for (const row of [...exactRows, ...nearRows, ...windowRows])
-      if (!counted.has(row.id)) counted.set(row.id, row);
-    const all = [...counted.values()];
-    if (q.sort === 'date')
-      all.sort((a, b) => (b.formed_on ?? '').localeCompare(a.formed_on ?? '') || a.id.localeCompare(b.id));
-    const page = all.slice(q.offset, pageEnd);
-    const facets = countFacets(counted.values());
-    const first = page[0];
-    const rankedPage: RankedPage = {
-      ids: page.map((r) => r.id),
-      top: first
-        ? { id: first.id, matterType: typeof first.matter_type === 'string' ? first.matter_type : null }
-        : undefined,
-      total: counted.size,
-      facets,
-    };
-    // Both settle before anything is decided: a retry must not overlap the caller's work of this try.
-    const [read, side] = await Promise.allSettled([
-      readHits(t, page, where, (id) => fresh.get(id)),
-      alongside?.(rankedPage),
-    ]);
-    if (read.status === 'rejected') throw read.reason;
-    if (side.status === 'rejected') throw side.reason;
-    const details = read.value;
-    const exactIds = new Set(exactRows.map((r) => r.id));
-    const nearIds = new Set(nearRows.map((r) => r.id));
-    const hits: IndexHit[] = page.flatMap((r) => {
-      const d = details.get(r.id);
-      if (!d) return [];
-      const isExact = exactIds.has(r.id);
-      return [
-        {
-          id: r.id,
-          score: isExact ? 1000 + r._score : nearIds.has(r.id) ? 500 + r._score : r._score,
-          exact: isExact,
-          body: d.body,
-          formedOn: r.formed_on ?? null,
-          matterType: typeof r.matter_type === 'string' ? r.matter_type : null,
-        },
-      ];
-    });
-    return {
-      hits,
-      total: counted.size,
-      totalExact:
-        windowRows.length < q.countWindow &&
-        exactRows.length < q.countWindow &&
-        nearRows.length < q.countWindow,
-      facets,
-    };
   }
 
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;
@@ -480,11 +294,11 @@ export async function openLanceSearchIndex(
     async search(q, alongside) {
       await checkForeignWrites();
       try {
-        return await searchOnce(q, alongside);
+        return await searchView(view(), q, alongside);
       } catch (error) {
         // Another process may have compacted the table and removed files this handle still read.
         if (!(await serial(catchUpIfChanged))) throw error;
-        return searchOnce(q, alongside);
+        return searchView(view(), q, alongside);
       }
     },
     async count() {

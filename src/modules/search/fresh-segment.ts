@@ -15,7 +15,7 @@
  * several times the memory.
  */
 
-import { withinEdits } from './search.analysis.ts';
+import { nearTo } from './search.analysis.ts';
 
 /** Lance's BM25 parameters. */
 const K1 = 1.2;
@@ -168,9 +168,9 @@ export class FreshSegment<R extends SegmentRow> {
 
   /** The held tokens of a field within `query.within` edits of a `should` token (a near identifier). */
   private near(index: FieldIndex, query: SegmentQuery): string[] {
+    const near = query.should.map((wanted) => nearTo(wanted, query.within ?? 0));
     const found: string[] = [];
-    for (const token of index.postings.keys())
-      if (query.should.some((wanted) => withinEdits(wanted, token, query.within ?? 0))) found.push(token);
+    for (const token of index.postings.keys()) if (near.some((test) => test(token))) found.push(token);
     return found;
   }
 

@@ -9,6 +9,7 @@ import {
   identifierKey,
   identifierSpellings,
   nearMatchable,
+  nearTo,
   pinyinSpans,
   typedPinyin,
   withinEdits,
@@ -99,6 +100,37 @@ describe('search analysis', () => {
     assert.ok(withinEdits('塞审批发2012150号', '赛审批发2013150号', 2));
     assert.ok(!withinEdits('abcdef', 'badcfe', 2), 'three swaps are six edits');
     assert.ok(withinEdits('𠀀ab', '𠀁ab', 1), 'a character outside the BMP counts once');
+  });
+
+  it('tests many candidates against one key as withinEdits does (bit-parallel)', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [...'0123456789AB审批发号𠀀'];
+    const text = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const edit = (s: string) => {
+      const chars = [...s];
+      const at = Math.floor(random() * (chars.length + 1));
+      const c = alphabet[Math.floor(random() * alphabet.length)]!;
+      const kind = Math.floor(random() * 3);
+      if (kind === 0) chars.splice(at, 0, c);
+      else if (kind === 1) chars.splice(at, 1);
+      else chars.splice(at, 1, c);
+      return chars.join('');
+    };
+    let near = 0;
+    for (let i = 0; i < 3000; i++) {
+      const key = text(1 + Math.floor(random() * 32));
+      let other = key;
+      for (let e = Math.floor(random() * 4); e > 0; e--) other = edit(other);
+      if (random() < 0.2) other = text(Math.max(1, key.length - 1));
+      for (const max of [0, 1, 2]) {
+        const expected = withinEdits(key, other, max);
+        assert.equal(nearTo(key, max)(other), expected, `${key} ${other} ${max}`);
+        if (expected) near++;
+      }
+    }
+    assert.ok(near > 1000, 'the pairs include near ones');
   });
 
   it('finds the characters typed pinyin spells, the longest run of each typed word', () => {

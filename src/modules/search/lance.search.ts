@@ -24,7 +24,14 @@ import {
   windowRow,
 } from './lance.query.ts';
 import type { FreshRow } from './lance.rows.ts';
-import { FACETS, type IndexHit, type IndexQuery, type IndexResult, type RankedPage } from './search.port.ts';
+import {
+  type AlongsideFindings,
+  FACETS,
+  type IndexHit,
+  type IndexQuery,
+  type IndexResult,
+  type RankedPage,
+} from './search.port.ts';
 
 /** A key of this many characters is also looked for two edits away when none is one edit away. */
 const NEAR_TWO_EDITS = 12;
@@ -107,7 +114,7 @@ export async function rankedRows(
 export async function searchView(
   view: SearchView,
   q: IndexQuery,
-  alongside?: (ranked: RankedPage) => Promise<void>,
+  alongside?: (ranked: RankedPage) => Promise<AlongsideFindings | void>,
 ): Promise<IndexResult> {
   const empty: IndexResult = {
     hits: [],
@@ -173,6 +180,7 @@ export async function searchView(
       : undefined,
     total: counted.size,
     facets,
+    counted: [...counted.keys()],
   };
   // Both settle before anything is decided: a retry must not overlap the caller's work of this try.
   const [read, side] = await Promise.allSettled([
@@ -182,11 +190,14 @@ export async function searchView(
   if (read.status === 'rejected') throw read.reason;
   if (side.status === 'rejected') throw side.reason;
   const details = read.value;
+  // Records the database shows gone or out of reach since they were indexed are not counted.
+  const gone = side.value?.gone;
+  if (gone && gone.size > 0) for (const id of gone) counted.delete(id);
   const exactIds = new Set(exactRows.map((r) => r.id));
   const nearIds = new Set(nearRows.map((r) => r.id));
   const hits: IndexHit[] = page.flatMap((r) => {
     const d = details.get(r.id);
-    if (!d) return [];
+    if (!d || gone?.has(r.id)) return [];
     const isExact = exactIds.has(r.id);
     return [
       {
@@ -206,6 +217,6 @@ export async function searchView(
       windowRows.length < q.countWindow &&
       exactRows.length < q.countWindow &&
       nearRows.length < q.countWindow,
-    facets,
+    facets: gone && gone.size > 0 ? countFacets(counted.values()) : facets,
   };
 }

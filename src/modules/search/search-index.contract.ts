@@ -159,6 +159,18 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       );
     });
 
+    it('leaves out of the hits, the total and the facets what the caller finds gone', async () => {
+      const before = await index.search(cityQuery('施工许可证'));
+      assert.ok(before.hits.some((h) => h.id === secret.id));
+      const after = await index.search(cityQuery('施工许可证'), () =>
+        Promise.resolve({ gone: new Set([secret.id]) }),
+      );
+      assert.ok(!after.hits.some((h) => h.id === secret.id));
+      assert.equal(after.total, before.total - 1);
+      assert.ok(!after.facets.level.some((f) => f.value === 'sensitive'));
+      assert.equal(after.hits.length, before.hits.length - 1, 'the other hits stay');
+    });
+
     it('puts a record first for its 文号 in any bracket or spacing variant', async () => {
       for (const q of [
         '呼审批发〔2024〕17号',

@@ -122,6 +122,17 @@ export interface RankedPage {
   top: { id: string; matterType: string | null } | undefined;
   total: number;
   facets: IndexResult['facets'];
+  /** every record counted in the total and facets (the counting window and the exact matches) */
+  counted: string[];
+}
+
+/**
+ * What the caller's work alongside a search found: records counted as the index last saw them
+ * that the database now shows deleted or out of the caller's reach (changed, not yet re-indexed).
+ * They are left out of the hits, the total and the facets.
+ */
+export interface AlongsideFindings {
+  gone?: ReadonlySet<string>;
 }
 
 export interface SearchIndex {
@@ -142,7 +153,10 @@ export interface SearchIndex {
    * both are done. Should the index have to ask again (another process compacted it meanwhile),
    * `alongside` is called again with the new page.
    */
-  search(query: IndexQuery, alongside?: (ranked: RankedPage) => Promise<void>): Promise<IndexResult>;
+  search(
+    query: IndexQuery,
+    alongside?: (ranked: RankedPage) => Promise<AlongsideFindings | void>,
+  ): Promise<IndexResult>;
   /** Number of indexed documents. */
   count(): Promise<number>;
   /** Removes every document (before a rebuild). */

@@ -184,11 +184,15 @@ export async function recordSearch(
     hitIds: readonly string[];
     /** the first hit, whose approval chain is read: the records of the same project */
     related?: { id: string; limit: number } | undefined;
+    /** every record the index counted, of which those changed since (noted in search_pending) are checked */
+    counted?: readonly string[];
   },
 ): Promise<{
   labels: Map<string, { code: string; name: string }>;
   related: RelatedRow[];
   visible: Map<string, VisibleRecord>;
+  /** counted records that were deleted or left the actor's reach since they were indexed */
+  gone: Set<string>;
 }> {
   const params: unknown[] = [];
   const related = input.related
@@ -198,23 +202,41 @@ export async function recordSearch(
   params.push(input.organisationIds.filter((id) => UUID.test(id)));
   const labelIds = `$${params.length}::uuid[]`;
   const visible = visibleSelect(actor, input.hitIds, params);
+  const gone = goneSelect(actor, input.counted ?? [], params);
   const { rows } = await db.query<{
     labels: { id: string; code: string; name: string }[] | null;
     related: RelatedRow[] | null;
     visible: VisibleRecord[] | null;
+    gone: string[] | null;
   }>(
     `WITH ${related ? `${related.with},` : ''} search_audit AS (${audit})
      SELECT (SELECT json_agg(json_build_object('id', o.id, 'code', o.code, 'name', o.name))
                FROM organisations o WHERE o.id = ANY (${labelIds})) AS labels,
             ${related ? `(SELECT json_agg(q ORDER BY q.ord) FROM (${related.select}) q)` : 'NULL::json'} AS related,
-            ${visible} AS visible`,
+            ${visible} AS visible,
+            ${gone} AS gone`,
     params,
   );
   return {
     labels: new Map((rows[0]?.labels ?? []).map((r) => [r.id, { code: r.code, name: r.name }])),
     related: rows[0]?.related ?? [],
     visible: byId(rows[0]?.visible),
+    gone: new Set(rows[0]?.gone ?? []),
   };
+}
+
+/**
+ * Which of the counted records changed since they were indexed (their change is noted in
+ * search_pending, in the transaction that made it, until the search_sync job has indexed it) and
+ * are now deleted or out of the actor's reach: the index counted them as it last saw them. Only
+ * the outbox is read for the rest, usually empty or small.
+ */
+function goneSelect(actor: Actor, ids: readonly string[], params: unknown[]): string {
+  params.push(ids.filter((id) => UUID.test(id)));
+  const idsParam = `$${params.length}::uuid[]`;
+  return `(SELECT json_agg(p.record_id) FROM search_pending p
+            WHERE p.record_id = ANY (${idsParam})
+              AND NOT EXISTS (SELECT 1 FROM records gr WHERE gr.id = p.record_id AND ${recordVisibility(actor, 'gr', params)}))`;
 }
 
 /** What a hit shows of its record, from the database: the index returns ranks and text only. */

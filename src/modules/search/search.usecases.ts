@@ -226,7 +226,9 @@ export async function searchRecords(
       organisationIds: ranked.facets.organisation.map((f) => f.value),
       hitIds: ranked.ids,
       related: chainRead ? { id: chainRead, limit: 50 } : undefined,
+      counted: ranked.counted,
     });
+    return { gone: after.gone };
   };
   const result = await index.search(
     {

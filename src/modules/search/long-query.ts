@@ -27,7 +27,7 @@ import {
   type WindowRow,
 } from './lance.query.ts';
 import type { FreshRow } from './lance.rows.ts';
-import { isLongQuery, queryChunks } from './search.query.ts';
+import { isLongQuery, queryChunkings } from './search.query.ts';
 import type { IndexQuery } from './search.port.ts';
 
 /** This many of the best candidates are ordered by coverage (at least the page). */
@@ -89,10 +89,13 @@ export class LongQueries {
   ): Promise<WindowRow[] | undefined> {
     if (!isLongQuery(query)) return undefined;
     const sample = await this.commonTokens(t);
-    const chunks = queryChunks(query, (token) => sample.share(token));
-    if (chunks.length === 0) return undefined;
+    const chunkings = queryChunkings(query, (token) => sample.share(token));
+    if (chunkings.length === 0) return undefined;
     // The query's bigrams held by under 1 % of the records: cheap to add to the candidates' score.
     const rare = query.terms.filter((token) => [...token].length === 2 && sample.share(token) < 0.01);
+    // The chunks of every way of cutting the query: a record holding a whole chunk of any of them
+    // is a candidate (queryChunkings: the shorter chunks close before a junction the longer hold).
+    const chunks = [...new Map(chunkings.flat().map((chunk) => [chunk.join(' '), chunk])).values()];
     let candidates = await this.ranked(t, chunkQuery(query, chunks, rare), where, allowed, 'tokens', limit);
     // No record holds a whole chunk: a second wrong character, or fragments typed side by side (an
     // enterprise and a project name) whose junction makes a bigram no record holds. The rare bigrams

@@ -126,7 +126,20 @@ export function isLongQuery(query: ParsedQuery): boolean {
  * long or yields fewer than two chunks: such a query is ranked over all its tokens as before.
  */
 export function queryChunks(query: ParsedQuery, share: (token: string) => number): string[][] {
+  return queryChunkings(query, share)[0] ?? [];
+}
+
+/**
+ * The ways to cut a long query into chunks (queryChunks), the most selective first: chunks closed
+ * at a rarity of 3, then of 2 (a way giving fewer than two chunks, or the same chunks as the one
+ * before, is left out). The index asks the chunks of all of them: two names typed side by side
+ * make a junction bigram no record holds (合新医药 + 昭乌达路 → 药昭), and with a wrong or extra
+ * character elsewhere each longer chunk may hold one or the other, where a shorter one (合新 新医)
+ * closes before the junction.
+ */
+export function queryChunkings(query: ParsedQuery, share: (token: string) => number): string[][][] {
   if (!isLongQuery(query)) return [];
+  const ways: string[][][] = [];
   // A bigram in under 0.1 % of the records counts 2, under 1 % counts 1. Chunks are cut as
   // selective as the query allows while still giving two of them: rarity 3, else 2.
   const rarity = (bigram: string) => {
@@ -154,9 +167,9 @@ export function queryChunks(query: ParsedQuery, share: (token: string) => number
       }
       if (held >= needed) chunks.push(chunk);
     }
-    if (chunks.length >= 2) return chunks;
+    if (chunks.length >= 2 && JSON.stringify(chunks) !== JSON.stringify(ways.at(-1))) ways.push(chunks);
   }
-  return [];
+  return ways;
 }
 
 /** Synonym groups, folded: each member stands for every other one. */

@@ -1,6 +1,6 @@
 /**
  * The frequent tokens of an index, estimated from a sample of its rows: what a long query's chunks
- * must not consist of alone (search.analysis.ts queryChunks), since asking for all bigrams of
+ * must not consist of alone (search.query.ts queryChunks), since asking for all bigrams of
  * 呼和浩特市 or 有限公司 matches most records and costs the most. Lance does not expose its token
  * statistics, so ~2,000 rows spread over the table are read when a long query first needs them and
  * again after the indexes are folded (~0.2 s at a million records); the bigrams seen in two or more

@@ -15,7 +15,7 @@
  * several times the memory.
  */
 
-import { nearTo } from './search.analysis.ts';
+import { nearTo } from './search.identifiers.ts';
 
 /** Lance's BM25 parameters. */
 const K1 = 1.2;

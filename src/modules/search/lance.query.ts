@@ -123,7 +123,7 @@ export function textQuery(query: IndexQuery['query']): TextQuery | undefined {
 }
 
 /**
- * The candidates of a long query (search.analysis.ts queryChunks): the records holding every bigram
+ * The candidates of a long query (search.query.ts queryChunks): the records holding every bigram
  * of at least one chunk, and every required token. Each chunk is an AND query, which Lance drives by
  * its rarest posting list: at a million records this costs a few milliseconds, where one OR query
  * over the ~100 tokens of a whole title costs 100–200 ms. The query's `rare` tokens (short posting

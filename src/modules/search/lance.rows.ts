@@ -3,7 +3,9 @@
  * document (its analysed tokens and identifier keys) and the part of a row the fresh segment keeps.
  */
 import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
-import { analyze, findIdentifiers, identifierKey, pinyinTokens, unigrams } from './search.analysis.ts';
+import { analyze, unigrams } from './search.analysis.ts';
+import { findIdentifiers, identifierKey } from './search.identifiers.ts';
+import { pinyinTokens } from './search.pinyin.ts';
 import { MAX_BODY_CHARS, type SearchDocument } from './search.port.ts';
 
 const STORED_BODY_CHARS = 20_000;

@@ -8,7 +8,7 @@ import type * as lancedb from '@lancedb/lancedb';
 import type { FreshSegment } from './fresh-segment.ts';
 import type { LongQueries } from './long-query.ts';
 import type { DirectoryKeeper } from './row-directory.ts';
-import { identifierSpellings, nearMatchable } from './search.analysis.ts';
+import { identifierSpellings, nearMatchable } from './search.identifiers.ts';
 import { rarePinyin } from './search.query.ts';
 import {
   admits,

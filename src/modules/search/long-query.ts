@@ -4,7 +4,7 @@
  * cost 100–200 ms at a million records. Here they take two cheap steps instead:
  *
  * 1. Candidates: the records holding every bigram of at least one chunk of the query
- *    (search.analysis.ts queryChunks: character-disjoint and selective, so one wrong character
+ *    (search.query.ts queryChunks: character-disjoint and selective, so one wrong character
  *    leaves a chunk whole) — one boolean query of AND clauses (lance.query.ts chunkQuery) under the
  *    access predicate, scored by the chunks and the query's rare bigrams, and the same groups in
  *    the fresh segment; a few ms.

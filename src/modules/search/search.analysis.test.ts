@@ -4,22 +4,26 @@ import {
   addTerms,
   termDictionary,
   analyze,
-  findIdentifiers,
   fold,
+  foldOneToOne,
+  ONE_TO_ONE,
+  foldWithOffsets,
+} from './search.analysis.ts';
+import {
+  findIdentifiers,
   identifierKey,
   identifierSpellings,
   nearMatchable,
   nearTo,
+  withinEdits,
+} from './search.identifiers.ts';
+import {
   pinyinSpans,
   typedPinyin,
-  withinEdits,
-  foldOneToOne,
-  ONE_TO_ONE,
-  foldWithOffsets,
   queryPinyinSources,
   queryPinyinTokens,
   splitPinyin,
-} from './search.analysis.ts';
+} from './search.pinyin.ts';
 import {
   expandSynonyms,
   isEmptyQuery,

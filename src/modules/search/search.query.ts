@@ -1,23 +1,11 @@
 /**
  * A user's query as the index asks it: parsing (quoted phrases, identifiers, pinyin), long queries
  * cut into chunks, synonym expansion, and the highlighted snippet of a hit. The analysis of text
- * itself (folding, segmentation, identifiers, pinyin) is search.analysis.ts.
+ * itself is search.analysis.ts (folding, segmentation), search.identifiers.ts and search.pinyin.ts.
  */
-import {
-  analyze,
-  fold,
-  foldOneToOne,
-  foldWithOffsets,
-  identifierKey,
-  identifierSpellings,
-  isHan,
-  pinyinSpans,
-  queryIdentifierKeys,
-  queryPinyinSources,
-  runs,
-  typedPinyin,
-  type TypedPinyin,
-} from './search.analysis.ts';
+import { analyze, fold, foldOneToOne, foldWithOffsets, isHan, runs } from './search.analysis.ts';
+import { identifierKey, identifierSpellings, queryIdentifierKeys } from './search.identifiers.ts';
+import { pinyinSpans, queryPinyinSources, typedPinyin, type TypedPinyin } from './search.pinyin.ts';
 
 // ---- queries -----------------------------------------------------------------------------------
 
@@ -35,7 +23,7 @@ export interface ParsedQuery {
   /** pinyin tokens for homophones and typed pinyin */
   pinyin: string[];
   /**
-   * the typed bigrams each pinyin token of typed ideographs was made from (search.analysis.ts
+   * the typed bigrams each pinyin token of typed ideographs was made from (search.pinyin.ts
    * queryPinyinSources); a token not listed, or listed without bigrams, is always asked
    */
   pinyinFrom?: Readonly<Record<string, readonly string[]>>;

@@ -298,6 +298,10 @@ const kinds: Record<string, { auth: string; make: () => Record<string, string> }
     auth: cityArchivist,
     make: () => ({ q: codeTypo(pick(visible).creditCode) }),
   },
+  'partial: credit code short of four characters': {
+    auth: cityArchivist,
+    make: () => ({ q: pick(visible).creditCode.slice(0, -4) }),
+  },
   'fuzzy: pinyin': {
     auth: cityArchivist,
     make: () => ({ q: pinyin(pick(visible).project.slice(0, 6), { toneType: 'none', separator: '' }) }),

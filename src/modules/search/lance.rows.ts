@@ -4,7 +4,7 @@
  */
 import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { analyze, unigrams } from './search.analysis.ts';
-import { findIdentifiers, identifierKey } from './search.identifiers.ts';
+import { findIdentifiers, identifierKey, partialKeys } from './search.identifiers.ts';
 import { pinyinTokens } from './search.pinyin.ts';
 import { MAX_BODY_CHARS, type SearchDocument } from './search.port.ts';
 
@@ -77,15 +77,19 @@ export function documentTokens(doc: SearchDocument): { tokens: string; ids: stri
     ...pinyinTokens(`${doc.title} ${names}`),
     ...analyze(doc.body.slice(0, MAX_BODY_CHARS)),
   ];
-  const keys = new Set<string>();
+  // The record's own identifiers; a 文号 is also found by the end of its agency prefix and by its
+  // year and number alone (〔2024〕17号, as someone who remembers no agency types it).
+  const own = new Set<string>();
   for (const raw of [doc.archiveNo, doc.docNumber, ...doc.identifiers]) {
     const key = raw ? identifierKey(raw) : null;
-    if (key) keys.add(key);
+    if (key) own.add(key);
   }
-  // A 文号 is also found by the end of its agency prefix, its own by its year and number alone
-  // (〔2024〕17号, as someone who remembers no agency types it).
+  for (const key of findIdentifiers(doc.docNumber ?? '', { yearAndNumber: true })) own.add(key);
+  const keys = new Set(own);
+  // The 文号 a title cites (根据…〔2019〕3号) find it too, but not by a part of theirs.
   for (const key of findIdentifiers(doc.title)) keys.add(key);
-  for (const key of findIdentifiers(doc.docNumber ?? '', { yearAndNumber: true })) keys.add(key);
+  // Typed incompletely, its own identifiers are found by their beginnings and a code by its end.
+  for (const key of own) for (const part of partialKeys(key)) keys.add(part);
   return { tokens: tokens.join(' '), ids: [...keys].join(' ') };
 }
 

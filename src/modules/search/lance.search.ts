@@ -8,7 +8,7 @@ import type * as lancedb from '@lancedb/lancedb';
 import type { FreshSegment } from './fresh-segment.ts';
 import type { LongQueries } from './long-query.ts';
 import type { DirectoryKeeper } from './row-directory.ts';
-import { identifierSpellings, nearMatchable } from './search.identifiers.ts';
+import { identifierSpellings, nearMatchable, partialLookups } from './search.identifiers.ts';
 import { rarePinyin } from './search.query.ts';
 import {
   admits,
@@ -145,8 +145,19 @@ export async function searchView(
   const exactRows = others
     ? await rankedRows(view, t, others, where, allowed, 'ids', q.countWindow)
     : wholeRows;
-  // None held as typed: the identifiers one edit away, else two (a long key), before the text.
-  const nearKeys = exactRows.length > 0 ? [] : (whole ? [whole] : query.identifiers).filter(nearMatchable);
+  // None held as typed: the identifiers a typed key begins or, a code, ends (typed incompletely).
+  const partial =
+    exactRows.length > 0
+      ? undefined
+      : identifierQuery([
+          ...new Set([...(whole ? [whole] : []), ...query.identifiers].flatMap(partialLookups)),
+        ]);
+  const partialRows = partial ? await rankedRows(view, t, partial, where, allowed, 'ids', q.countWindow) : [];
+  // Else the identifiers one edit away, else two (a long key), before the text.
+  const nearKeys =
+    exactRows.length > 0 || partialRows.length > 0
+      ? []
+      : (whole ? [whole] : query.identifiers).filter(nearMatchable);
   let nearRows: WindowRow[] = [];
   for (const distance of [1, 2]) {
     const keys = nearKeys.filter((key) => distance === 1 || [...key].length >= NEAR_TWO_EDITS);
@@ -155,8 +166,11 @@ export async function searchView(
     nearRows = await rankedRows(view, t, near, where, allowed, 'ids', q.countWindow);
   }
   // The pinyin of words typed right is left out of the ranked query (search.query.ts rarePinyin).
-  const common = identified || !query.pinyinFrom ? undefined : await long.commonTokens(t);
-  const main = identified ? undefined : textQuery(common ? rarePinyin(query, (b) => common.share(b)) : query);
+  // A whole query that reads as a code and begins or ends some is answered by those: its text
+  // (digit groups as 2019 150100 68) would only add records that share a group.
+  const answered = identified || (partialRows.length > 0 && !!whole && nearMatchable(whole));
+  const common = answered || !query.pinyinFrom ? undefined : await long.commonTokens(t);
+  const main = answered ? undefined : textQuery(common ? rarePinyin(query, (b) => common.share(b)) : query);
   // One ranked evaluation over the counting window gives order, totals and facets; the page's
   // stored fields are then read by row address.
   const windowRows = main
@@ -165,7 +179,7 @@ export async function searchView(
     : [];
 
   const counted = new Map<string, WindowRow>();
-  for (const row of [...exactRows, ...nearRows, ...windowRows])
+  for (const row of [...exactRows, ...partialRows, ...nearRows, ...windowRows])
     if (!counted.has(row.id)) counted.set(row.id, row);
   const all = [...counted.values()];
   if (q.sort === 'date')
@@ -194,6 +208,7 @@ export async function searchView(
   const gone = side.value?.gone;
   if (gone && gone.size > 0) for (const id of gone) counted.delete(id);
   const exactIds = new Set(exactRows.map((r) => r.id));
+  const partialIds = new Set(partialRows.map((r) => r.id));
   const nearIds = new Set(nearRows.map((r) => r.id));
   const hits: IndexHit[] = page.flatMap((r) => {
     const d = details.get(r.id);
@@ -202,7 +217,13 @@ export async function searchView(
     return [
       {
         id: r.id,
-        score: isExact ? 1000 + r._score : nearIds.has(r.id) ? 500 + r._score : r._score,
+        score: isExact
+          ? 1000 + r._score
+          : partialIds.has(r.id)
+            ? 700 + r._score
+            : nearIds.has(r.id)
+              ? 500 + r._score
+              : r._score,
         exact: isExact,
         body: d.body,
         formedOn: r.formed_on ?? null,
@@ -216,6 +237,7 @@ export async function searchView(
     totalExact:
       windowRows.length < q.countWindow &&
       exactRows.length < q.countWindow &&
+      partialRows.length < q.countWindow &&
       nearRows.length < q.countWindow,
     facets: gone && gone.size > 0 ? countFacets(counted.values()) : facets,
   };

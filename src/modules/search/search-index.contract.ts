@@ -368,6 +368,62 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       });
     });
 
+    describe('an identifier typed incompletely', () => {
+      const coded = doc({
+        title: '关于某建材有限公司建设工程规划许可证的批复',
+        docNumber: '塞审批发〔2022〕311号',
+        archiveNo: 'F002-SP·2022-D30-HM-0311',
+        identifiers: ['91150104MA7Q3KXP2C', '2022-150100-48-03-007716'],
+      });
+      const sameYear = doc({ title: '关于另一项目的批复', docNumber: '塞审批发〔2022〕12号' });
+      // The same code's beginning, above the caller's clearance.
+      const hidden = doc({
+        title: '某建材有限公司内部意见',
+        identifiers: ['91150104MA7Q3KXP9Z'],
+        level: 'sensitive',
+        levelRank: 2,
+      });
+      const low: AccessScope = { organisationPath: XC, maxLevelRank: 1 };
+      const check = async (when: string) => {
+        for (const q of [
+          '91150104MA7Q3K', // the code short of four characters
+          'MA7Q3KXP2C', // its end
+          '2022-150100-48-03', // the project code's beginning
+          'F002-SP·2022-D30', // the 档号's
+        ]) {
+          const result = await ask(q, { scope: low });
+          assert.equal(result.hits[0]?.id, coded.id, `${when}: ${q}`);
+          assert.equal(result.hits[0]?.exact, false, `${when}: ${q} is partial, not exact`);
+          assert.ok((result.hits[0]?.score ?? 0) >= 700, `${when}: ${q} ranks before the text`);
+          assert.ok(!result.hits.some((h) => h.id === hidden.id), `${when}: ${q} shows a hidden record`);
+          assert.ok(!result.facets.level.some((f) => f.value === 'sensitive'), `${when}: ${q}`);
+        }
+        // A code's beginning typed alone is answered by the codes it begins, not by its digit groups.
+        assert.deepEqual(await ids('2022-150100-48-03', { scope: low }), [coded.id]);
+        // The agency and year of a 文号: that agency's documents of the year, before any text.
+        const agencyYear = await ask('塞审批发〔2022〕', { scope: low });
+        assert.deepEqual(
+          new Set(agencyYear.hits.slice(0, 2).map((h) => h.id)),
+          new Set([coded.id, sameYear.id]),
+          when,
+        );
+        assert.ok((await ids('91150104MA7Q3K')).includes(hidden.id), `${when}: visible with clearance`);
+        // Too short to stand for one code: no partial look-up.
+        assert.ok(!(await ask('MA7Q3', { scope: low })).hits.some((h) => h.score >= 700), when);
+      };
+
+      it('finds the records it begins or ends, in new rows and after optimize, within scope', async () => {
+        await index.upsert([coded, sameYear, hidden]);
+        try {
+          await check('new rows');
+          await index.optimize();
+          await check('after optimize');
+        } finally {
+          await index.remove([coded.id, sameYear.id, hidden.id]);
+        }
+      });
+    });
+
     it('sorts by date when asked, and pages', async () => {
       const byDate = await ids('材料 批复', { sort: 'date' });
       assert.deepEqual(byDate, [permit.id, licence.id]);

@@ -15,6 +15,8 @@ import {
   identifierSpellings,
   nearMatchable,
   nearTo,
+  partialKeys,
+  partialLookups,
   withinEdits,
 } from './search.identifiers.ts';
 import {
@@ -95,6 +97,26 @@ describe('search analysis', () => {
       assert.ok(nearMatchable(key), key);
     for (const key of ['诚永食品2012', '营业执照2019', '2012年', '施工许可证2024'])
       assert.ok(!nearMatchable(key), key);
+  });
+
+  it('indexes beginnings of identifiers and endings of codes, looked up by a typed fragment', () => {
+    const code = partialKeys('91150104MA7Q3KXP2C');
+    assert.ok(code.includes('9115010*') && code.includes('91150104MA7Q3KXP2*'), 'beginnings of 7 to 17');
+    assert.ok(code.includes('*3KXP2C') && code.includes('*1150104MA7Q3KXP2C'), 'endings of 6 to 17');
+    assert.ok(!code.includes('*KXP2C'), 'not shorter');
+    assert.ok(!code.includes('91150104MA7Q3KXP2C*') && !code.includes('*91150104MA7Q3KXP2C'), 'not itself');
+    assert.equal(code.length, 11 + 12);
+    // A 文号 key has beginnings only (its endings are keys of their own: findIdentifiers).
+    const docNumber = partialKeys('塞审批发2022311号');
+    assert.ok(docNumber.includes('塞审批发2022*'));
+    assert.ok(docNumber.every((k) => k.endsWith('*')));
+    assert.deepEqual(partialKeys('a1b2c3d'), [], 'shorter than a code');
+    // Typed: a fragment as it is looked up; one too short or with too few digits is not.
+    assert.deepEqual(partialLookups('91150104MA7Q3K'), ['91150104MA7Q3K*', '*91150104MA7Q3K']);
+    assert.deepEqual(partialLookups('塞审批发2022'), ['塞审批发2022*']);
+    assert.deepEqual(partialLookups('Q3KXP2C'), ['Q3KXP2C*', '*Q3KXP2C']);
+    assert.deepEqual(partialLookups('MA7Q3'), []);
+    assert.deepEqual(partialLookups('施工许可证2'), []);
   });
 
   it('counts edits between strings of characters', () => {

@@ -79,6 +79,45 @@ export function nearMatchable(key: string): boolean {
 }
 const NEAR_MIN_LENGTH = 8;
 
+/** The shortest beginning of an identifier a typed fragment is looked up by (赛审批发〔2025〕: 8). */
+const PREFIX_MIN = 7;
+/** The shortest ending of a code a typed fragment is looked up by (the last six of a credit code). */
+const SUFFIX_MIN = 6;
+/** A code of letters and digits only: its endings are indexed (a 文号's are keys already). */
+const CODE = /^[0-9A-Za-z]+$/;
+
+/**
+ * The partial keys an identifier key is also indexed under, so that a code, 档号 or 文号 typed
+ * incompletely finds it: its beginnings (`91150100602TCP*`, `赛审批发2025*`) and, for a code of
+ * letters and digits, its endings (`*602TCP9Y7J`). `*` is never part of a key (letters and digits
+ * only), so a partial key never meets a whole one. Only keys as long as a code are split: at most
+ * ~30 partial keys for a 25-character 档号.
+ */
+export function partialKeys(key: string): string[] {
+  const chars = [...key];
+  if (chars.length < NEAR_MIN_LENGTH) return [];
+  const keys: string[] = [];
+  for (let n = PREFIX_MIN; n < chars.length; n++) keys.push(`${chars.slice(0, n).join('')}*`);
+  if (CODE.test(key))
+    for (let n = SUFFIX_MIN; n < chars.length; n++) keys.push(`*${chars.slice(chars.length - n).join('')}`);
+  return keys;
+}
+
+/**
+ * The partial keys a typed key is looked up under when no identifier is held as typed: the
+ * identifiers it begins and, typed in letters and digits, those it ends. Empty for a fragment of
+ * fewer than six characters or two digits, which would stand for too many codes to mean one.
+ */
+export function partialLookups(key: string): string[] {
+  const chars = [...key];
+  const digits = chars.filter((c) => c >= '0' && c <= '9').length;
+  if (digits < 2 || chars.length < SUFFIX_MIN) return [];
+  const lookups: string[] = [];
+  if (chars.length >= PREFIX_MIN) lookups.push(`${key}*`);
+  if (CODE.test(key)) lookups.push(`*${key}`);
+  return lookups;
+}
+
 /**
  * Whether two strings are at most `max` edits apart (insertions, deletions, substitutions of
  * characters, as Lance counts them for a fuzzy match): a band of the edit-distance table, given up

@@ -110,6 +110,17 @@ export async function rankedRows(
   return merged.slice(0, limit);
 }
 
+/**
+ * Both values, once both have settled: a retry of the search must not overlap a read or the
+ * caller's work of this try.
+ */
+async function settled<A, B>(a: A | Promise<A>, b: B | Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
+}
+
 /** One search on the table as the adapter holds it now. */
 export async function searchView(
   view: SearchView,
@@ -139,20 +150,22 @@ export async function searchView(
       ? await rankedRows(view, t, identifierQuery(wholeKeys)!, where, allowed, 'ids', q.countWindow)
       : [];
   const identified = wholeRows.length > 0;
+  // Else the query's other identifiers as typed and, for when none is held so, the identifiers a
+  // typed key begins or, a code, ends (typed incompletely): asked at once, one wait.
   const others = identified
     ? undefined
     : identifierQuery(query.identifiers.filter((k) => !wholeKeys.includes(k)));
-  const exactRows = others
-    ? await rankedRows(view, t, others, where, allowed, 'ids', q.countWindow)
-    : wholeRows;
-  // None held as typed: the identifiers a typed key begins or, a code, ends (typed incompletely).
-  const partial =
-    exactRows.length > 0
-      ? undefined
-      : identifierQuery([
-          ...new Set([...(whole ? [whole] : []), ...query.identifiers].flatMap(partialLookups)),
-        ]);
-  const partialRows = partial ? await rankedRows(view, t, partial, where, allowed, 'ids', q.countWindow) : [];
+  const partial = identified
+    ? undefined
+    : identifierQuery([
+        ...new Set([...(whole ? [whole] : []), ...query.identifiers].flatMap(partialLookups)),
+      ]);
+  const [otherRows, partialAll] = await settled(
+    others ? rankedRows(view, t, others, where, allowed, 'ids', q.countWindow) : [],
+    partial ? rankedRows(view, t, partial, where, allowed, 'ids', q.countWindow) : [],
+  );
+  const exactRows = identified ? wholeRows : otherRows;
+  const partialRows = exactRows.length > 0 ? [] : partialAll;
   // Else the identifiers one edit away, else two (a long key), before the text.
   const nearKeys =
     exactRows.length > 0 || partialRows.length > 0
@@ -196,16 +209,12 @@ export async function searchView(
     facets,
     counted: [...counted.keys()],
   };
-  // Both settle before anything is decided: a retry must not overlap the caller's work of this try.
-  const [read, side] = await Promise.allSettled([
+  const [details, side] = await settled(
     readHits(t, page, where, (id) => fresh.get(id)),
     alongside?.(rankedPage),
-  ]);
-  if (read.status === 'rejected') throw read.reason;
-  if (side.status === 'rejected') throw side.reason;
-  const details = read.value;
+  );
   // Records the database shows gone or out of reach since they were indexed are not counted.
-  const gone = side.value?.gone;
+  const gone = side?.gone;
   if (gone && gone.size > 0) for (const id of gone) counted.delete(id);
   const exactIds = new Set(exactRows.map((r) => r.id));
   const partialIds = new Set(partialRows.map((r) => r.id));

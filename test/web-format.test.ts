@@ -1,7 +1,7 @@
 /** Pure helpers of the web UI (web/src/components/format.ts), run by Node directly. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, snippetParts, suggestedTerms } from '../web/src/components/format.ts';
+import { formatBytes, holdsTyped, snippetParts, suggestedTerms } from '../web/src/components/format.ts';
 
 describe('web UI helpers', () => {
   it('splits a snippet into text and hits without ever producing markup', () => {
@@ -30,6 +30,22 @@ describe('web UI helpers', () => {
     );
     assert.equal(suggestedTerms([{ title: '无标记', snippet: '没有标记' }]), '无标记');
     assert.equal(suggestedTerms([]), null);
+  });
+
+  it('tells a hit holding the typed words from a near match', () => {
+    const hit = {
+      title: '关于某公司住宅小区项目建筑工程施工许可证的批复',
+      snippet: '统一社会信用代码：<mark>91150104MA7Q3K</mark>XP2C）申请办理',
+    };
+    assert.ok(holdsTyped('施工许可证', hit), 'in the title');
+    assert.ok(holdsTyped('住宅小区  施工许可证', hit), 'every word, anywhere');
+    assert.ok(holdsTyped('91150104ma7q3k', hit), 'a code in the snippet, any case');
+    assert.ok(holdsTyped('９１１５０１０４ＭＡ７Ｑ３Ｋ', hit), 'full-width');
+    assert.ok(holdsTyped('"施工许可证"', hit), 'quoted');
+    assert.ok(!holdsTyped('施工需可证', hit), 'a homophone typo');
+    assert.ok(!holdsTyped('shigongxuke', hit), 'pinyin');
+    assert.ok(!holdsTyped('施工许可证 排污', hit), 'a word it does not hold');
+    assert.ok(!holdsTyped('  ', hit));
   });
 
   it('formats sizes in binary units', () => {

@@ -178,11 +178,16 @@ describe('web workbench', () => {
     await signInUi(page, server.base, 'lijuan', archivistPassword);
     // The index is updated by a background job: wait until the record is searchable.
     await waitForHit(page, `${server.base}/search?q=${encodeURIComponent('施工许可证')}`, WORKS);
+    // Typed right: the hit holds the words, so it is no near match and nothing else is suggested.
+    const typedRight = page.locator('.ant-list-item', { hasText: WORKS });
+    assert.doesNotMatch(await typedRight.innerText(), /近似匹配/);
+    assert.equal(await page.getByTestId('did-you-mean').count(), 0);
     await page.goto(`${server.base}/search`);
     await page.getByRole('searchbox').fill('住宅小区施工需可证');
     const hit = page.locator('.ant-list-item', { hasText: WORKS });
     await hit.waitFor();
     await page.getByTestId('did-you-mean').waitFor();
+    assert.match(await hit.innerText(), /近似匹配/);
     assert.match(await hit.innerText(), new RegExp(worksArchiveNo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await hit.getByRole('button', { name: '关联档案' }).click();
     const panel = page.getByTestId('related-panel');

@@ -42,6 +42,29 @@ export function snippetParts(snippet: string): { text: string; hit: boolean }[] 
   return parts;
 }
 
+/** Letters and digits of a text, folded for comparison (width, case; spaces and punctuation dropped). */
+const foldedText = (text: string) =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Whether a hit holds what was typed, word by word, in its title or its snippet (ignoring width,
+ * case, spaces and punctuation): such a hit is no near match, whatever way the index found it.
+ */
+export function holdsTyped(query: string, hit: { title: string; snippet: string }): boolean {
+  const words = query.split(/\s+/).map(foldedText).filter(Boolean);
+  if (words.length === 0) return false;
+  const title = foldedText(hit.title);
+  const snippet = foldedText(
+    snippetParts(hit.snippet)
+      .map((p) => p.text)
+      .join(''),
+  );
+  return words.every((word) => title.includes(word) || snippet.includes(word));
+}
+
 /**
  * What the user probably meant when nothing matched exactly: the first run of marked words in the
  * best snippets, with gaps of one or two characters inside it filled ("施工" "许" "可证" → 施工许可证).

@@ -24,7 +24,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import type { SearchHit, SearchQuery, SearchResult } from '../api/types';
 import { EmptyState, ErrorState, Loading, useAsync } from '../components/async';
-import { snippetParts, suggestedTerms } from '../components/format';
+import { holdsTyped, snippetParts, suggestedTerms } from '../components/format';
 import { RelatedPanel } from '../components/RelatedPanel';
 import { RETENTION } from '../components/records';
 import { useI18n } from '../i18n';
@@ -79,7 +79,10 @@ export default function SearchPage() {
   }, [q, sort, page, JSON.stringify(filters)]);
 
   const result = state.data;
-  const suggestion = result && !result.hits.some((h) => h.exact) ? suggestedTerms(result.hits) : null;
+  // A hit found by its identifier, or holding the words as typed, is no near match.
+  const asTyped = (hit: { exact: boolean; title: string; snippet: string }) =>
+    hit.exact || holdsTyped(q, hit);
+  const suggestion = result && !result.hits.some(asTyped) ? suggestedTerms(result.hits) : null;
 
   return (
     <div>
@@ -180,7 +183,7 @@ export default function SearchPage() {
                         <Space size={8} wrap>
                           <Link to={`/records/${hit.id}`}>{hit.title}</Link>
                           {hit.archiveNo && <Tag>{hit.archiveNo}</Tag>}
-                          {hit.exact ? null : <Tag color="purple">{t('近似匹配', 'near match')}</Tag>}
+                          {asTyped(hit) ? null : <Tag color="purple">{t('近似匹配', 'near match')}</Tag>}
                         </Space>
                       }
                       description={<Snippet text={hit.snippet} />}

@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { loadConfig, maskedConfig } from './config.ts';
 
 describe('configuration', () => {
+  const made: string[] = [];
+  const tempDir = () => {
+    made.push(mkdtempSync(join(tmpdir(), 'dangan-config-')));
+    return made.at(-1)!;
+  };
+  after(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('layers defaults < file < environment < flags', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dangan-config-'));
+    const dir = tempDir();
     const file = join(dir, 'dangan.json');
     writeFileSync(file, JSON.stringify({ server: { port: 9001, host: '0.0.0.0' }, jobs: { workers: 3 } }));
     const config = loadConfig({
@@ -24,7 +33,7 @@ describe('configuration', () => {
   });
 
   it('reads dangan.json from the data folder when present', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dangan-config-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'dangan.json'), JSON.stringify({ locale: 'en' }));
     assert.equal(loadConfig({ flags: { data: dir }, env: {} }).locale, 'en');
   });
@@ -45,7 +54,7 @@ describe('configuration', () => {
   });
 
   it('refuses unknown keys in the config file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dangan-config-'));
+    const dir = tempDir();
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ server: { prot: 1 } }));
     assert.throws(() => loadConfig({ configFile: file, env: {} }), /server/);

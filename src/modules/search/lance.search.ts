@@ -121,6 +121,22 @@ async function settled<A, B>(a: A | Promise<A>, b: B | Promise<B>): Promise<[A, 
   return [x.value, y.value];
 }
 
+/** How much better a record of a year the query names ranks than its text alone would place it. */
+const YEAR_BOOST = 1.25;
+
+/**
+ * The window with the records of the years typed (住建局 施工许可 2023) before those of other years
+ * that match the words as well: a boost, not a filter, since a year typed may as well be in the
+ * text. Rows are copied, never changed: the row directory keeps them.
+ */
+function preferYears(rows: WindowRow[], years: readonly number[]): WindowRow[] {
+  const wanted = new Set(years);
+  if (!rows.some((r) => wanted.has(Number(r.year)))) return rows;
+  return rows
+    .map((r) => (wanted.has(Number(r.year)) ? { ...r, _score: r._score * YEAR_BOOST } : r))
+    .sort((a, b) => b._score - a._score);
+}
+
 /** One search on the table as the adapter holds it now. */
 export async function searchView(
   view: SearchView,
@@ -186,10 +202,11 @@ export async function searchView(
   const main = answered ? undefined : textQuery(common ? rarePinyin(query, (b) => common.share(b)) : query);
   // One ranked evaluation over the counting window gives order, totals and facets; the page's
   // stored fields are then read by row address.
-  const windowRows = main
+  const ranked = main
     ? ((await long.rank(t, query, where, allowed, Math.max(q.countWindow, pageEnd), pageEnd)) ??
       (await rankedRows(view, t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))))
     : [];
+  const windowRows = query.years ? preferYears(ranked, query.years) : ranked;
 
   const counted = new Map<string, WindowRow>();
   for (const row of [...exactRows, ...partialRows, ...nearRows, ...windowRows])

@@ -424,6 +424,54 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       });
     });
 
+    describe('a year typed with the words', () => {
+      // The same approval in three years, alike in text (no year in it, so only the record's year
+      // can tell them apart); a record of 2023 that shares fewer words; one of 2023 above the
+      // caller's clearance.
+      const body = '经审查，该项目符合条件，准予核发建筑工程施工许可证。';
+      const [y2021, y2022, y2023] = [2021, 2022, 2023].map((year) =>
+        doc({ title: '关于某物流园项目建筑工程施工许可证的批复', body, year, formedOn: `${year}-06-01` }),
+      );
+      const weak = doc({ title: '关于某公司食品经营许可证的批复', year: 2023, formedOn: '2023-02-01' });
+      const hidden = doc({ ...y2023!, id: doc().id, level: 'sensitive', levelRank: 2 });
+      const low: AccessScope = { organisationPath: XC, maxLevelRank: 1 };
+      const check = async (when: string) => {
+        for (const [q, year] of [
+          ['施工许可 2023', y2023!],
+          ['2023年 建筑工程施工许可证', y2023!],
+          ['施工许可证 2023年度', y2023!],
+          ['2021 施工许可', y2021!],
+        ] as const) {
+          const result = await ask(q, { scope: low });
+          const rank = (id: string) => result.hits.findIndex((h) => h.id === id);
+          // A boost among equal matches, not a filter: the other years follow, and a record of the
+          // year that holds fewer of the words comes after them.
+          const others = [y2021!, y2022!, y2023!].filter((d) => d !== year);
+          assert.ok(rank(year.id) >= 0, `${when}: ${q}`);
+          for (const other of others) assert.ok(rank(other.id) > rank(year.id), `${when}: ${q}`);
+          if (year === y2023)
+            assert.ok(rank(weak.id) === -1 || rank(weak.id) > rank(y2022!.id), `${when}: ${q}`);
+          assert.ok(!result.hits.some((h) => h.id === hidden.id), `${when}: ${q} shows a hidden record`);
+        }
+        // 年 after a year is not asked as a word of its own: every dated text holds it.
+        assert.deepEqual(parseQuery('2023年 施工许可').highlight, ['2023', '施工许可']);
+        // 2023号 is a document's number, not a year.
+        assert.equal(parseQuery('2023号').years, undefined);
+      };
+
+      it("ranks that year's records first among equal matches, in new rows and after optimize", async () => {
+        const all = [y2021!, y2022!, y2023!, weak, hidden];
+        await index.upsert(all);
+        try {
+          await check('new rows');
+          await index.optimize();
+          await check('after optimize');
+        } finally {
+          await index.remove(all.map((d) => d.id));
+        }
+      });
+    });
+
     it('sorts by date when asked, and pages', async () => {
       const byDate = await ids('材料 批复', { sort: 'date' });
       assert.deepEqual(byDate, [permit.id, licence.id]);

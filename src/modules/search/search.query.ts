@@ -31,6 +31,27 @@ export interface ParsedQuery {
   highlight: string[];
   /** Latin words asked as pinyin, whose ideographs a hit's snippet highlights (hitHighlight) */
   spelled?: TypedPinyin[];
+  /** years typed as such (2023, 2023年, 2023年度): that year's records rank first among equal matches */
+  years?: number[];
+}
+
+/**
+ * A year typed on its own: four digits from 1950 to 2099, not part of a longer number or code
+ * (2023-150100-… is a project code) nor a number (2023号), with 年 or 年度 after it or nothing.
+ */
+const YEAR_MENTION = /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)(?![\p{N}号-])(年度?)?/gu;
+
+/**
+ * The years a query names, and its text with 年 and 年度 after them left out: alone, 年 is in nearly
+ * every record (dates), so it would rank the commonest token and light up every date in a snippet.
+ */
+export function yearMentions(text: string): { years: number[]; text: string } {
+  const years = new Set<number>();
+  const rest = text.replace(YEAR_MENTION, (_, year: string) => {
+    years.add(Number(year));
+    return ` ${year} `;
+  });
+  return { years: [...years], text: years.size > 0 ? rest.replace(/ +/g, ' ').trim() : text };
 }
 
 export const MAX_QUERY_LENGTH = 500;
@@ -50,11 +71,13 @@ export function parseQuery(raw: string): ParsedQuery {
     return ' ';
   });
   for (const phrase of phrases) required.push(...analyze(phrase, { words: false }));
+  const mentioned = yearMentions(rest);
+  rest = mentioned.text;
   const terms = [...new Set([...analyze(rest), ...analyze(phrases.join(' '))])];
   const pinyinFrom = queryPinyinSources(rest);
   const highlight = [
     ...new Set(
-      runs(fold(text.replace(/["“”「」『』]/g, ' ')))
+      runs(fold(yearMentions(text.replace(/["“”「」『』]/g, ' ')).text))
         .map((r) => r.text)
         .filter((t) => t.length > 0),
     ),
@@ -69,6 +92,7 @@ export function parseQuery(raw: string): ParsedQuery {
     pinyinFrom,
     highlight,
     spelled: typedPinyin(rest),
+    ...(mentioned.years.length > 0 ? { years: mentioned.years } : {}),
   };
 }
 

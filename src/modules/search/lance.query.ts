@@ -72,8 +72,8 @@ export const FACET_SELECT = [...new Set(Object.values(FACET_COLUMNS))];
  * What a page of hits reads from the table (the rest comes with the ranked rows; each column read
  * costs): the id, to know the address still holds the row, and the text snippets are cut from.
  */
-export const HIT_COLUMNS = ['id', 'body'];
-type HitRow = Pick<Row, 'id' | 'body'>;
+export const HIT_COLUMNS = ['id', 'title', 'body'];
+type HitRow = Pick<Row, 'id' | 'title' | 'body'>;
 
 /** A row of a ranked evaluation: what ordering, totals and facets need, and its row address. */
 export type WindowRow = Pick<Row, 'id' | 'formed_on'> &

@@ -24,6 +24,7 @@ import {
   windowRow,
 } from './lance.query.ts';
 import type { FreshRow } from './lance.rows.ts';
+import { orderByWordsHeld } from './several-words.ts';
 import {
   type AlongsideFindings,
   FACETS,
@@ -236,7 +237,7 @@ export async function searchView(
   const exactIds = new Set(exactRows.map((r) => r.id));
   const partialIds = new Set(partialRows.map((r) => r.id));
   const nearIds = new Set(nearRows.map((r) => r.id));
-  const hits: IndexHit[] = page.flatMap((r) => {
+  const pageHits: IndexHit[] = page.flatMap((r) => {
     const d = details.get(r.id);
     if (!d || gone?.has(r.id)) return [];
     const isExact = exactIds.has(r.id);
@@ -257,6 +258,16 @@ export async function searchView(
       },
     ];
   });
+  // A short query of several words: the page's hits holding more of them first (several-words.ts).
+  const hits =
+    q.sort === 'relevance'
+      ? orderByWordsHeld(
+          pageHits,
+          query,
+          (id) => details.get(id),
+          (hit) => (exactIds.has(hit.id) ? 3 : partialIds.has(hit.id) ? 2 : nearIds.has(hit.id) ? 1 : 0),
+        )
+      : pageHits;
   return {
     hits,
     total: counted.size,

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseQuery } from './search.query.ts';
+import { expandSynonyms, parseQuery } from './search.query.ts';
 import type {
   AccessScope,
   IndexQuery,
@@ -461,6 +461,73 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
 
       it("ranks that year's records first among equal matches, in new rows and after optimize", async () => {
         const all = [y2021!, y2022!, y2023!, weak, hidden];
+        await index.upsert(all);
+        try {
+          await check('new rows');
+          await index.optimize();
+          await check('after optimize');
+        } finally {
+          await index.remove(all.map((d) => d.id));
+        }
+      });
+    });
+
+    describe('a short query of several words', () => {
+      // An enterprise's project in four records; the one the third word (食品) picks out has a long
+      // text, which ranking over all tokens weighs down, while its siblings repeat the two names.
+      const names = '邦兴能源有限公司泰嘉学校项目';
+      const siblings = ['建设工程规划许可证', '建筑工程施工许可证', '竣工验收备案'].map((matter) =>
+        doc({
+          title: `关于${names}${matter}的批复`,
+          body: `${names}申请${matter}。邦兴能源 泰嘉学校 邦兴能源 泰嘉学校。`,
+          organisationPath: XC,
+        }),
+      );
+      const target = doc({
+        title: `关于${names}食品经营许可证的批复`,
+        body: `${names}申请食品经营许可证。${'经审查，申请材料齐全，符合法定形式，准予许可。'.repeat(12)}`,
+      });
+      // Holds every word, but above the caller's clearance.
+      const hidden = doc({ ...target, id: doc().id, level: 'sensitive', levelRank: 2 });
+      // Holds the words through a synonym (住房和城乡建设局 for 住建局), among records holding one.
+      const bureau = doc({
+        title: '关于排污许可的函',
+        body: `${'经审查，申请材料齐全，符合法定形式。'.repeat(40)}住房和城乡建设局。`,
+      });
+      const oneWord = [1, 2, 3].map(() =>
+        doc({ title: '住建局住房和城乡建设工作简报', body: '住建局 住房和城乡建设 住建局 住房和城乡建设。' }),
+      );
+      const low: AccessScope = { organisationPath: XC, maxLevelRank: 1 };
+      const check = async (when: string) => {
+        const result = await ask('邦兴能源 泰嘉学校 食品', { scope: low });
+        assert.equal(result.hits[0]?.id, target.id, when);
+        for (const sibling of siblings)
+          assert.ok(
+            result.hits.some((h) => h.id === sibling.id),
+            `${when}: the siblings still follow`,
+          );
+        assert.ok(!result.hits.some((h) => h.id === hidden.id), `${when}: shows a hidden record`);
+        const scores = result.hits.map((h) => h.score);
+        assert.deepEqual(
+          scores,
+          [...scores].sort((a, b) => b - a),
+          `${when}: scores fall down the list`,
+        );
+        const synonymQuery = expandSynonyms(parseQuery('住建局 排污'), [['住建局', '住房和城乡建设局']]);
+        const bySynonym = await index.search({
+          query: synonymQuery,
+          scope: low,
+          filters: {},
+          limit: 10,
+          offset: 0,
+          sort: 'relevance',
+          countWindow: 1000,
+        });
+        assert.equal(bySynonym.hits[0]?.id, bureau.id, `${when}: a synonym holds the word`);
+      };
+
+      it('puts first the record holding every word, in new rows and after optimize, within scope', async () => {
+        const all = [...siblings, target, hidden, bureau, ...oneWord];
         await index.upsert(all);
         try {
           await check('new rows');

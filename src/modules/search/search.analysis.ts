@@ -23,7 +23,8 @@ import * as OpenCC from 'opencc-js';
 let toSimplified: ((text: string) => string) | undefined;
 let jieba: Jieba | undefined;
 
-let traditional: Set<number> | undefined;
+/** 1 at the UTF-16 code of each character OpenCC would change (a table: ~10× a Set's lookups). */
+let traditional: Uint8Array | undefined;
 
 /**
  * Traditional → Simplified. Most archive text is Simplified already: the converter only runs on a
@@ -33,16 +34,16 @@ function simplified(text: string): string {
   if (!toSimplified || !traditional) {
     const convert = OpenCC.Converter({ from: 't', to: 'cn' });
     toSimplified = (t) => convert(t) ?? t;
-    traditional = new Set();
+    traditional = new Uint8Array(0x10000);
     let block = '';
     for (let code = 0x3400; code <= 0x9fff; code++) block += String.fromCodePoint(code);
     const converted = toSimplified(block.split('').join('\n')).split('\n');
     for (let i = 0; i < converted.length; i++) {
-      if (converted[i] !== block[i]) traditional.add(block.codePointAt(i)!);
+      if (converted[i] !== block[i]) traditional[block.charCodeAt(i)] = 1;
     }
   }
   for (let i = 0; i < text.length; i++) {
-    if (traditional.has(text.charCodeAt(i))) return toSimplified(text);
+    if (traditional[text.charCodeAt(i)] === 1) return toSimplified(text);
   }
   return text;
 }

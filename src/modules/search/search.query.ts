@@ -33,6 +33,10 @@ export interface ParsedQuery {
   spelled?: TypedPinyin[];
   /** years typed as such (2023, 2023年, 2023年度): that year's records rank first among equal matches */
   years?: number[];
+  /** the words typed apart (folded runs of ideographs, letters or digits), named years aside */
+  words?: string[];
+  /** for a synonym the query holds, the other members of its group (expandSynonyms) */
+  synonymsOf?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -93,6 +97,7 @@ export function parseQuery(raw: string): ParsedQuery {
     highlight,
     spelled: typedPinyin(rest),
     ...(mentioned.years.length > 0 ? { years: mentioned.years } : {}),
+    words: highlight.filter((word) => !mentioned.years.includes(Number(word))),
   };
 }
 
@@ -213,19 +218,23 @@ export function parseSynonyms(text: string): string[][] {
 export function expandSynonyms(query: ParsedQuery, groups: SynonymGroups): ParsedQuery {
   const extra: string[] = [];
   const highlight: string[] = [];
+  const synonymsOf: Record<string, string[]> = {};
   for (const group of groups) {
-    if (!group.some((member) => query.text.includes(member))) continue;
+    const present = group.filter((member) => query.text.includes(member));
+    if (present.length === 0) continue;
     for (const member of group) {
       if (query.text.includes(member)) continue;
       extra.push(...analyze(member));
       highlight.push(member);
     }
+    for (const member of present) synonymsOf[member] = group.filter((other) => other !== member);
   }
   if (extra.length === 0) return query;
   return {
     ...query,
     terms: [...new Set([...query.terms, ...extra])],
     highlight: [...query.highlight, ...highlight],
+    synonymsOf,
   };
 }
 

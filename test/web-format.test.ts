@@ -46,6 +46,10 @@ describe('web UI helpers', () => {
     assert.ok(!holdsTyped('shigongxuke', hit), 'pinyin');
     assert.ok(!holdsTyped('施工许可证 排污', hit), 'a word it does not hold');
     assert.ok(!holdsTyped('  ', hit));
+    assert.ok(holdsTyped('施工许可证 -食品', hit), 'a word left out is not a word to hold');
+    assert.ok(holdsTyped('施工许可证 NOT 食品', hit), 'nor one after NOT');
+    assert.ok(holdsTyped('住宅小区 AND 施工许可证', hit), 'nor AND');
+    assert.ok(holdsTyped('施工许可证 2023年', hit), 'nor a year');
   });
 
   it('formats sizes in binary units', () => {

@@ -55,6 +55,8 @@ export interface SegmentQuery {
   groups?: readonly (readonly string[])[];
   /** when given, each `should` token stands for the held tokens at most this many edits from it */
   within?: number;
+  /** groups of tokens: a row holding every token of one of them does not match (-食品) */
+  mustNot?: readonly (readonly string[])[];
 }
 
 export class FreshSegment<R extends SegmentRow> {
@@ -155,6 +157,10 @@ export class FreshSegment<R extends SegmentRow> {
     if (must.length > 0) {
       const required = must.map((term) => new Set(index.postings.get(term)?.slots ?? []));
       candidates = candidates.filter((slot) => required.every((set) => set.has(slot)));
+    }
+    for (const group of query.mustNot ?? []) {
+      const holding = [...new Set(group)].map((term) => new Set(index.postings.get(term)?.slots ?? []));
+      candidates = candidates.filter((slot) => !holding.every((set) => set.has(slot)));
     }
     const found: { row: R; score: number }[] = [];
     for (const slot of candidates) {

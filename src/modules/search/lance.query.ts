@@ -104,22 +104,47 @@ export interface TextQuery {
   fresh: SegmentQuery;
 }
 
+/**
+ * A text query without the records holding every token of one of the excluded words (-食品):
+ * inside the index query, so totals and facets leave them out too.
+ */
+function excluding(q: TextQuery, excluded: readonly (readonly string[])[] | undefined): TextQuery {
+  if (!excluded || excluded.length === 0) return q;
+  return {
+    lance: new lancedb.BooleanQuery([
+      [lancedb.Occur.Must, q.lance],
+      ...excluded.map(
+        (tokens) =>
+          [
+            lancedb.Occur.MustNot,
+            new lancedb.MatchQuery(tokens.join(' '), 'tokens', { operator: lancedb.Operator.And }),
+          ] as [lancedb.Occur, lancedb.FullTextQuery],
+      ),
+    ]),
+    fresh: { ...q.fresh, mustNot: excluded },
+  };
+}
+
 /** The ranked part of a parsed query: its terms and pinyin, with quoted phrases required. */
 export function textQuery(query: IndexQuery['query']): TextQuery | undefined {
   const should = [...query.terms, ...query.pinyin];
   if (should.length === 0 && query.required.length === 0) return undefined;
   const match = new lancedb.MatchQuery(should.join(' ') || query.required.join(' '), 'tokens');
-  if (query.required.length === 0) return { lance: match, fresh: { should, must: [] } };
-  return {
-    lance: new lancedb.BooleanQuery([
-      [
-        lancedb.Occur.Must,
-        new lancedb.MatchQuery(query.required.join(' '), 'tokens', { operator: lancedb.Operator.And }),
-      ],
-      [lancedb.Occur.Should, match],
-    ]),
-    fresh: { should, must: query.required },
-  };
+  if (query.required.length === 0)
+    return excluding({ lance: match, fresh: { should, must: [] } }, query.excluded);
+  return excluding(
+    {
+      lance: new lancedb.BooleanQuery([
+        [
+          lancedb.Occur.Must,
+          new lancedb.MatchQuery(query.required.join(' '), 'tokens', { operator: lancedb.Operator.And }),
+        ],
+        [lancedb.Occur.Should, match],
+      ]),
+      fresh: { should, must: query.required },
+    },
+    query.excluded,
+  );
 }
 
 /**
@@ -142,16 +167,19 @@ export function chunkQuery(
       new lancedb.MatchQuery(group.join(' '), 'tokens', { operator: lancedb.Operator.And }),
     ]),
   );
-  return {
-    lance:
-      rare.length === 0
-        ? anyChunk
-        : new lancedb.BooleanQuery([
-            [lancedb.Occur.Must, anyChunk],
-            [lancedb.Occur.Should, new lancedb.MatchQuery(rare.join(' '), 'tokens')],
-          ]),
-    fresh: { should: rare, must: [], groups },
-  };
+  return excluding(
+    {
+      lance:
+        rare.length === 0
+          ? anyChunk
+          : new lancedb.BooleanQuery([
+              [lancedb.Occur.Must, anyChunk],
+              [lancedb.Occur.Should, new lancedb.MatchQuery(rare.join(' '), 'tokens')],
+            ]),
+      fresh: { should: rare, must: [], groups },
+    },
+    query.excluded,
+  );
 }
 
 /**

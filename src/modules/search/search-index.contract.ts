@@ -539,6 +539,47 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       });
     });
 
+    describe('words left out (-食品, NOT 食品)', () => {
+      const kept = doc({ title: '关于呼和浩特市某物流园项目建筑工程施工许可证的批复', category: 'LO' });
+      const food = [
+        doc({ title: '关于呼和浩特市某食品厂建筑工程施工许可证的批复', category: 'LO' }),
+        doc({ title: '食品经营许可证的批复', body: '准予核发施工许可证。', category: 'LO' }),
+      ];
+      const check = async (when: string) => {
+        for (const q of [
+          '施工许可证 -食品',
+          '施工许可证 NOT 食品',
+          '施工许可证 －食品', // full-width minus
+          '呼和浩特市建筑工程施工许可证的批复 -食品', // a long query
+        ]) {
+          const result = await ask(q, { filters: { category: 'LO' } });
+          const hits = result.hits.map((h) => h.id);
+          assert.ok(hits.includes(kept.id), `${when}: ${q}`);
+          for (const left of food)
+            assert.ok(!hits.includes(left.id), `${when}: ${q} leaves out ${left.title}`);
+          // Inside the index query: the total and the facets do not count them either.
+          assert.equal(result.total, hits.length, `${when}: ${q}`);
+          assert.deepEqual(result.facets.category, [{ value: 'LO', count: hits.length }], `${when}: ${q}`);
+        }
+        // Without the exclusion they are found; a - inside a word is no exclusion.
+        const all = await ids('施工许可证', { filters: { category: 'LO' } });
+        for (const d of [kept, ...food]) assert.ok(all.includes(d.id), when);
+        assert.equal(parseQuery('2023-150100').excluded, undefined);
+      };
+
+      it('leaves out the records holding them, totals and facets too, in new rows and after optimize', async () => {
+        const all = [kept, ...food];
+        await index.upsert(all);
+        try {
+          await check('new rows');
+          await index.optimize();
+          await check('after optimize');
+        } finally {
+          await index.remove(all.map((d) => d.id));
+        }
+      });
+    });
+
     it('sorts by date when asked, and pages', async () => {
       const byDate = await ids('材料 批复', { sort: 'date' });
       assert.deepEqual(byDate, [permit.id, licence.id]);

@@ -220,6 +220,24 @@ describe('search analysis', () => {
     assert.ok(odd.terms.includes('title'));
   });
 
+  it('reads AND and OR between words as joining them, and -word or NOT word as leaving it out', () => {
+    const joined = parseQuery('特种设备 AND 登记 OR 变更');
+    assert.deepEqual(joined.words, ['特种设备', '登记', '变更']);
+    assert.ok(!joined.terms.includes('and') && !joined.terms.includes('or'));
+    assert.deepEqual(joined.spelled, [], 'nor as typed pinyin');
+    assert.deepEqual(parseQuery('许可证 -食品 NOT 排污').excluded, [['食品'], ['排污']]);
+    assert.deepEqual(parseQuery('许可证 -食品').words, ['许可证']);
+    assert.equal(parseQuery('2023-150100-52 a-b').excluded, undefined);
+  });
+
+  it('reads a year beside other words as a preference, not a word to rank', () => {
+    const q = parseQuery('2019 特种设备');
+    assert.deepEqual(q.years, [2019]);
+    assert.ok(!q.terms.includes('2019'));
+    assert.deepEqual(parseQuery('2019').terms, ['2019'], 'alone, it is what there is to look for');
+    assert.deepEqual(parseQuery('2019年度 施工').terms.includes('年度'), false);
+  });
+
   it('sees nothing to search in punctuation or emoji alone', () => {
     assert.equal(isEmptyQuery(parseQuery('！？。，、——……')), true);
     assert.equal(isEmptyQuery(parseQuery('😀😀😀')), true);

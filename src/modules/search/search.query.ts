@@ -35,8 +35,15 @@ export interface ParsedQuery {
   years?: number[];
   /** the words typed apart (folded runs of ideographs, letters or digits), named years aside */
   words?: string[];
+  /** words no hit may hold (-食品, NOT 食品), each as its tokens: a hit holding all of one is left out */
+  excluded?: string[][];
   /** for a synonym the query holds, the other members of its group (expandSynonyms) */
   synonymsOf?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The text without AND, OR, && and || standing between words. */
+function withoutOperators(text: string): string {
+  return text.replace(/(^|\s)(?:AND|OR|&&|\|\|)(?=\s|$)/g, ' ');
 }
 
 /**
@@ -66,7 +73,19 @@ export const MAX_QUERY_LENGTH = 500;
  * typed can change the structure of the index query.
  */
 export function parseQuery(raw: string): ParsedQuery {
-  const text = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  const typed = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  // Words to leave out: -食品 or NOT 食品 (a - inside a word, as in 2023-150100, is not one).
+  const excludedWords: string[] = [];
+  const text = typed
+    .replace(/(^|\s)(?:-|NOT\s+)([^\s"“”「」『』-]\S*)/g, (_, lead: string, word: string) => {
+      excludedWords.push(word);
+      return lead;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+  const excluded = excludedWords
+    .map((word) => analyze(word, { words: false }))
+    .filter((tokens) => tokens.length > 0);
   const required: string[] = [];
   let rest = text;
   const phrases: string[] = [];
@@ -75,13 +94,21 @@ export function parseQuery(raw: string): ParsedQuery {
     return ' ';
   });
   for (const phrase of phrases) required.push(...analyze(phrase, { words: false }));
+  // AND and OR of other search boxes join words (both are how words combine here anyway); read as
+  // typed pinyin they would rank records by 安/按…
+  rest = withoutOperators(rest);
   const mentioned = yearMentions(rest);
   rest = mentioned.text;
-  const terms = [...new Set([...analyze(rest), ...analyze(phrases.join(' '))])];
+  // A named year beside other words is a preference (the year's records first), not a word to
+  // rank: 2019 特种设备 otherwise put first records whose text repeats 2019 and holds no 特种设备.
+  const yearWords = new Set(mentioned.years.map(String));
+  const allTerms = [...new Set([...analyze(rest), ...analyze(phrases.join(' '))])];
+  const otherTerms = allTerms.filter((term) => !yearWords.has(term));
+  const terms = otherTerms.length > 0 ? otherTerms : allTerms;
   const pinyinFrom = queryPinyinSources(rest);
   const highlight = [
     ...new Set(
-      runs(fold(yearMentions(text.replace(/["“”「」『』]/g, ' ')).text))
+      runs(fold(yearMentions(withoutOperators(text.replace(/["“”「」『』]/g, ' '))).text))
         .map((r) => r.text)
         .filter((t) => t.length > 0),
     ),
@@ -98,6 +125,7 @@ export function parseQuery(raw: string): ParsedQuery {
     spelled: typedPinyin(rest),
     ...(mentioned.years.length > 0 ? { years: mentioned.years } : {}),
     words: highlight.filter((word) => !mentioned.years.includes(Number(word))),
+    ...(excluded.length > 0 ? { excluded } : {}),
   };
 }
 

@@ -10,7 +10,10 @@ import { searchRecords, similarRecords } from './search.usecases.ts';
 const filterValue = z.string().max(200).optional();
 
 export const searchQuerySchema = z.strictObject({
-  q: z.string().max(20_000).describe('查询：档号、文号、关键词、拼音或短语（引号）'),
+  q: z
+    .string()
+    .max(20_000)
+    .describe('查询：档号、文号、关键词、拼音或短语（引号）；-词 或 NOT 词 排除；年份优先该年'),
   fonds: filterValue.describe('全宗号'),
   category: filterValue.describe('门类代码'),
   organisation: filterValue.describe('机构代码（含下级）'),

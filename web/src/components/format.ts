@@ -54,7 +54,14 @@ const foldedText = (text: string) =>
  * case, spaces and punctuation): such a hit is no near match, whatever way the index found it.
  */
 export function holdsTyped(query: string, hit: { title: string; snippet: string }): boolean {
-  const words = query.split(/\s+/).map(foldedText).filter(Boolean);
+  // Not words to hold: the words left out (-食品, NOT 食品), AND and OR, and a year (a preference).
+  const words = query
+    .normalize('NFKC')
+    .replace(/(^|\s)(?:-|NOT\s+)[^\s"“”「」『』-]\S*/g, ' ')
+    .split(/\s+/)
+    .filter((word) => !/^(?:AND|OR|&&|\|\||(?:19[5-9]\d|20\d\d)(?:年度?)?)$/.test(word))
+    .map(foldedText)
+    .filter(Boolean);
   if (words.length === 0) return false;
   const title = foldedText(hit.title);
   const snippet = foldedText(

@@ -112,6 +112,11 @@ export default function SearchPage() {
                 '输入关键词开始检索。结果只包含您有权查看的档案。',
                 'Type to search. Results only include records you may open.',
               )}
+              <br />
+              {t(
+                '“引号”内为必须出现的短语；-词 或 NOT 词 排除含该词的档案；写上年份（如 2023）时该年的档案优先。',
+                '"Quotes" require a phrase; -word or NOT word leaves out records holding it; a year (e.g. 2023) puts that year first.',
+              )}
             </EmptyState>
           ) : state.error ? (
             <ErrorState error={state.error} onRetry={state.reload} />

@@ -275,6 +275,16 @@ const kinds: Record<string, { auth: string; make: () => Record<string, string> }
     auth: cityArchivist,
     make: () => ({ q: `${pick(['施工', '营业', '排污', '规划'])} ${pick(['许可', '变更', '审批'])}` }),
   },
+  'term and a year (the year first)': {
+    auth: cityArchivist,
+    make: () => ({
+      q: `${pick(['施工许可', '营业执照', '排污许可', '规划许可'])} ${2010 + Math.floor(rnd() * 16)}`,
+    }),
+  },
+  'term, a word left out (-word)': {
+    auth: cityArchivist,
+    make: () => ({ q: `${pick(['许可', '批复', '申请'])} -${pick(['食品', '排污', '施工'])}` }),
+  },
   'filtered (org + years + term)': {
     auth: cityArchivist,
     make: () => {

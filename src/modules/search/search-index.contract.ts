@@ -199,6 +199,9 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       assert.ok((await ids('施工需可证')).includes(permit.id));
       assert.ok((await ids('shigongxuke')).includes(permit.id));
       assert.ok((await ids('sgxkz')).includes(permit.id));
+      // Typed a syllable or a few at a time.
+      assert.ok((await ids('shi gong xu ke')).includes(permit.id));
+      assert.ok((await ids('Shigong Xuke')).includes(permit.id));
     });
 
     it('never returns a record above the clearance, nor counts it', async () => {

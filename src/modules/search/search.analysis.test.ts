@@ -20,6 +20,7 @@ import {
   withinEdits,
 } from './search.identifiers.ts';
 import {
+  joinTypedPinyin,
   pinyinSpans,
   typedPinyin,
   queryPinyinSources,
@@ -228,6 +229,14 @@ describe('search analysis', () => {
     assert.deepEqual(parseQuery('许可证 -食品 NOT 排污').excluded, [['食品'], ['排污']]);
     assert.deepEqual(parseQuery('许可证 -食品').words, ['许可证']);
     assert.equal(parseQuery('2023-150100-52 a-b').excluded, undefined);
+  });
+
+  it('reads pinyin typed with spaces as typed without them, and leaves other Latin words apart', () => {
+    assert.deepEqual(joinTypedPinyin('shi gong xu ke 许可'), 'shigongxuke 许可');
+    assert.deepEqual(joinTypedPinyin('Shigong Xuke'), 'ShigongXuke');
+    assert.deepEqual(joinTypedPinyin('ISO 9001 shi'), 'ISO 9001 shi');
+    assert.deepEqual(joinTypedPinyin('hello world'), 'hello world');
+    assert.deepEqual(parseQuery('shi gong xu ke').pinyin, parseQuery('shigongxuke').pinyin);
   });
 
   it('reads a year beside other words as a preference, not a word to rank', () => {

@@ -55,6 +55,17 @@ export function splitPinyin(input: string): string[] | null {
   return solve(0);
 }
 
+/**
+ * Pinyin typed a syllable or a few at a time (shi gong xu ke, Shigong Xuke) joined into one word,
+ * as it is read when typed without spaces; Latin words that are not all pinyin stay apart.
+ */
+export function joinTypedPinyin(query: string): string {
+  return query.replace(/(?<![A-Za-z0-9])[A-Za-z]+(?:\s+[A-Za-z]+)+(?![A-Za-z0-9])/g, (group) => {
+    const words = group.split(/\s+/);
+    return words.every((word) => splitPinyin(word) !== null) ? words.join('') : group;
+  });
+}
+
 /** Pinyin tokens of syllable sequences: syllable bigrams (py:shigong) and initial trigrams (pi:sgx). */
 export function pinyinTokensOf(sequences: string[][]): string[] {
   const tokens: string[] = [];

@@ -5,7 +5,13 @@
  */
 import { analyze, fold, foldOneToOne, foldWithOffsets, isHan, runs } from './search.analysis.ts';
 import { identifierKey, identifierSpellings, queryIdentifierKeys } from './search.identifiers.ts';
-import { pinyinSpans, queryPinyinSources, typedPinyin, type TypedPinyin } from './search.pinyin.ts';
+import {
+  joinTypedPinyin,
+  pinyinSpans,
+  queryPinyinSources,
+  typedPinyin,
+  type TypedPinyin,
+} from './search.pinyin.ts';
 
 // ---- queries -----------------------------------------------------------------------------------
 
@@ -105,7 +111,9 @@ export function parseQuery(raw: string): ParsedQuery {
   const allTerms = [...new Set([...analyze(rest), ...analyze(phrases.join(' '))])];
   const otherTerms = allTerms.filter((term) => !yearWords.has(term));
   const terms = otherTerms.length > 0 ? otherTerms : allTerms;
-  const pinyinFrom = queryPinyinSources(rest);
+  // Pinyin typed with spaces (shi gong xu ke) is read as typed without them.
+  const pinyinText = joinTypedPinyin(rest);
+  const pinyinFrom = queryPinyinSources(pinyinText);
   const highlight = [
     ...new Set(
       runs(fold(yearMentions(withoutOperators(text.replace(/["“”「」『』]/g, ' '))).text))
@@ -122,7 +130,7 @@ export function parseQuery(raw: string): ParsedQuery {
     pinyin: Object.keys(pinyinFrom),
     pinyinFrom,
     highlight,
-    spelled: typedPinyin(rest),
+    spelled: typedPinyin(pinyinText),
     ...(mentioned.years.length > 0 ? { years: mentioned.years } : {}),
     words: highlight.filter((word) => !mentioned.years.includes(Number(word))),
     ...(excluded.length > 0 ? { excluded } : {}),

@@ -50,6 +50,7 @@ describe('web UI helpers', () => {
     assert.ok(holdsTyped('施工许可证 NOT 食品', hit), 'nor one after NOT');
     assert.ok(holdsTyped('住宅小区 AND 施工许可证', hit), 'nor AND');
     assert.ok(holdsTyped('施工许可证 2023年', hit), 'nor a year');
+    assert.ok(holdsTyped('施工许可证 2020-2023', hit), 'nor a span of years');
   });
 
   it('formats sizes in binary units', () => {

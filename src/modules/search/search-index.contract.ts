@@ -456,6 +456,11 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
             assert.ok(rank(weak.id) === -1 || rank(weak.id) > rank(y2022!.id), `${when}: ${q}`);
           assert.ok(!result.hits.some((h) => h.id === hidden.id), `${when}: ${q} shows a hidden record`);
         }
+        // A span of years: its years before the others.
+        const span = await ask('施工许可 2022-2023', { scope: low });
+        const at = (id: string) => span.hits.findIndex((h) => h.id === id);
+        assert.ok(at(y2022!.id) >= 0 && at(y2023!.id) >= 0, `${when}: span`);
+        assert.ok(at(y2021!.id) > at(y2022!.id) && at(y2021!.id) > at(y2023!.id), `${when}: span`);
         // 年 after a year is not asked as a word of its own: every dated text holds it.
         assert.deepEqual(parseQuery('2023年 施工许可').highlight, ['2023', '施工许可']);
         // 2023号 is a document's number, not a year.

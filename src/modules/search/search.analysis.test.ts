@@ -245,6 +245,12 @@ describe('search analysis', () => {
     assert.ok(!q.terms.includes('2019'));
     assert.deepEqual(parseQuery('2019').terms, ['2019'], 'alone, it is what there is to look for');
     assert.deepEqual(parseQuery('2019年度 施工').terms.includes('年度'), false);
+    // A span of years names each year of it; a project code's digit groups are no span.
+    assert.deepEqual(parseQuery('施工许可 2020-2023').years, [2020, 2021, 2022, 2023]);
+    assert.deepEqual(parseQuery('2020年至2022年 排污').years, [2020, 2021, 2022]);
+    assert.deepEqual(parseQuery('施工许可 2020-2023').terms, parseQuery('施工许可').terms);
+    assert.equal(parseQuery('2023-150100-52').years, undefined);
+    assert.equal(parseQuery('1990-2099').years, undefined, 'too long a span');
   });
 
   it('sees nothing to search in punctuation or emoji alone', () => {

@@ -57,6 +57,11 @@ function withoutOperators(text: string): string {
  * (2023-150100-… is a project code) nor a number (2023号), with 年 or 年度 after it or nothing.
  */
 const YEAR_MENTION = /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)(?![\p{N}号-])(年度?)?/gu;
+/** A span of years (2020-2023, 2020年至2023年, 2020~2023): each year of it is named. */
+const YEAR_RANGE =
+  /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)年?\s*(?:-|–|—|~|至|到)\s*(19[5-9]\d|20\d\d)(?![\p{N}号-])(?:年度?)?/gu;
+/** A longer span is not read as years (more likely numbers of another kind). */
+const MAX_YEAR_SPAN = 30;
 
 /**
  * The years a query names, and its text with 年 and 年度 after them left out: alone, 年 is in nearly
@@ -64,10 +69,17 @@ const YEAR_MENTION = /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)(?![\p{N}号-])(年度
  */
 export function yearMentions(text: string): { years: number[]; text: string } {
   const years = new Set<number>();
-  const rest = text.replace(YEAR_MENTION, (_, year: string) => {
-    years.add(Number(year));
-    return ` ${year} `;
-  });
+  const rest = text
+    .replace(YEAR_RANGE, (whole: string, from: string, to: string) => {
+      const [a, b] = [Number(from), Number(to)];
+      if (b < a || b - a > MAX_YEAR_SPAN) return whole;
+      for (let year = a; year <= b; year++) years.add(year);
+      return ` ${from} ${to} `;
+    })
+    .replace(YEAR_MENTION, (_, year: string) => {
+      years.add(Number(year));
+      return ` ${year} `;
+    });
   return { years: [...years], text: years.size > 0 ? rest.replace(/ +/g, ' ').trim() : text };
 }
 

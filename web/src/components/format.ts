@@ -59,7 +59,12 @@ export function holdsTyped(query: string, hit: { title: string; snippet: string 
     .normalize('NFKC')
     .replace(/(^|\s)(?:-|NOT\s+)[^\s"“”「」『』-]\S*/g, ' ')
     .split(/\s+/)
-    .filter((word) => !/^(?:AND|OR|&&|\|\||(?:19[5-9]\d|20\d\d)(?:年度?)?)$/.test(word))
+    .filter(
+      (word) =>
+        !/^(?:AND|OR|&&|\|\||(?:19[5-9]\d|20\d\d)年?(?:[-–—~至到](?:19[5-9]\d|20\d\d))?(?:年度?)?)$/.test(
+          word,
+        ),
+    )
     .map(foldedText)
     .filter(Boolean);
   if (words.length === 0) return false;

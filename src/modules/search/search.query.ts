@@ -137,7 +137,10 @@ export function parseQuery(raw: string): ParsedQuery {
     text: fold(text),
     required: [...new Set(required)],
     terms,
-    identifiers: [...new Set(queryIdentifierKeys(text).flatMap(identifierSpellings))],
+    // A year named as such is no identifier to look up (2023 and its spelling 2023号).
+    identifiers: [...new Set(queryIdentifierKeys(text).flatMap(identifierSpellings))].filter(
+      (key) => !yearWords.has(key.replace(/号$/, '')),
+    ),
     wholeIdentifier: identifierKey(text),
     pinyin: Object.keys(pinyinFrom),
     pinyinFrom,

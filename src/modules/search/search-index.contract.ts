@@ -121,6 +121,21 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       organisationPath: HM,
     });
 
+    /** Runs `check` with the records in new rows, then after optimize; removes them after. */
+    const inNewRowsAndAfterOptimize = async (
+      docs: SearchDocument[],
+      check: (when: string) => Promise<void>,
+    ) => {
+      await index.upsert(docs);
+      try {
+        await check('new rows');
+        await index.optimize();
+        await check('after optimize');
+      } finally {
+        await index.remove(docs.map((d) => d.id));
+      }
+    };
+
     before(async () => {
       index = await open();
       await index.upsert([permit, licence, secret, neighbour]);
@@ -469,14 +484,7 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
 
       it("ranks that year's records first among equal matches, in new rows and after optimize", async () => {
         const all = [y2021!, y2022!, y2023!, weak, hidden];
-        await index.upsert(all);
-        try {
-          await check('new rows');
-          await index.optimize();
-          await check('after optimize');
-        } finally {
-          await index.remove(all.map((d) => d.id));
-        }
+        await inNewRowsAndAfterOptimize(all, check);
       });
     });
 
@@ -536,14 +544,7 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
 
       it('puts first the record holding every word, in new rows and after optimize, within scope', async () => {
         const all = [...siblings, target, hidden, bureau, ...oneWord];
-        await index.upsert(all);
-        try {
-          await check('new rows');
-          await index.optimize();
-          await check('after optimize');
-        } finally {
-          await index.remove(all.map((d) => d.id));
-        }
+        await inNewRowsAndAfterOptimize(all, check);
       });
     });
 
@@ -577,14 +578,7 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
 
       it('leaves out the records holding them, totals and facets too, in new rows and after optimize', async () => {
         const all = [kept, ...food];
-        await index.upsert(all);
-        try {
-          await check('new rows');
-          await index.optimize();
-          await check('after optimize');
-        } finally {
-          await index.remove(all.map((d) => d.id));
-        }
+        await inNewRowsAndAfterOptimize(all, check);
       });
     });
 

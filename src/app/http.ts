@@ -219,21 +219,22 @@ async function sendError(
   audit?: (request: FastifyRequest, error: AppError) => Promise<void>,
 ): Promise<void> {
   if (error.status >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, error.en);
-  if (audit) await audit(request, error);
-  const locale = localeOf(request);
   // A request whose body was not read to the end (too large, cut off, refused before the upload was
   // taken in) leaves its connection in an unknown state: close it instead of waiting for the rest.
   if (!request.raw.complete) {
     void reply.header('connection', 'close');
-    // Stop taking in the rest of the body now: whatever still reads the request (a multipart
-    // parser discarding the file) would otherwise drain it at loopback speed while the answer waits
-    // for a busy event loop. The client then sees its writes block and gets the answer.
+    // Stop taking in the rest of the body now, before the audit entry is written: whatever still
+    // reads the request (a multipart parser discarding the file) would otherwise drain it at
+    // loopback speed while the answer waits. The client then sees its writes block and gets the
+    // answer.
     request.raw.unpipe();
     request.raw.pause();
     // Close the connection once the answer is out, instead of draining it.
     const socket = request.raw.socket as { destroy?: () => void } | null;
     reply.raw.once('finish', () => setTimeout(() => socket?.destroy?.(), 50).unref());
   }
+  if (audit) await audit(request, error);
+  const locale = localeOf(request);
   await reply
     .status(error.status)
     .header('content-type', 'application/json; charset=utf-8')

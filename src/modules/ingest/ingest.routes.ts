@@ -59,6 +59,14 @@ export function ingestRoutes(services: Services): FastifyPluginAsync {
           if (!parsed.success) throw metadataError(parsed.error);
           metadata = parsed.data;
         }
+        // Past its size guard the multipart parser stops passing the file on and reads the rest of
+        // the body as fast as it comes, to discard it: a client would upload all of an oversized
+        // file before hearing 413. Stop reading the request there; the blob store refuses the file
+        // from the bytes it already has, and the error handler closes the connection.
+        part.file.once('limit', () => {
+          request.raw.unpipe();
+          request.raw.pause();
+        });
         const abort = new AbortController();
         request.raw.once('close', () => {
           if (!request.raw.complete) abort.abort();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as lancedb from '@lancedb/lancedb';
 import { openLanceSearchIndex } from './lance.adapter.ts';
 import { parseQuery } from './search.query.ts';
 import { cityQuery, doc, searchIndexContract, tempIndexDir } from './search-index.contract.ts';
@@ -36,6 +37,46 @@ describe('LanceDB search index: rows written since the indexes were made', () =>
 
     index = await openLanceSearchIndex(dir);
     assert.deepEqual(await ask(index, '许可证'), [first.id]);
+    await index.close();
+  });
+});
+
+describe('LanceDB search index: scalar indexes', () => {
+  it('replaces an index of the kind an earlier version made (a B-tree on level_rank) with a bitmap', async () => {
+    const dir = await tempIndexDir();
+    const open = doc({ title: '施工许可 公开', levelRank: 0 });
+    const secret = doc({ title: '施工许可 机密', level: 'secret', levelRank: 3 });
+    let index = await openLanceSearchIndex(dir);
+    await index.upsert([open, secret]);
+    await index.optimize();
+    await index.close();
+    const kinds = async () => {
+      const connection = await lancedb.connect(dir);
+      const table = await connection.openTable('records');
+      const found = (await table.listIndices())
+        .filter((i) => i.columns[0] === 'level_rank')
+        .map((i) => i.indexType);
+      return { table, found };
+    };
+    const made = await kinds();
+    assert.deepEqual(made.found, ['Bitmap']);
+    // As an earlier version left it: a B-tree, and (a crash mid-way) both.
+    await made.table.createIndex('level_rank', { config: lancedb.Index.btree(), name: 'level_rank_idx' });
+    assert.deepEqual((await kinds()).found.sort(), ['BTree', 'Bitmap']);
+    for (const i of await made.table.listIndices())
+      if (i.indexType === 'Bitmap' && i.columns[0] === 'level_rank') await made.table.dropIndex(i.name);
+    assert.deepEqual((await kinds()).found, ['BTree']);
+
+    index = await openLanceSearchIndex(dir);
+    assert.deepEqual((await kinds()).found, ['Bitmap']);
+    const cleared = async (maxLevelRank: number) =>
+      (
+        await index.search({ ...cityQuery('施工许可'), scope: { ...cityQuery('').scope!, maxLevelRank } })
+      ).hits
+        .map((h) => h.id)
+        .sort();
+    assert.deepEqual(await cleared(0), [open.id]);
+    assert.deepEqual(await cleared(3), [open.id, secret.id].sort());
     await index.close();
   });
 });

@@ -192,6 +192,10 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
         '呼审批发[2024]17号',
         '呼审批发（2024）17号',
         '呼审批发 【2024】 17 号',
+        // Written against the rules for official documents: with 第, a leading zero, no brackets.
+        '呼审批发〔2024〕第17号',
+        '呼审批发〔2024〕017号',
+        '呼审批发2024第17号',
       ]) {
         const result = await ask(q);
         assert.equal(result.hits[0]?.id, permit.id, q);
@@ -217,6 +221,8 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       // Typed a syllable or a few at a time.
       assert.ok((await ids('shi gong xu ke')).includes(permit.id));
       assert.ok((await ids('Shigong Xuke')).includes(permit.id));
+      // With tone marks, as copied from a dictionary.
+      assert.ok((await ids('shī gōng xǔ kě')).includes(permit.id));
     });
 
     it('never returns a record above the clearance, nor counts it', async () => {

@@ -26,6 +26,7 @@ import {
   queryPinyinSources,
   queryPinyinTokens,
   splitPinyin,
+  toneless,
 } from './search.pinyin.ts';
 import {
   expandSynonyms,
@@ -86,6 +87,16 @@ describe('search analysis', () => {
     assert.ok(identifierSpellings('2012年150号').includes('2012150号'));
     assert.ok(identifierSpellings('赛审批发2012年150').includes('赛审批发2012150号'));
     assert.deepEqual(identifierSpellings('赛审批发2012150号'), ['赛审批发2012150号']);
+  });
+
+  it('spells a 文号 typed with 第 or leading zeros as the rules write it (no 第, no zeros)', () => {
+    assert.ok(identifierSpellings('赛审批发2016第1号').includes('赛审批发20161号'));
+    assert.ok(identifierSpellings('赛审批发201601号').includes('赛审批发20161号'));
+    assert.ok(identifierSpellings('赛审批发2016年第007号').includes('赛审批发20167号'));
+    assert.ok(identifierSpellings('2016第10号').includes('201610号'));
+    assert.ok(identifierSpellings('赛审批发20160号').includes('赛审批发20160号'));
+    // Digits before the year make it part of another number: no 文号 spelling.
+    assert.deepEqual(identifierSpellings('1234201601'), ['1234201601', '1234201601号']);
   });
 
   it('looks for near spellings of codes only, not of words with a year', () => {
@@ -237,6 +248,16 @@ describe('search analysis', () => {
     assert.deepEqual(joinTypedPinyin('ISO 9001 shi'), 'ISO 9001 shi');
     assert.deepEqual(joinTypedPinyin('hello world'), 'hello world');
     assert.deepEqual(parseQuery('shi gong xu ke').pinyin, parseQuery('shigongxuke').pinyin);
+  });
+
+  it('reads pinyin typed with tone marks as typed without them, ü as v', () => {
+    assert.equal(toneless('shī gōng xǔ kě'), 'shi gong xu ke');
+    assert.equal(toneless('Lǜ Huà nǚ ɡuó'), 'Lv Hua nv guo');
+    assert.equal(toneless('施工 ISO 9001'), '施工 ISO 9001', 'nothing else changes');
+    const marked = parseQuery('shī gōng xǔ kě').pinyin;
+    assert.ok(marked.length > 0);
+    assert.deepEqual(marked, parseQuery('shigongxuke').pinyin);
+    assert.ok(parseQuery('lǜhuà').pinyin.includes('py:lvhua'));
   });
 
   it('reads a year beside other words as a preference, not a word to rank', () => {

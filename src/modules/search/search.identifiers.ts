@@ -56,13 +56,16 @@ export function findIdentifiers(text: string, options: { yearAndNumber?: boolean
 }
 
 /**
- * The keys a typed identifier may be indexed under: its own, and that of the written 文号 when it
- * was typed without the closing 号 or with 年 after the year (赛审批发2012 150, 2012年150号).
+ * The keys a typed identifier may be indexed under: its own, and that of the 文号 as written by the
+ * rules for official documents (GB/T 9704: no 第, no leading zeros) when it was typed without the
+ * closing 号, with 年 after the year, with 第 before the number or with leading zeros
+ * (赛审批发2012 150, 2012年150号, 〔2016〕第1号, 〔2016〕01号).
  */
 export function identifierSpellings(key: string): string[] {
   const spellings = new Set([key]);
-  const year = /^(.*?)((?:19|20)\d{2})年(\d{1,6})号?$/u.exec(key);
-  if (year) spellings.add(`${year[1]}${year[2]}${year[3]}号`);
+  const written = /^(.*?)((?:19|20)\d{2})年?第?0*(\d{1,6})号?$/u.exec(key);
+  // An agency ending in a digit would make the year a part of another number.
+  if (written && !/\d$/.test(written[1]!)) spellings.add(`${written[1]}${written[2]}${written[3]}号`);
   if (/\d$/.test(key)) spellings.add(`${key}号`);
   return [...spellings];
 }

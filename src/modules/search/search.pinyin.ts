@@ -56,6 +56,20 @@ export function splitPinyin(input: string): string[] | null {
 }
 
 /**
+ * Pinyin typed with tone marks (shī gōng xǔ kě, lǜ, copied from a dictionary) as the index holds it:
+ * toneless, ü as v. Only Latin letters change.
+ */
+export function toneless(query: string): string {
+  return query.replace(/[\u00C0-\u02AF\u1E00-\u1EFF]/g, (char) => {
+    if (/[üǖǘǚǜÜǕǗǙǛ]/.test(char)) return char === char.toLowerCase() ? 'v' : 'V';
+    // The alpha and script g of pinyin typefaces.
+    if (char === 'ɑ') return 'a';
+    if (char === 'ɡ') return 'g';
+    return char.normalize('NFD').replace(/\p{M}/gu, '');
+  });
+}
+
+/**
  * Pinyin typed a syllable or a few at a time (shi gong xu ke, Shigong Xuke) joined into one word,
  * as it is read when typed without spaces; Latin words that are not all pinyin stay apart.
  */

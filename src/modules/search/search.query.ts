@@ -9,6 +9,7 @@ import {
   joinTypedPinyin,
   pinyinSpans,
   queryPinyinSources,
+  toneless,
   typedPinyin,
   type TypedPinyin,
 } from './search.pinyin.ts';
@@ -123,8 +124,9 @@ export function parseQuery(raw: string): ParsedQuery {
   const allTerms = [...new Set([...analyze(rest), ...analyze(phrases.join(' '))])];
   const otherTerms = allTerms.filter((term) => !yearWords.has(term));
   const terms = otherTerms.length > 0 ? otherTerms : allTerms;
-  // Pinyin typed with spaces (shi gong xu ke) is read as typed without them.
-  const pinyinText = joinTypedPinyin(rest);
+  // Pinyin typed with spaces (shi gong xu ke) is read as typed without them, and with tone marks
+  // (shī gōng xǔ kě) as typed without them.
+  const pinyinText = joinTypedPinyin(toneless(rest));
   const pinyinFrom = queryPinyinSources(pinyinText);
   const highlight = [
     ...new Set(

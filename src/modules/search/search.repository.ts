@@ -232,11 +232,15 @@ export async function recordSearch(
  * the outbox is read for the rest, usually empty or small.
  */
 function goneSelect(actor: Actor, ids: readonly string[], params: unknown[]): string {
-  params.push(ids.filter((id) => UUID.test(id)));
-  const idsParam = `$${params.length}::uuid[]`;
-  return `(SELECT json_agg(p.record_id) FROM search_pending p
-            WHERE p.record_id = ANY (${idsParam})
-              AND NOT EXISTS (SELECT 1 FROM records gr WHERE gr.id = p.record_id AND ${recordVisibility(actor, 'gr', params)}))`;
+  // The ids (up to the counting window, 500) as one text, made into uuids only when the outbox holds
+  // anything: as an array parameter they cost ~0.3 ms a search to encode and decode for nothing.
+  params.push(ids.filter((id) => UUID.test(id)).join(','));
+  const idsParam = `string_to_array($${params.length}::text, ',')::uuid[]`;
+  return `CASE WHEN EXISTS (SELECT 1 FROM search_pending) THEN
+           (SELECT json_agg(p.record_id) FROM search_pending p
+             WHERE p.record_id = ANY (${idsParam})
+               AND NOT EXISTS (SELECT 1 FROM records gr WHERE gr.id = p.record_id AND ${recordVisibility(actor, 'gr', params)}))
+          END`;
 }
 
 /** What a hit shows of its record, from the database: the index returns ranks and text only. */

@@ -51,6 +51,9 @@ describe('web UI helpers', () => {
     assert.ok(holdsTyped('住宅小区 AND 施工许可证', hit), 'nor AND');
     assert.ok(holdsTyped('施工许可证 2023年', hit), 'nor a year');
     assert.ok(holdsTyped('施工许可证 2020-2023', hit), 'nor a span of years');
+    assert.ok(holdsTyped('施工许可证 2016年3月15日', hit), 'nor a date');
+    assert.ok(holdsTyped('2016-03 施工许可证', hit), 'nor a month in figures');
+    assert.ok(!holdsTyped('施工许可证 2016-13-01', hit), 'a month 13 is no date');
   });
 
   it('formats sizes in binary units', () => {

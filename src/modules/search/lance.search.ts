@@ -122,19 +122,35 @@ async function settled<A, B>(a: A | Promise<A>, b: B | Promise<B>): Promise<[A, 
   return [x.value, y.value];
 }
 
-/** How much better a record of a year the query names ranks than its text alone would place it. */
+/**
+ * How much better a record of a year the query names ranks than its text alone would place it; a
+ * record formed in a month or on a day the query names (2016年3月, 2016-03-15) ranks better again.
+ */
 const YEAR_BOOST = 1.25;
+const DATE_BOOST = 1.25;
 
 /**
  * The window with the records of the years typed (住建局 施工许可 2023) before those of other years
- * that match the words as well: a boost, not a filter, since a year typed may as well be in the
- * text. Rows are copied, never changed: the row directory keeps them.
+ * that match the words as well, and of the months or days typed before the rest of their year: a
+ * boost, not a filter, since a year typed may as well be in the text. Rows are copied, never
+ * changed: the row directory keeps them.
  */
-function preferYears(rows: WindowRow[], years: readonly number[]): WindowRow[] {
+function preferDates(
+  rows: WindowRow[],
+  years: readonly number[],
+  dates: readonly string[] = [],
+): WindowRow[] {
   const wanted = new Set(years);
-  if (!rows.some((r) => wanted.has(Number(r.year)))) return rows;
+  // Each date typed that a record's date begins with (its month, then its day) counts once more.
+  const boost = (r: WindowRow) =>
+    (wanted.has(Number(r.year)) ? YEAR_BOOST : 1) *
+    DATE_BOOST ** dates.filter((d) => r.formed_on?.startsWith(d)).length;
+  if (!rows.some((r) => boost(r) > 1)) return rows;
   return rows
-    .map((r) => (wanted.has(Number(r.year)) ? { ...r, _score: r._score * YEAR_BOOST } : r))
+    .map((r) => {
+      const factor = boost(r);
+      return factor > 1 ? { ...r, _score: r._score * factor } : r;
+    })
     .sort((a, b) => b._score - a._score);
 }
 
@@ -207,7 +223,7 @@ export async function searchView(
     ? ((await long.rank(t, query, where, allowed, Math.max(q.countWindow, pageEnd), pageEnd)) ??
       (await rankedRows(view, t, main, where, allowed, 'tokens', Math.max(q.countWindow, pageEnd))))
     : [];
-  const windowRows = query.years ? preferYears(ranked, query.years) : ranked;
+  const windowRows = query.years ? preferDates(ranked, query.years, query.dates) : ranked;
 
   const counted = new Map<string, WindowRow>();
   for (const row of [...exactRows, ...partialRows, ...nearRows, ...windowRows])

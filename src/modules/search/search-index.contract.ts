@@ -494,6 +494,39 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       });
     });
 
+    describe('a month or a day typed with the words', () => {
+      // The same approval four times, alike in text: two months of 2022, another day of March 2022
+      // and 2021. The date typed puts its records first; its year's other records follow.
+      const body = '经审查，该项目符合条件，准予核发排污许可证。';
+      const title = '关于某污水处理厂项目排污许可证的批复';
+      const [march15, march28, june, earlier] = ['2022-03-15', '2022-03-28', '2022-06-01', '2021-03-15'].map(
+        (formedOn) => doc({ title, body, year: Number(formedOn.slice(0, 4)), formedOn }),
+      );
+      const check = async (when: string) => {
+        const order = async (q: string) => {
+          const ids = (await ask(q)).hits.map((h) => h.id);
+          return [march15!, march28!, june!, earlier!].map((d) => ids.indexOf(d.id));
+        };
+        for (const q of ['排污许可 2022年3月', '2022-03 排污许可证', '排污许可 2022.3']) {
+          const [a, b, c, d] = await order(q);
+          assert.ok(a! >= 0 && b! >= 0, `${when}: ${q}`);
+          assert.ok(c! > a! && c! > b! && d! > c!, `${when}: ${q}: March, then June, then 2021`);
+        }
+        for (const q of ['排污许可 2022年3月15日', '2022-03-15 排污许可']) {
+          const [a, b, c, d] = await order(q);
+          assert.ok(b! > a! && c! > b! && d! > c!, `${when}: ${q}: the day, its month, its year, the rest`);
+        }
+        const [, , c, d] = await order('排污许可 2022-06');
+        assert.ok(c! === 0 && d! > c!, `${when}: June first`);
+        // A date is no identifier: 2022.3.15 must not meet the 文号 key 〔2022〕315号.
+        assert.deepEqual(parseQuery('2022.3.15').identifiers, []);
+      };
+
+      it('ranks the records of that month or day first, in new rows and after optimize', async () => {
+        await inNewRowsAndAfterOptimize([march15!, march28!, june!, earlier!], check);
+      });
+    });
+
     describe('a short query of several words', () => {
       // An enterprise's project in four records; the one the third word (食品) picks out has a long
       // text, which ranking over all tokens weighs down, while its siblings repeat the two names.

@@ -260,6 +260,27 @@ describe('search analysis', () => {
     assert.ok(parseQuery('lǜhuà').pinyin.includes('py:lvhua'));
   });
 
+  it('reads a month or a day of a year as dates, not as words or identifiers', () => {
+    assert.deepEqual(parseQuery('光禾乳业 2016年3月').dates, ['2016-03']);
+    assert.deepEqual(parseQuery('2016年3月15日 批复').dates, ['2016-03', '2016-03-15']);
+    assert.deepEqual(parseQuery('2016-03-15 施工许可').dates, ['2016-03', '2016-03-15']);
+    assert.deepEqual(parseQuery('2016.3.15').dates, ['2016-03', '2016-03-15']);
+    assert.deepEqual(parseQuery('2016/03').dates, ['2016-03']);
+    const q = parseQuery('光禾乳业 2016年3月15日');
+    assert.deepEqual(q.years, [2016]);
+    assert.deepEqual(q.terms, ['光禾', '禾乳', '乳业'], '月 and 日 are not asked');
+    assert.deepEqual(q.identifiers, []);
+    // Not dates: a project code, a 文号 written with 年, a month 13, a version number.
+    for (const text of [
+      '2021-150100-70-01-960063',
+      '2016年1号',
+      '2016-13-01',
+      'v2016.3.1',
+      '赛审批发〔2016〕3号',
+    ])
+      assert.equal(parseQuery(text).dates, undefined, text);
+  });
+
   it('reads a year beside other words as a preference, not a word to rank', () => {
     const q = parseQuery('2019 特种设备');
     assert.deepEqual(q.years, [2019]);

@@ -40,6 +40,8 @@ export interface ParsedQuery {
   spelled?: TypedPinyin[];
   /** years typed as such (2023, 2023年, 2023年度): that year's records rank first among equal matches */
   years?: number[];
+  /** months and days typed (2016年3月, 2016-03-15) as the beginnings of dates (2016-03, 2016-03-15) */
+  dates?: string[];
   /** the words typed apart (folded runs of ideographs, letters or digits), named years aside */
   words?: string[];
   /** words no hit may hold (-食品, NOT 食品), each as its tokens: a hit holding all of one is left out */
@@ -63,14 +65,37 @@ const YEAR_RANGE =
   /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)年?\s*(?:-|–|—|~|至|到)\s*(19[5-9]\d|20\d\d)(?![\p{N}号-])(?:年度?)?/gu;
 /** A longer span is not read as years (more likely numbers of another kind). */
 const MAX_YEAR_SPAN = 30;
+/** A month or a day of a year: 2016年3月, 2016年3月15日 (号), written out (a 文号 2016年1号 has no 月). */
+const DATE_WRITTEN =
+  /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)\s*年\s*(0?[1-9]|1[0-2])\s*月(?:\s*(0?[1-9]|[12]\d|3[01])\s*[日号])?/gu;
+/** The same in figures: 2016-03, 2016-03-15, 2016.3.15, 2016/3/15 (not inside a code: 2021-150100-70). */
+const DATE_FIGURES =
+  /(?<![\p{N}\p{L}.\/-])(19[5-9]\d|20\d\d)([-./])(0?[1-9]|1[0-2])(?:\2(0?[1-9]|[12]\d|3[01]))?(?![\p{N}\p{L}.\/-])/gu;
 
 /**
- * The years a query names, and its text with 年 and 年度 after them left out: alone, 年 is in nearly
- * every record (dates), so it would rank the commonest token and light up every date in a snippet.
+ * The years a query names, the months and days it names of them (as the beginnings of dates:
+ * 2016-03, 2016-03-15), and its text with 年 and 年度 after a year, and the month and day after
+ * it, left out: alone, 年 and 月 are in nearly every record (dates), so they would rank the
+ * commonest tokens and light up every date in a snippet.
  */
-export function yearMentions(text: string): { years: number[]; text: string } {
+export function yearMentions(text: string): { years: number[]; dates: string[]; text: string } {
   const years = new Set<number>();
+  const dates = new Set<string>();
+  const two = (n: string) => n.padStart(2, '0');
+  const date = (whole: string, year: string, month: string, day: string | undefined) => {
+    years.add(Number(year));
+    // A day typed names its month too: the records of that month come next.
+    dates.add(`${year}-${two(month)}`);
+    if (day) dates.add(`${year}-${two(month)}-${two(day)}`);
+    return ` ${year} `;
+  };
   const rest = text
+    .replace(DATE_WRITTEN, (whole: string, year: string, month: string, day?: string) =>
+      date(whole, year, month, day),
+    )
+    .replace(DATE_FIGURES, (whole: string, year: string, _: string, month: string, day?: string) =>
+      date(whole, year, month, day),
+    )
     .replace(YEAR_RANGE, (whole: string, from: string, to: string) => {
       const [a, b] = [Number(from), Number(to)];
       if (b < a || b - a > MAX_YEAR_SPAN) return whole;
@@ -81,7 +106,11 @@ export function yearMentions(text: string): { years: number[]; text: string } {
       years.add(Number(year));
       return ` ${year} `;
     });
-  return { years: [...years], text: years.size > 0 ? rest.replace(/ +/g, ' ').trim() : text };
+  return {
+    years: [...years],
+    dates: [...dates],
+    text: years.size > 0 ? rest.replace(/ +/g, ' ').trim() : text,
+  };
 }
 
 export const MAX_QUERY_LENGTH = 500;
@@ -135,20 +164,23 @@ export function parseQuery(raw: string): ParsedQuery {
         .filter((t) => t.length > 0),
     ),
   ];
+  const undated = text.replace(DATE_WRITTEN, ' ').replace(DATE_FIGURES, ' ');
   return {
     text: fold(text),
     required: [...new Set(required)],
     terms,
     // A year named as such is no identifier to look up (2023 and its spelling 2023号).
-    identifiers: [...new Set(queryIdentifierKeys(text).flatMap(identifierSpellings))].filter(
+    // Nor is a date (2016.3.15 would otherwise meet the 文号 keys of 〔2016〕315号).
+    identifiers: [...new Set(queryIdentifierKeys(undated).flatMap(identifierSpellings))].filter(
       (key) => !yearWords.has(key.replace(/号$/, '')),
     ),
-    wholeIdentifier: identifierKey(text),
+    wholeIdentifier: identifierKey(undated),
     pinyin: Object.keys(pinyinFrom),
     pinyinFrom,
     highlight,
     spelled: typedPinyin(pinyinText),
     ...(mentioned.years.length > 0 ? { years: mentioned.years } : {}),
+    ...(mentioned.dates.length > 0 ? { dates: mentioned.dates } : {}),
     words: highlight.filter((word) => !mentioned.years.includes(Number(word))),
     ...(excluded.length > 0 ? { excluded } : {}),
   };

@@ -13,7 +13,9 @@ export const searchQuerySchema = z.strictObject({
   q: z
     .string()
     .max(20_000)
-    .describe('查询：档号、文号、关键词、拼音或短语（引号）；-词 或 NOT 词 排除；年份优先该年'),
+    .describe(
+      '查询：档号、文号、关键词、拼音或短语（引号）；-词 或 NOT 词 排除；年份优先该年，年月或日期优先该月、该日',
+    ),
   fonds: filterValue.describe('全宗号'),
   category: filterValue.describe('门类代码'),
   organisation: filterValue.describe('机构代码（含下级）'),

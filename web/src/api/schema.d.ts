@@ -3180,7 +3180,7 @@ export interface paths {
           offset?: number;
           /** @description 机构代码（含下级） */
           organisation?: string;
-          /** @description 查询：档号、文号、关键词、拼音或短语（引号）；-词 或 NOT 词 排除；年份优先该年 */
+          /** @description 查询：档号、文号、关键词、拼音或短语（引号）；-词 或 NOT 词 排除；年份优先该年，年月或日期优先该月、该日 */
           q: string;
           /** @description 保管期限代码 */
           retention?: string;

@@ -49,22 +49,28 @@ const foldedText = (text: string) =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
 
+/** A year, a span of years or a date typed as a word (2023年, 2020-2023, 2016年3月15日, 2016-03). */
+const YEAR = '(?:19[5-9]\\d|20\\d\\d)';
+const MONTH = '(?:0?[1-9]|1[0-2])';
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
+const YEAR_OR_DATE = new RegExp(
+  `^(?:${YEAR}年?(?:[-–—~至到]${YEAR})?(?:年度?)?` +
+    `|${YEAR}年${MONTH}月(?:${DAY}[日号])?` +
+    `|${YEAR}([-./])${MONTH}(?:\\1${DAY})?)$`,
+);
+
 /**
  * Whether a hit holds what was typed, word by word, in its title or its snippet (ignoring width,
  * case, spaces and punctuation): such a hit is no near match, whatever way the index found it.
  */
 export function holdsTyped(query: string, hit: { title: string; snippet: string }): boolean {
-  // Not words to hold: the words left out (-食品, NOT 食品), AND and OR, and a year (a preference).
+  // Not words to hold: the words left out (-食品, NOT 食品), AND and OR, and a year, a span of
+  // years or a date (a preference: 2023年, 2020-2023, 2016年3月15日, 2016-03-15).
   const words = query
     .normalize('NFKC')
     .replace(/(^|\s)(?:-|NOT\s+)[^\s"“”「」『』-]\S*/g, ' ')
     .split(/\s+/)
-    .filter(
-      (word) =>
-        !/^(?:AND|OR|&&|\|\||(?:19[5-9]\d|20\d\d)年?(?:[-–—~至到](?:19[5-9]\d|20\d\d))?(?:年度?)?)$/.test(
-          word,
-        ),
-    )
+    .filter((word) => !/^(?:AND|OR|&&|\|\|)$/.test(word) && !YEAR_OR_DATE.test(word))
     .map(foldedText)
     .filter(Boolean);
   if (words.length === 0) return false;

@@ -70,7 +70,7 @@ const DATE_WRITTEN =
   /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)\s*年\s*(0?[1-9]|1[0-2])\s*月(?:\s*(0?[1-9]|[12]\d|3[01])\s*[日号])?/gu;
 /** The same in figures: 2016-03, 2016-03-15, 2016.3.15, 2016/3/15 (not inside a code: 2021-150100-70). */
 const DATE_FIGURES =
-  /(?<![\p{N}\p{L}.\/-])(19[5-9]\d|20\d\d)([-./])(0?[1-9]|1[0-2])(?:\2(0?[1-9]|[12]\d|3[01]))?(?![\p{N}\p{L}.\/-])/gu;
+  /(?<![\p{N}\p{L}./-])(19[5-9]\d|20\d\d)([-./])(0?[1-9]|1[0-2])(?:\2(0?[1-9]|[12]\d|3[01]))?(?![\p{N}\p{L}./-])/gu;
 
 /**
  * The years a query names, the months and days it names of them (as the beginnings of dates:

@@ -36,6 +36,35 @@ describe('search API: indexing, modes and bad input', () => {
     assert.ok((await w.hitsOf(w.archivist, 'shigongxuke')).hits.some((h) => h.id === w.ids.permit));
   });
 
+  it('puts the record first for the name of its file, with or without digits in it', async () => {
+    const scan = await w.upload(w.archivist, '营业执照副本.txt', '副本扫描件。\n', {
+      title: '某公司申请材料',
+      level: 'public',
+    });
+    // Records whose title and text repeat the words of that name: ranked as text, they come first.
+    for (let i = 0; i < 3; i++)
+      await w.upload(w.archivist, `换发${i}.txt`, '营业执照副本 营业执照 副本。\n'.repeat(i + 1), {
+        title: `关于某公司营业执照副本换发的批复（${i}）`,
+        level: 'public',
+      });
+    const photo = await w.upload(w.archivist, 'IMG_20240312_0017.txt', '现场照片。\n', {
+      title: '现场照片',
+      level: 'public',
+    });
+    await w.settle();
+    for (const [q, id] of [
+      ['营业执照副本.txt', scan],
+      ['营业执照副本．ＴＸＴ', scan],
+      ['IMG_20240312_0017.txt', photo],
+    ] as const) {
+      const body = await w.hitsOf(w.archivist, q);
+      assert.equal(body.hits[0]?.id, id, q);
+      assert.equal(body.hits[0]?.exact, true, q);
+    }
+    // Without its extension a name is words, ranked as such.
+    assert.ok((await w.hitsOf(w.archivist, '营业执照副本')).hits.every((h) => !h.exact));
+  });
+
   it('highlights in the snippet the characters that typed pinyin spells', async () => {
     for (const q of ['shigongxuke', 'sgxk']) {
       const permit = (await w.hitsOf(w.archivist, q)).hits.find((h) => h.id === w.ids.permit);

@@ -89,6 +89,15 @@ describe('search analysis', () => {
     assert.deepEqual(identifierSpellings('赛审批发2012150号'), ['赛审批发2012150号']);
   });
 
+  it('keys a file name even without digits, but no other text without them', () => {
+    assert.equal(identifierKey('营业执照副本.pdf'), '营业执照副本pdf');
+    assert.equal(identifierKey('营业执照副本．ＰＤＦ'), '营业执照副本pdf');
+    assert.equal(identifierKey('扫描件.TIFF'), '扫描件tiff');
+    assert.equal(identifierKey('营业执照副本'), null);
+    assert.equal(identifierKey('www.gov.cn'), null);
+    assert.equal(identifierKey('a.md'), null, 'too short');
+  });
+
   it('spells a 文号 typed with 第 or leading zeros as the rules write it (no 第, no zeros)', () => {
     assert.ok(identifierSpellings('赛审批发2016第1号').includes('赛审批发20161号'));
     assert.ok(identifierSpellings('赛审批发201601号').includes('赛审批发20161号'));

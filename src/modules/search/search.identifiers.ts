@@ -7,15 +7,20 @@ import { fold } from './search.analysis.ts';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
+/** A file name as our users' files are named: ending in the extension of a document or a scan. */
+const FILE_NAME = /\.(?:pdf|ofd|tiff?|jpe?g|png|docx?|xlsx?|wps|et|txt|md|rtf|csv)$/;
+
 /**
  * The key under which an identifier is indexed and looked up: folded, letters and digits only.
  * 呼审批发〔2024〕17号, 呼审批发[2024]17号 and 呼审批发 (2024) 17 号 share one key. Null when the
- * text holds no digit (an identifier always does) or is too short or long to be one.
+ * text holds no digit (an identifier always does, but for a file name: 营业执照副本.pdf) or is too
+ * short or long to be one.
  */
 export function identifierKey(raw: string): string | null {
+  const folded = fold(raw).trim();
   let key = '';
-  for (const char of fold(raw)) if (LETTER_OR_DIGIT.test(char)) key += char;
-  if (!/\d/.test(key) || key.length < 4 || key.length > 64) return null;
+  for (const char of folded) if (LETTER_OR_DIGIT.test(char)) key += char;
+  if ((!/\d/.test(key) && !FILE_NAME.test(folded)) || key.length < 4 || key.length > 64) return null;
   return key;
 }
 

@@ -65,6 +65,27 @@ describe('search API: indexing, modes and bad input', () => {
     assert.ok((await w.hitsOf(w.archivist, '营业执照副本')).hits.every((h) => !h.exact));
   });
 
+  it('finds records by the name of their organisation, and by its new name once renamed', async () => {
+    // Nothing in this record names its organisation (回民区行政审批局).
+    const id = await w.upload(w.hmOfficer, '批复.txt', '经审查，准予办理。\n', {
+      title: '关于某物流园项目的批复',
+      level: 'public',
+    });
+    await w.settle();
+    const holds = async (q: string) => (await w.hitsOf(w.archivist, q)).hits.some((h) => h.id === id);
+    assert.ok(await holds('回民区行政审批局'));
+    assert.ok(await holds('回民区 物流园'));
+    assert.ok(!(await holds('政务服务局')));
+    const db = w.ctx.services.db;
+    const rename = (name: string) => db.query(`UPDATE organisations SET name = $1 WHERE code = 'HM'`, [name]);
+    await rename('回民区政务服务局');
+    await w.settle();
+    assert.ok(await holds('政务服务局'), 'renamed: re-indexed');
+    await rename('回民区行政审批局');
+    await w.settle();
+    assert.ok(!(await holds('政务服务局')), 'renamed back');
+  });
+
   it('highlights in the snippet the characters that typed pinyin spells', async () => {
     for (const q of ['shigongxuke', 'sgxk']) {
       const permit = (await w.hitsOf(w.archivist, q)).hits.find((h) => h.id === w.ids.permit);

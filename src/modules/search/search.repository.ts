@@ -29,6 +29,7 @@ interface DocumentRow {
   texts: string[] | null;
   file_names: string[] | null;
   found_ids: string[] | null;
+  organisation_name: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,6 +46,7 @@ export async function loadSearchDocuments(
   const { rows } = await db.query<DocumentRow>(
     `SELECT r.id, r.status, r.archive_no, r.doc_number, r.title, r.responsible, r.keywords, r.notes, r.extra,
             f.code AS fonds_code, c.code AS category_code, r.organisation_id, o.path AS organisation_path,
+            o.name AS organisation_name,
             r.secrecy_level, l.rank AS level_rank, r.retention_code, r.year,
             to_char(r.formed_on, 'YYYY-MM-DD') AS formed_on,
             (SELECT array_agg(cp.blob_sha256 ORDER BY cp.created_at) FROM components cp
@@ -72,9 +74,15 @@ export async function loadSearchDocuments(
     }
     const extra = row.extra ?? {};
     const str = (key: string) => (typeof extra[key] === 'string' ? extra[key] : null);
-    const names = [row.responsible, ...row.keywords, row.notes, ...EXTRA_NAMES.map(str)].filter(
-      (v): v is string => !!v,
-    );
+    // The organisation holding the record by name (赛罕区行政审批局): searched as 赛罕区, it is not
+    // always in the text. Renaming it re-indexes its records (migration 0013).
+    const names = [
+      row.responsible,
+      ...row.keywords,
+      row.notes,
+      ...EXTRA_NAMES.map(str),
+      row.organisation_name,
+    ].filter((v): v is string => !!v);
     const fileNames = row.file_names ?? [];
     documents.push({
       id: row.id,

@@ -28,6 +28,7 @@ import {
   type Organisation,
 } from './search-corpus.ts';
 import { rngFor } from './corpus.ts';
+import { markAnalysed } from '../src/modules/search/search.upgrade.ts';
 
 const { values } = parseArgs({
   options: {
@@ -184,6 +185,9 @@ if (kept) {
   build = { ms: performance.now() - started, loadMs, optimizeMs, peakRss };
   process.stderr.write(`  built in ${(build.ms / 1000).toFixed(0)} s\n`);
   if (keptFile) await writeFile(keptFile, JSON.stringify({ records: N, passwords, build } satisfies Kept));
+  // Made by this analysis from the generator, not from the database (which holds no text): a
+  // server started on the folder must not re-index it from there (search.upgrade.ts).
+  await markAnalysed(ctx.dir);
   // A build at 1M outlasts the sessions' 30 idle minutes: the users sign in again.
   cityArchivist = (await signIn(ctx.app, 'bench-archivist', passwords['bench-archivist']!)).authorization;
   districtOfficer = (await signIn(ctx.app, 'bench-xc', passwords['bench-xc']!)).authorization;

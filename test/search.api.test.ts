@@ -7,6 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { loadSearchDocuments } from '../src/modules/search/search.repository.ts';
+import {
+  ANALYSIS_VERSION,
+  indexAnalysis,
+  refreshOutdatedIndex,
+} from '../src/modules/search/search.upgrade.ts';
 import { type SearchBody, useSearchWorld } from './search.fixture.ts';
 
 describe('search API: indexing, modes and bad input', () => {
@@ -84,6 +90,28 @@ describe('search API: indexing, modes and bad input', () => {
     await rename('回民区行政审批局');
     await w.settle();
     assert.ok(!(await holds('政务服务局')), 'renamed back');
+  });
+
+  it('re-indexes in the background the records an older analysis indexed, once', async () => {
+    const id = await w.upload(w.hmOfficer, '旧索引.txt', '经审查，同意。\n', {
+      title: '关于某厂房项目的批复',
+      level: 'public',
+    });
+    await w.settle();
+    const holds = async () =>
+      (await w.hitsOf(w.archivist, '回民区行政审批局', { limit: '100' })).hits.some((h) => h.id === id);
+    assert.ok(await holds());
+    // As an older version indexed it: without its organisation's name.
+    const { db, blobs, search } = w.ctx.services;
+    const [doc] = await loadSearchDocuments(db, blobs, [id]);
+    await (await search.get()).upsert([{ ...doc!, names: doc!.names.filter((n) => !n.includes('回民区')) }]);
+    assert.ok(!(await holds()));
+    assert.equal(await indexAnalysis(w.ctx.dir), 1, 'no version written: made before versions');
+    assert.ok((await refreshOutdatedIndex(db, w.ctx.dir)) >= 1);
+    assert.equal(await indexAnalysis(w.ctx.dir), ANALYSIS_VERSION);
+    await w.settle();
+    assert.ok(await holds(), 're-indexed by the search_sync job');
+    assert.equal(await refreshOutdatedIndex(db, w.ctx.dir), 0, 'once');
   });
 
   it('highlights in the snippet the characters that typed pinyin spells', async () => {

@@ -4,6 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ANALYSIS_VERSION, indexAnalysis } from '../src/modules/search/search.upgrade.ts';
 import { runCli } from './cli-helpers.ts';
 
 interface Result {
@@ -94,6 +95,7 @@ describe('search at the command line', () => {
     const res = await runCli(['reindex', '--data', data]);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /2 条|reindexed 2 records/);
+    assert.equal(await indexAnalysis(data), ANALYSIS_VERSION, 'made by this analysis');
     const found = await runCli(['search', '营业执照', '--json', '--data', data]);
     assert.equal((JSON.parse(found.stdout) as Result).hits[0]?.title, '营业执照年报通知');
   });

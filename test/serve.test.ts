@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ANALYSIS_VERSION } from '../src/modules/search/search.upgrade.ts';
 import { CLI_ARGS, filesUnder } from './cli-helpers.ts';
 import { CHINESE_TEXT } from './fixtures.ts';
 
@@ -150,6 +151,16 @@ describe('dangan serve', () => {
     await settled();
     assert.deepEqual(await stagingFiles(), []);
     assert.equal(await countRecords(), before);
+  });
+
+  it('records at start which analysis made the search index (none to redo in a new folder)', async () => {
+    const file = join(dir, 'search', 'analysis.json');
+    let text: string | null = null;
+    for (let i = 0; i < 50 && text === null; i++) {
+      text = await readFile(file, 'utf8').catch(() => null);
+      if (text === null) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(JSON.parse(text ?? 'null'), { analysis: ANALYSIS_VERSION });
   });
 
   it('stops gracefully on SIGTERM, with structured JSON logs', async () => {

@@ -40,6 +40,19 @@ export function registerSystemCommands(program: Command): void {
         const app = await createApp(services);
         services.startJobWorkers();
         services.ledger.start();
+        // Records indexed by an older analysis are re-indexed in the background (search.upgrade.ts).
+        void import('../modules/search/search.upgrade.ts')
+          .then(({ refreshOutdatedIndex }) => refreshOutdatedIndex(services.db, config.dataDir))
+          .then(
+            (noted) => {
+              if (noted > 0)
+                log.info(
+                  { noted },
+                  '检索索引由旧版本建立，正在后台重建 / re-indexing records of an older analysis',
+                );
+            },
+            (error: unknown) => log.error({ err: error }, 'could not check the search index analysis'),
+          );
         let closing = false;
         const shutdown = async (signal: string) => {
           if (closing) return;

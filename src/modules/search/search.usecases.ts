@@ -27,6 +27,7 @@ import {
   type SynonymGroups,
 } from './search.query.ts';
 import { badFilterValue, queryEmpty, queryTooLong, unknownFilter } from './search.errors.ts';
+import { markAnalysed } from './search.upgrade.ts';
 import { FACETS, type Facet, type RankedPage, type SearchFilters, type SearchIndex } from './search.port.ts';
 import {
   allRecordIds,
@@ -83,6 +84,7 @@ export async function reindex(
     progress(done);
   }
   await index.optimize();
+  if (deps.dataDir) await markAnalysed(deps.dataDir);
   return { records: done, ms: performance.now() - started };
 }
 

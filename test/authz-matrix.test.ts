@@ -601,13 +601,26 @@ describe('authorisation matrix', () => {
       'POST /api/v1/records': {
         allowed: can('create'),
         ok: [201],
-        run: (p) =>
-          uploadRecord(
+        run: async (p) => {
+          const title = `新档案 ${n}`;
+          const res = await uploadRecord(
             ctx.app,
             p.authorization,
-            { name: `new-${unique()}.txt`, content: `新档案 ${n}\n` },
-            { title: `新档案 ${n}`, level: 'public', organisation: p.org },
-          ),
+            { name: `new-${unique()}.txt`, content: `${title}\n` },
+            { title, level: 'public', organisation: p.org },
+          );
+          // A record of the world from now on: the searches of later cases may find it (its
+          // organisation's name, "HM 机构", is indexed with it) and must be told whether they may.
+          if (res.statusCode === 201)
+            world.records.push({
+              id: res.json<{ recordId: string }>().recordId,
+              org: p.org,
+              level: 'public',
+              title,
+              archiveNo: null,
+            });
+          return res;
+        },
       },
       'GET /api/v1/ledger/checkpoint': reads(any, '/api/v1/ledger/checkpoint'),
       'GET /api/v1/search': reads(can('read'), `/api/v1/search?q=${encodeURIComponent('许可')}`),

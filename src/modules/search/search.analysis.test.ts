@@ -290,6 +290,16 @@ describe('search analysis', () => {
       assert.equal(parseQuery(text).dates, undefined, text);
   });
 
+  it('looks for no identifier in words and a year, but keeps the year of a 文号', () => {
+    for (const text of ['施工许可 2023', '2023年 建设工程规划许可证', '施工许可 2020-2023']) {
+      assert.equal(parseQuery(text).wholeIdentifier, null, text);
+      assert.deepEqual(parseQuery(text).identifiers, [], text);
+    }
+    assert.equal(parseQuery('塞审批发〔2022〕').wholeIdentifier, '塞审批发2022');
+    assert.equal(parseQuery('赛审批发〔2016〕3号').wholeIdentifier, '赛审批发20163号');
+    assert.ok(parseQuery('施工许可 2023 91150104MA7Q3K').identifiers.includes('91150104ma7q3k'));
+  });
+
   it('reads a year beside other words as a preference, not a word to rank', () => {
     const q = parseQuery('2019 特种设备');
     assert.deepEqual(q.years, [2019]);

@@ -63,6 +63,8 @@ const YEAR_MENTION = /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)(?![\p{N}号-])(年度
 /** A span of years (2020-2023, 2020年至2023年, 2020~2023): each year of it is named. */
 const YEAR_RANGE =
   /(?<![\p{N}\p{L}-])(19[5-9]\d|20\d\d)年?\s*(?:-|–|—|~|至|到)\s*(19[5-9]\d|20\d\d)(?![\p{N}号-])(?:年度?)?/gu;
+/** A year in the brackets of a 文号 (塞审批发〔2022〕, the beginning of that agency's documents of the year). */
+const BRACKETED_YEAR = /[〔［[(（【〖]\s*(?:19|20)\d{2}\s*[〕］\])）】〗]/u;
 /** A longer span is not read as years (more likely numbers of another kind). */
 const MAX_YEAR_SPAN = 30;
 /** A month or a day of a year: 2016年3月, 2016年3月15日 (号), written out (a 文号 2016年1号 has no 月). */
@@ -164,17 +166,24 @@ export function parseQuery(raw: string): ParsedQuery {
         .filter((t) => t.length > 0),
     ),
   ];
+  // Identifiers are looked for in the text without its dates and, when what is left of it holds no
+  // other digit, without its years: 施工许可 2023 holds no identifier (施工许可2023 was asked of the
+  // index as a whole key and as the beginning of one), where 赛审批发〔2016〕3号 keeps its year, and
+  // so does the beginning of a 文号, 塞审批发〔2022〕.
   const undated = text.replace(DATE_WRITTEN, ' ').replace(DATE_FIGURES, ' ');
+  const yearless =
+    mentioned.years.length > 0 ? undated.replace(YEAR_RANGE, ' ').replace(YEAR_MENTION, ' ') : undated;
+  const idSource = /\d/.test(yearless) || BRACKETED_YEAR.test(undated) ? undated : yearless;
   return {
     text: fold(text),
     required: [...new Set(required)],
     terms,
     // A year named as such is no identifier to look up (2023 and its spelling 2023号).
     // Nor is a date (2016.3.15 would otherwise meet the 文号 keys of 〔2016〕315号).
-    identifiers: [...new Set(queryIdentifierKeys(undated).flatMap(identifierSpellings))].filter(
+    identifiers: [...new Set(queryIdentifierKeys(idSource).flatMap(identifierSpellings))].filter(
       (key) => !yearWords.has(key.replace(/号$/, '')),
     ),
-    wholeIdentifier: identifierKey(undated),
+    wholeIdentifier: identifierKey(idSource),
     pinyin: Object.keys(pinyinFrom),
     pinyinFrom,
     highlight,

@@ -84,7 +84,7 @@ export function yearMentions(text: string): { years: number[]; dates: string[]; 
   const years = new Set<number>();
   const dates = new Set<string>();
   const two = (n: string) => n.padStart(2, '0');
-  const date = (whole: string, year: string, month: string, day: string | undefined) => {
+  const date = (year: string, month: string, day: string | undefined) => {
     years.add(Number(year));
     // A day typed names its month too: the records of that month come next.
     dates.add(`${year}-${two(month)}`);
@@ -92,11 +92,9 @@ export function yearMentions(text: string): { years: number[]; dates: string[]; 
     return ` ${year} `;
   };
   const rest = text
-    .replace(DATE_WRITTEN, (whole: string, year: string, month: string, day?: string) =>
-      date(whole, year, month, day),
-    )
-    .replace(DATE_FIGURES, (whole: string, year: string, _: string, month: string, day?: string) =>
-      date(whole, year, month, day),
+    .replace(DATE_WRITTEN, (_, year: string, month: string, day?: string) => date(year, month, day))
+    .replace(DATE_FIGURES, (_, year: string, __: string, month: string, day?: string) =>
+      date(year, month, day),
     )
     .replace(YEAR_RANGE, (whole: string, from: string, to: string) => {
       const [a, b] = [Number(from), Number(to)];

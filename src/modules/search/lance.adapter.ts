@@ -32,8 +32,8 @@ process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD ??= '1';
 const TABLE = 'records';
 /**
  * Scalar indexes for the access predicate and the filters (lance.query.ts predicate). A column of
- * few values takes a bitmap: `level_rank <= 2` over a bitmap costs ~0.4 ms at a million rows where
- * a B-tree took ~2.5 (every search by someone not cleared for every level asks it). Bitmaps do not
+ * few values takes a bitmap: `level_rank <= 2` over a bitmap costs ~0.8 ms at a million rows where
+ * a B-tree took ~2.6 (every search by someone not cleared for every level asks it). Bitmaps do not
  * answer `starts_with`, so org_path keeps its B-tree; year ranges cost the same either way.
  */
 const SCALAR_INDEXES: Record<string, 'btree' | 'bitmap'> = {

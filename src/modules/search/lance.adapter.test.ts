@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { openLanceSearchIndex } from './lance.adapter.ts';
 import { parseQuery } from './search.query.ts';
@@ -77,6 +79,27 @@ describe('LanceDB search index: scalar indexes', () => {
         .sort();
     assert.deepEqual(await cleared(0), [open.id]);
     assert.deepEqual(await cleared(3), [open.id, secret.id].sort());
+    await index.close();
+  });
+});
+
+describe('LanceDB search index: disk after a fold', () => {
+  it('prunes, a moment after a fold, the versions and index files the fold made itself', async () => {
+    const dir = await tempIndexDir();
+    const indexFolders = async () => (await readdir(join(dir, 'records.lance', '_indices'))).length;
+    const live = async () => {
+      const table = await (await lancedb.connect(dir)).openTable('records');
+      return (await table.listIndices()).length;
+    };
+    const index = await openLanceSearchIndex(dir, { pruneAfterMs: 200 });
+    for (let round = 0; round < 3; round++) {
+      await index.upsert([doc({ title: `施工许可 第${round}批` }), doc({ title: `营业执照 第${round}批` })]);
+      await index.optimize();
+    }
+    assert.ok((await indexFolders()) > (await live()), 'right after the fold, its own versions are kept');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(await indexFolders(), await live(), 'a moment later, only the live indexes are left');
+    assert.equal((await index.search(cityQuery('施工许可'))).hits.length, 3, 'and every row is found');
     await index.close();
   });
 });

@@ -30,6 +30,8 @@ import type { SearchIndex } from './search.port.ts';
 process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD ??= '1';
 
 const TABLE = 'records';
+/** Versions younger than this are kept by a cleanup: a reader of another process may still use one. */
+const VERSION_GRACE_MS = 5_000;
 /**
  * Scalar indexes for the access predicate and the filters (lance.query.ts predicate). A column of
  * few values takes a bitmap: `level_rank <= 2` over a bitmap costs ~0.8 ms at a million rows where
@@ -68,6 +70,8 @@ export async function openLanceSearchIndex(
     directory?: boolean;
     /** How often to look for writes of other processes (ms; a search waits for none) */
     checkEveryMs?: number;
+    /** How long after a fold its own versions are pruned (ms; see pruneLater) */
+    pruneAfterMs?: number;
   } = {},
 ): Promise<LanceSearchIndex> {
   const connection = await lancedb.connect(dir);
@@ -161,10 +165,36 @@ export async function openLanceSearchIndex(
     }
     // Versions older than a few seconds are dropped: the index is rebuildable, and a reader of
     // another process re-opens the newest version on its next query.
-    await t.optimize({ cleanupOlderThan: new Date(Date.now() - 5_000), deleteUnverified: true });
+    await t.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_GRACE_MS), deleteUnverified: true });
     await indexedThrough(started - 1);
     reloadDirectory();
     knownVersion = await t.version();
+    pruneLater(t, knownVersion, new Date());
+  }
+
+  /**
+   * A fold's cleanup spares the versions of its last seconds, which it made itself, and the index
+   * files they reference: about one more copy of the indexes (1.5–3 GB at a million records) until
+   * the next fold, which may be days away. A little later (10 s), when nothing was written since,
+   * an optimize prunes them (~1 ms when it has nothing to compact: no new version).
+   */
+  function pruneLater(t: lancedb.Table, folded: number, foldedAt: Date): void {
+    setTimeout(() => {
+      if (closing) return;
+      void serial(async () => {
+        if (closing || table !== t || knownVersion !== folded || (await latestVersion()) !== folded) return;
+        // Every version older than the fold's last one is seconds old by now: none is in use.
+        await t.optimize({ cleanupOlderThan: foldedAt, deleteUnverified: true });
+        const after = await t.version();
+        if (after === folded) return;
+        // It compacted after all (a fold's optimize can leave fragments with deleted rows that the
+        // next one merges): the rows moved, so the directory no longer describes them, and the
+        // versions this pass made are pruned in turn.
+        reloadDirectory();
+        await t.optimize({ cleanupOlderThan: new Date(), deleteUnverified: true });
+        knownVersion = await t.version();
+      }).catch(() => undefined);
+    }, options.pruneAfterMs ?? 10_000).unref();
   }
 
   /** The directory is of no use once rows have moved: loaded again when a search next asks. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { openLanceSearchIndex } from './lance.adapter.ts';
 import { parseQuery } from './search.query.ts';
-import { cityQuery, doc, searchIndexContract, tempIndexDir } from './search-index.contract.ts';
+import { searchIndexContract } from './search-index.contract.ts';
+import { cityQuery, doc, tempIndexDir } from './search-index.fixtures.ts';
 import type { IndexQuery, SearchIndex } from './search.port.ts';
 
 searchIndexContract('lancedb', async () => openLanceSearchIndex(await tempIndexDir()));

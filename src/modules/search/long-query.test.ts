@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import * as lancedb from '@lancedb/lancedb';
 import { CommonTokens } from './common-tokens.ts';
 import { openLanceSearchIndex } from './lance.adapter.ts';
-import { cityQuery, doc, tempIndexDir } from './search-index.contract.ts';
+import { cityQuery, doc, tempIndexDir } from './search-index.fixtures.ts';
 
 describe('LanceDB search index: long queries', () => {
   it('count the records holding a whole chunk of the query, and fall back to its rare bigrams when none does', async () => {

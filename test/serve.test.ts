@@ -163,6 +163,12 @@ describe('dangan serve', () => {
     assert.deepEqual(JSON.parse(text ?? 'null'), { analysis: ANALYSIS_VERSION });
   });
 
+  it('loads the search index into memory at start', async () => {
+    const loaded = () => logLines.some((line) => line.includes('search index loaded into memory'));
+    for (let i = 0; i < 50 && !loaded(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(loaded(), logLines.join('\n'));
+  });
+
   it('stops gracefully on SIGTERM, with structured JSON logs', async () => {
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     server.kill('SIGTERM');

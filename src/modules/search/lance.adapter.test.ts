@@ -105,6 +105,40 @@ describe('LanceDB search index: disk after a fold', () => {
   });
 });
 
+describe('LanceDB search index: kept in memory', () => {
+  it('loads the text index at keepWarm and again after each fold, answering as before', async () => {
+    const dir = await tempIndexDir();
+    const index = await openLanceSearchIndex(dir);
+    const cold = await openLanceSearchIndex(await tempIndexDir());
+    const ask = async (target: typeof index) =>
+      (await target.search(cityQuery('施工许可'))).hits.map((h) => h.id).sort();
+    for (const target of [index, cold]) {
+      // Before any write there is nothing to load.
+      if (target === index) await index.keepWarm();
+      await target.upsert([doc({ id: 'w1', title: '施工许可 第1批' }), doc({ id: 'w2', title: '营业执照' })]);
+      await target.optimize();
+    }
+    await index.keepWarm();
+    assert.deepEqual(await ask(index), ['w1']);
+    // A fold makes new index files, loaded again in the background; searches meanwhile and after
+    // answer as an index never loaded does.
+    await index.upsert([doc({ id: 'w3', title: '施工许可 第3批' })]);
+    await cold.upsert([doc({ id: 'w3', title: '施工许可 第3批' })]);
+    await Promise.all([index.optimize(), cold.optimize()]);
+    const during = ask(index);
+    await index.keepWarm();
+    assert.deepEqual(await during, ['w1', 'w3']);
+    assert.deepEqual(await ask(index), await ask(cold));
+    // Closing while a load is under way waits for it rather than pulling the table from under it.
+    await index.upsert([doc({ id: 'w4', title: '施工许可 第4批' })]);
+    await index.optimize();
+    await Promise.all([index.close(), cold.close()]);
+    const reopened = await openLanceSearchIndex(dir);
+    assert.deepEqual(await ask(reopened), ['w1', 'w3', 'w4']);
+    await reopened.close();
+  });
+});
+
 describe('LanceDB search index: the row directory', () => {
   it('answers exactly as reading the columns does: order, totals, facets, dates, scope', async () => {
     const docs = Array.from({ length: 60 }, (_, i) =>

@@ -165,5 +165,10 @@ export interface SearchIndex {
   optimize(): Promise<void>;
   /** Bytes on disk (0 for an in-memory adapter). */
   sizeBytes(): Promise<number>;
+  /**
+   * Keeps what searches read in memory from now on, loaded in the background (a long-running
+   * server asks it; a one-off command does not). Resolves when the first load is done.
+   */
+  keepWarm?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -158,6 +158,8 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       assert.ok((await ids('Shigong Xuke')).includes(permit.id));
       // With tone marks, as copied from a dictionary.
       assert.ok((await ids('shī gōng xǔ kě')).includes(permit.id));
+      // Initials typed in groups, each too short alone to be read as initials.
+      assert.ok((await ids('sg xk')).includes(permit.id));
     });
 
     it('never returns a record above the clearance, nor counts it', async () => {

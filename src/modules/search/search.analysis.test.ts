@@ -256,6 +256,13 @@ describe('search analysis', () => {
     assert.deepEqual(joinTypedPinyin('Shigong Xuke'), 'ShigongXuke');
     assert.deepEqual(joinTypedPinyin('ISO 9001 shi'), 'ISO 9001 shi');
     assert.deepEqual(joinTypedPinyin('hello world'), 'hello world');
+    // Initials typed in groups, too short alone to be read as initials.
+    assert.deepEqual(joinTypedPinyin('sg xk 许可'), 'sgxk 许可');
+    assert.deepEqual(joinTypedPinyin('BX SP'), 'BXSP');
+    assert.deepEqual(joinTypedPinyin('s g x k'), 'sgxk');
+    assert.deepEqual(joinTypedPinyin('a b'), 'a b');
+    assert.deepEqual(joinTypedPinyin('shi gong xk'), 'shi gong xk');
+    assert.deepEqual(joinTypedPinyin('sgxk abcde'), 'sgxk abcde');
     assert.deepEqual(parseQuery('shi gong xu ke').pinyin, parseQuery('shigongxuke').pinyin);
   });
 

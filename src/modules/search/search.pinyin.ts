@@ -71,12 +71,20 @@ export function toneless(query: string): string {
 
 /**
  * Pinyin typed a syllable or a few at a time (shi gong xu ke, Shigong Xuke) joined into one word,
- * as it is read when typed without spaces; Latin words that are not all pinyin stay apart.
+ * as it is read when typed without spaces, and so are initials typed in groups (sg xk, bx sp: short
+ * words none of which is pinyin, 3 to 12 letters together), which alone are too short to be read
+ * as initials. Other Latin words stay apart.
  */
 export function joinTypedPinyin(query: string): string {
   return query.replace(/(?<![A-Za-z0-9])[A-Za-z]+(?:\s+[A-Za-z]+)+(?![A-Za-z0-9])/g, (group) => {
     const words = group.split(/\s+/);
-    return words.every((word) => splitPinyin(word) !== null) ? words.join('') : group;
+    if (words.every((word) => splitPinyin(word) !== null)) return words.join('');
+    const joined = words.join('');
+    const initials =
+      joined.length >= 3 &&
+      joined.length <= 12 &&
+      words.every((word) => word.length <= 4 && splitPinyin(word) === null);
+    return initials ? joined : group;
   });
 }
 

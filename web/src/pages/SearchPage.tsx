@@ -114,8 +114,8 @@ export default function SearchPage() {
               )}
               <br />
               {t(
-                '“引号”内为必须出现的短语；-词 或 NOT 词 排除含该词的档案；写上年份（如 2023）时该年的档案优先，写上年月或日期（如 2023年3月、2023-03-15）时该月、该日的档案更优先。',
-                '"Quotes" require a phrase; -word or NOT word leaves out records holding it; a year (e.g. 2023) puts that year first, a month or a date (2023-03, 2023-03-15) that month or day before it.',
+                '“引号”内为必须出现的短语；-词 或 NOT 词 排除含该词的档案；写上年份（如 2023）时该年的档案优先，写上年月或日期（如 2023年3月、2023-03-15）时该月、该日的档案更优先；拼音、首字母可连写也可分开（shigongxuke、shi gong xu ke、sgxk、sg xk）。',
+                '"Quotes" require a phrase; -word or NOT word leaves out records holding it; a year (e.g. 2023) puts that year first, a month or a date (2023-03, 2023-03-15) that month or day before it; pinyin and initials may be typed together or apart (shigongxuke, shi gong xu ke, sgxk, sg xk).',
               )}
             </EmptyState>
           ) : state.error ? (

@@ -218,4 +218,39 @@ describe('PGlite prepared statements (one per SQL text, kept by the worker)', ()
     assert.deepEqual((await db.query('SELECT $1::int + 0 AS n', [5])).rows, [{ n: 5 }]);
     assert.deepEqual((await db.query('SELECT $1::int + 519 AS n', [1])).rows, [{ n: 520 }]);
   });
+
+  test('a statement asked for a generic plan is planned once; the others as before, also after a rollback', async () => {
+    await using db = await createTestDatabase({ migrationsDir: emptyMigrations });
+    await db.exec(
+      'CREATE TABLE plans (n int PRIMARY KEY); INSERT INTO plans SELECT generate_series(1, 100);',
+    );
+    const generic = 'SELECT n FROM plans WHERE n = ANY ($1::int[]) ORDER BY n';
+    const custom = 'SELECT count(*)::int AS c FROM plans WHERE n < $1';
+    const plans = async (sql: string) =>
+      (
+        await db.query<{ generic_plans: string; custom_plans: string }>(
+          'SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1',
+          [sql],
+        )
+      ).rows.map((r) => ({ generic: Number(r.generic_plans), custom: Number(r.custom_plans) }));
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual((await db.query(generic, [[3, 1]], { genericPlan: true })).rows, [{ n: 1 }, { n: 3 }]);
+      assert.deepEqual((await db.query(custom, [10 + i])).rows, [{ c: 9 + i }]);
+    }
+    assert.deepEqual(await plans(generic), [{ generic: 3, custom: 0 }]);
+    // PostgreSQL plans a statement for its values its first five times (plan_cache_mode auto).
+    assert.deepEqual(await plans(custom), [{ generic: 0, custom: 3 }]);
+    // A transaction that ran a generic statement and rolled back takes its setting back with it.
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await tx.query(generic, [[2]], { genericPlan: true });
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    assert.deepEqual((await db.query(generic, [[2]], { genericPlan: true })).rows, [{ n: 2 }]);
+    assert.deepEqual((await db.query(custom, [50])).rows, [{ c: 49 }]);
+    assert.deepEqual(await plans(generic), [{ generic: 5, custom: 0 }]);
+    assert.deepEqual(await plans(custom), [{ generic: 0, custom: 4 }]);
+  });
 });

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { databaseUnavailable } from './database.errors.ts';
-import type { Database, QueryResult, Transaction } from './database.port.ts';
+import type { Database, QueryOptions, QueryResult, Transaction } from './database.port.ts';
 import { DatabaseError } from './database.port.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock-file.ts';
 import type {
@@ -138,9 +138,10 @@ export class PgliteDatabase implements Database {
   async query<Row = Record<string, unknown>>(
     sql: string,
     params: readonly unknown[] = [],
+    options: QueryOptions = {},
   ): Promise<QueryResult<Row>> {
     this.#checkUsable();
-    const reply = await located(this.#statement({ op: 'query', sql, params }));
+    const reply = await located(this.#statement({ op: 'query', sql, params, generic: options.genericPlan }));
     return { rows: reply.rows as Row[], rowCount: reply.rowCount };
   }
 
@@ -158,9 +159,15 @@ export class PgliteDatabase implements Database {
       await this.#call({ op: 'begin', tx });
       scope.open = true;
       const handle: Transaction = {
-        query: async <Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) => {
+        query: async <Row = Record<string, unknown>>(
+          sql: string,
+          params: readonly unknown[] = [],
+          options: QueryOptions = {},
+        ) => {
           assertOpen(scope);
-          const reply = await located(this.#call({ op: 'query', sql, params, tx }));
+          const reply = await located(
+            this.#call({ op: 'query', sql, params, tx, generic: options.genericPlan }),
+          );
           return { rows: reply.rows as Row[], rowCount: reply.rowCount };
         },
         exec: async (sql: string) => {

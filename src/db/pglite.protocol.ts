@@ -31,7 +31,15 @@ export interface WorkerInit {
 }
 
 export type Request =
-  | { id: number; op: 'query'; sql: string; params: readonly unknown[]; tx?: number | undefined }
+  | {
+      id: number;
+      op: 'query';
+      sql: string;
+      params: readonly unknown[];
+      tx?: number | undefined;
+      /** plan it once for any values (QueryOptions.genericPlan) */
+      generic?: boolean | undefined;
+    }
   | { id: number; op: 'exec'; sql: string; tx?: number | undefined }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };

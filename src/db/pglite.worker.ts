@@ -80,7 +80,7 @@ async function run(request: Request): Promise<{ rows: Record<string, unknown>[];
   switch (request.op) {
     case 'query': {
       checkTransaction(request.tx);
-      const result = await preparedQuery(request.sql, request.params);
+      const result = await preparedQuery(request.sql, request.params, request.generic === true);
       if (DDL.test(request.sql)) await forgetPrepared();
       return {
         rows: result.rows,
@@ -113,6 +113,8 @@ async function run(request: Request): Promise<{ rows: Record<string, unknown>[];
     case 'rollback':
       checkTransaction(request.tx);
       openTx = undefined;
+      // A SET made in the transaction is undone with it.
+      planMode = undefined;
       await pg.exec('ROLLBACK');
       await closeForgotten();
       return none();
@@ -141,8 +143,24 @@ const { serialize: wire } = protocol;
 /** execProtocolStream without syncing the file system after each message (PGlite's query() does the same) */
 const send = (message: Uint8Array) => pg.execProtocolStream(message, { syncToFs: false });
 
-function preparedQuery(sql: string, params: readonly unknown[]) {
+/**
+ * The plan_cache_mode in force (undefined: not known, after a rollback). A statement asking for a
+ * generic plan (QueryOptions.genericPlan) runs under force_generic_plan, others under auto: the
+ * setting is changed only when the next statement wants the other (~0.05 ms), so a run of
+ * statements of one kind pays nothing. PostgreSQL reads it when a statement is bound.
+ */
+let planMode: 'auto' | 'force_generic_plan' | undefined = 'auto';
+
+async function usePlanMode(mode: 'auto' | 'force_generic_plan'): Promise<void> {
+  if (planMode === mode) return;
+  planMode = undefined;
+  await send(wire.query(`SET plan_cache_mode = ${mode}`));
+  planMode = mode;
+}
+
+function preparedQuery(sql: string, params: readonly unknown[], generic: boolean) {
   return pg._runExclusiveQuery(async () => {
+    await usePlanMode(generic ? 'force_generic_plan' : 'auto');
     try {
       return await executePrepared(sql, params);
     } catch (error) {

@@ -16,7 +16,7 @@ import { cp, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Database, Transaction } from './database.port.ts';
+import type { Database, QueryOptions, Transaction } from './database.port.ts';
 import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate.ts';
 import { openPglite, type PgliteDatabase } from './pglite.adapter.ts';
 import { wasm, type WasmModule } from './pglite.protocol.ts';
@@ -61,8 +61,11 @@ function asTestDatabase(db: PgliteDatabase, dataDir: string): TestDatabase {
   return {
     kind: db.kind,
     dataDir,
-    query: <Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) =>
-      db.query<Row>(sql, params),
+    query: <Row = Record<string, unknown>>(
+      sql: string,
+      params?: readonly unknown[],
+      options?: QueryOptions,
+    ) => db.query<Row>(sql, params, options),
     exec: (sql: string) => db.exec(sql),
     transaction: <T>(fn: (tx: Transaction) => Promise<T>) => db.transaction(fn),
     close: () => db.close(),
@@ -188,8 +191,11 @@ export async function createPostgresTestDatabase(
   return {
     kind: db.kind,
     url: target.href,
-    query: <Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) =>
-      db.query<Row>(sql, params),
+    query: <Row = Record<string, unknown>>(
+      sql: string,
+      params?: readonly unknown[],
+      options?: QueryOptions,
+    ) => db.query<Row>(sql, params, options),
     exec: (sql: string) => db.exec(sql),
     transaction: <T>(fn: (tx: Transaction) => Promise<T>) => db.transaction(fn),
     close: () => db.close(),

@@ -115,5 +115,7 @@ export async function projectRows(
 ): Promise<RelatedRow[]> {
   const params: unknown[] = [];
   const statement = relatedStatement(actor, id, limit, params, ['projectCode']);
-  return (await db.query<RelatedRow>(`WITH ${statement.with} ${statement.select}`, params)).rows;
+  return (
+    await db.query<RelatedRow>(`WITH ${statement.with} ${statement.select}`, params, { genericPlan: true })
+  ).rows;
 }

@@ -126,6 +126,7 @@ export async function relatedRecords(
   const { rows } = await deps.db.query<RelatedRow>(
     `WITH ${statement.with}${audit} ${statement.select}`,
     params,
+    { genericPlan: true },
   );
   const view = relatedView(await loadChains(deps.dataDir), rows);
   if (!view) throw recordNotFound({ record: idOrArchiveNo });

@@ -6,6 +6,7 @@ import { buildServices } from '../app/services.ts';
 import { createApp } from '../app/server.ts';
 import { migrate, migrationStatus } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
+import { startUpkeep } from '../db/upkeep.ts';
 import { ROLES, type Role } from '../modules/access/access.policy.ts';
 import { findOrganisation } from '../modules/reference/reference.repository.ts';
 import {
@@ -40,6 +41,8 @@ export function registerSystemCommands(program: Command): void {
         const app = await createApp(services);
         services.startJobWorkers();
         services.ledger.start();
+        // PGlite has no autovacuum: dead rows, statistics and old transaction ids (db/upkeep.ts).
+        const upkeep = startUpkeep(services.db, { log: log.child({ part: 'database' }) });
         // Records indexed by an older analysis are re-indexed in the background (search.upgrade.ts).
         void import('../modules/search/search.upgrade.ts')
           .then(({ refreshOutdatedIndex }) => refreshOutdatedIndex(services.db, config.dataDir))
@@ -78,6 +81,7 @@ export function registerSystemCommands(program: Command): void {
           const grace = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownGraceMs);
           await app.close();
           clearTimeout(grace);
+          await upkeep.stop();
           await services.close();
           log.info('stopped');
           process.exit(0);

@@ -51,6 +51,30 @@ export async function loadChains(dataDir: string): Promise<ApprovalChain[]> {
   return chains;
 }
 
+/** Every step's match texts, folded, in the chains' order: made once per list of chains. */
+const folds = new WeakMap<
+  readonly ApprovalChain[],
+  { chain: string; step: number; stepName: string; folded: string; length: number }[]
+>();
+function foldedMatches(chains: readonly ApprovalChain[]) {
+  let list = folds.get(chains);
+  if (!list) {
+    list = chains.flatMap((chain) =>
+      chain.steps.flatMap((step, i) =>
+        step.match.map((m) => ({
+          chain: chain.name,
+          step: i,
+          stepName: step.name,
+          folded: fold(m),
+          length: m.length,
+        })),
+      ),
+    );
+    folds.set(chains, list);
+  }
+  return list;
+}
+
 /** Where a record stands in a chain: by its matter type, else by its title. Longest match wins. */
 export function chainStep(
   chains: readonly ApprovalChain[],
@@ -58,16 +82,13 @@ export function chainStep(
   title: string,
 ): { chain: string; step: number; stepName: string } | null {
   let best: { chain: string; step: number; stepName: string; length: number } | null = null;
+  const matches = foldedMatches(chains);
   for (const text of [matterType, title]) {
     if (!text) continue;
     const folded = fold(text);
-    for (const chain of chains) {
-      chain.steps.forEach((step, i) => {
-        for (const m of step.match) {
-          if (folded.includes(fold(m)) && (!best || m.length > best.length))
-            best = { chain: chain.name, step: i, stepName: step.name, length: m.length };
-        }
-      });
+    for (const m of matches) {
+      if (folded.includes(m.folded) && (!best || m.length > best.length))
+        best = { chain: m.chain, step: m.step, stepName: m.stepName, length: m.length };
     }
     if (best) break;
   }

@@ -278,9 +278,20 @@ const kinds: Record<string, { auth: string; make: () => Record<string, string> }
     auth: cityArchivist,
     make: () => ({ q: pick(['许可', '规定', '批复', '管理', '申请']) }),
   },
+  'common term ranked, the page only (facets=false)': {
+    auth: cityArchivist,
+    make: () => ({ q: pick(['许可', '规定', '批复', '管理', '申请']), facets: 'false' }),
+  },
   'two terms': {
     auth: cityArchivist,
     make: () => ({ q: `${pick(['施工', '营业', '排污', '规划'])} ${pick(['许可', '变更', '审批'])}` }),
+  },
+  'two terms, the page only (facets=false)': {
+    auth: cityArchivist,
+    make: () => ({
+      q: `${pick(['施工', '营业', '排污', '规划'])} ${pick(['许可', '变更', '审批'])}`,
+      facets: 'false',
+    }),
   },
   'term and a year (the year first)': {
     auth: cityArchivist,

@@ -154,6 +154,31 @@ describe('search API: indexing, modes and bad input', () => {
     assert.equal(badYear.json<{ error: { code: string } }>().error.code, 'search.bad_filter_value');
   });
 
+  it('answers with the page only when asked (facets=false): the same hits, no facets, a total to the page', async () => {
+    const full = await w.hitsOf(w.archivist, '施工许可证', { limit: '2' });
+    assert.ok(full.total > 2, `more than a page matches (${full.total})`);
+    assert.ok(Object.values(full.facets).some((values) => values.length > 0));
+    const page = await w.hitsOf(w.archivist, '施工许可证', { limit: '2', facets: 'false' });
+    assert.deepEqual(
+      page.hits.map((h) => h.id),
+      full.hits.map((h) => h.id),
+    );
+    assert.deepEqual(page.hits[0]?.snippet, full.hits[0]?.snippet);
+    assert.ok(Object.values(page.facets).every((values) => values.length === 0));
+    assert.equal(page.total, 2);
+    assert.equal(page.totalExact, false);
+    // The next page still follows on; a reader still sees only what they may open.
+    const next = await w.hitsOf(w.archivist, '施工许可证', { limit: '2', offset: '2', facets: 'false' });
+    const nextFull = await w.hitsOf(w.archivist, '施工许可证', { limit: '2', offset: '2' });
+    assert.deepEqual(
+      next.hits.map((h) => h.id),
+      nextFull.hits.map((h) => h.id),
+    );
+    const reader = await w.hitsOf(w.publicReader, '施工许可证', { facets: 'false' });
+    assert.ok(!reader.hits.some((h) => h.id === w.ids.secret));
+    assert.equal((await w.search(w.archivist, { q: '施工', facets: 'no' })).statusCode, 400);
+  });
+
   it('answers bad queries with a clear error or a sensible result, never a 500', async () => {
     const cases: [string, number][] = [
       ['', 400],

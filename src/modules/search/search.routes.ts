@@ -27,6 +27,12 @@ export const searchQuerySchema = z.strictObject({
   matterType: filterValue.describe('事项类型'),
   status: filterValue.describe('draft 或 filed'),
   sort: z.enum(['relevance', 'date']).default('relevance'),
+  facets: z
+    .enum(['true', 'false'])
+    .default('true')
+    .describe(
+      'false：只要本页结果（更快）：不计分面，总数只数到本页（totalExact 为 false 时更多）；按日期排序时不影响',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(500).default(0),
 });
@@ -100,8 +106,15 @@ export function searchRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { q, sort, limit, offset, ...filters } = request.query;
-        return searchRecords(services.searchDeps, request.actor, { q, sort, limit, offset, filters });
+        const { q, sort, limit, offset, facets, ...filters } = request.query;
+        return searchRecords(services.searchDeps, request.actor, {
+          q,
+          sort,
+          limit,
+          offset,
+          filters,
+          facets: facets === 'true',
+        });
       },
     );
     api.get(

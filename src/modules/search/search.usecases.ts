@@ -108,6 +108,14 @@ export interface SearchInput {
   limit?: number;
   offset?: number;
   sort?: 'relevance' | 'date';
+  /**
+   * false: the page's hits only, ranked as ever but without counting the best 500 for totals and
+   * facets (facets come back empty, the total counts to the end of the page; totalExact tells
+   * whether more matched). Ranking the best 500 is what a common word's query spends most on: for
+   * a caller that shows no facets (an application asking for a record), or a page that shows its
+   * hits first. Sorting by date orders the best 500 all the same.
+   */
+  facets?: boolean;
 }
 
 export interface SearchHitView {
@@ -210,6 +218,10 @@ export async function searchRecords(
   // Only punctuation, symbols or emoji: nothing can match.
   if (isEmptyQuery(query)) return { total: 0, totalExact: true, hits: [], facets: emptyFacets };
 
+  const limit = Math.min(Math.max(input.limit ?? 20, 1), 100);
+  const offset = Math.min(Math.max(input.offset ?? 0, 0), COUNT_WINDOW);
+  const sort = input.sort ?? 'relevance';
+  const hitsOnly = input.facets === false && sort === 'relevance';
   const index = await deps.index();
   const chains = (input.offset ?? 0) === 0 && deps.dataDir ? await loadChains(deps.dataDir) : null;
   // One round trip to the database, made while the index reads the page's stored fields: the query
@@ -225,7 +237,7 @@ export async function searchRecords(
     chainRead = chains && top && chainStep(chains, top.matterType, '') ? top.id : undefined;
     after = await recordSearch(deps.db, actor, {
       details: details(ranked.total),
-      organisationIds: ranked.facets.organisation.map((f) => f.value),
+      organisationIds: hitsOnly ? [] : ranked.facets.organisation.map((f) => f.value),
       hitIds: ranked.ids,
       related: chainRead ? { id: chainRead, limit: 50 } : undefined,
       counted: ranked.counted,
@@ -237,10 +249,10 @@ export async function searchRecords(
       query,
       scope: await searchScope(deps.db, actor),
       filters,
-      limit: Math.min(Math.max(input.limit ?? 20, 1), 100),
-      offset: Math.min(Math.max(input.offset ?? 0, 0), COUNT_WINDOW),
-      sort: input.sort ?? 'relevance',
-      countWindow: COUNT_WINDOW,
+      limit,
+      offset,
+      sort,
+      countWindow: hitsOnly ? offset + limit : COUNT_WINDOW,
     },
     afterRanking,
   );
@@ -259,8 +271,9 @@ export async function searchRecords(
       : recorded.related;
   const chain = chains && inChain ? hitChain(chains, related) : null;
   const labels = recorded.labels;
-  const facets = { ...result.facets } as SearchResultView['facets'];
-  facets.organisation = result.facets.organisation.map((f) => {
+  // Counted over the page only, they would look like counts of everything: left out.
+  const facets = (hitsOnly ? emptyFacets : { ...result.facets }) as SearchResultView['facets'];
+  facets.organisation = facets.organisation.map((f) => {
     const label = labels.get(f.value);
     return label ? { value: label.code, label: label.name, count: f.count } : f;
   });

@@ -3170,6 +3170,8 @@ export interface paths {
         query: {
           /** @description 门类代码 */
           category?: string;
+          /** @description false：只要本页结果（更快）：不计分面，总数只数到本页（totalExact 为 false 时更多）；按日期排序时不影响 */
+          facets?: 'true' | 'false';
           /** @description 全宗号 */
           fonds?: string;
           /** @description 密级代码 */

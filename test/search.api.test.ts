@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadSearchDocuments } from '../src/modules/search/search.repository.ts';
+import { hostname } from 'node:os';
+import {
+  finishDeadRebuilds,
+  finishRebuild,
+  loadSearchDocuments,
+  registerRebuild,
+} from '../src/modules/search/search.repository.ts';
+import { isDeadOwner } from '../src/modules/storage/intents.ts';
+import { reindex, syncPending } from '../src/modules/search/search.usecases.ts';
 import {
   ANALYSIS_VERSION,
   indexAnalysis,
@@ -215,6 +223,69 @@ describe('search API: indexing, modes and bad input', () => {
     await mkdir(join(w.ctx.dir, 'search'), { recursive: true });
     await writeFile(join(w.ctx.dir, 'search', 'synonyms.txt'), '安检大排查 安全生产检查\n');
     assert.ok((await w.hitsOf(w.archivist, '安检大排查')).hits.some((h) => h.id === id));
+  });
+
+  it('rebuilds the index beside the live one: searches answer meanwhile, no change made meanwhile is lost', async () => {
+    const renamed = await w.upload(w.archivist, '改名.txt', '重建期间改名的批复。\n', {
+      title: '重建前题名甲乙丙',
+      level: 'public',
+    });
+    const removed = await w.upload(w.archivist, '删除.txt', '重建期间删除的档案。\n', {
+      title: '重建期间删除辛壬癸',
+      level: 'public',
+    });
+    await w.settle();
+    const ids = async (q: string) => (await w.hitsOf(w.archivist, q)).hits.map((h) => h.id);
+    let during: string[] | undefined;
+    const { replayed } = await reindex(w.ctx.services.searchDeps, async () => {
+      if (during) return;
+      // The batch holding both records was read; the live index still answers.
+      during = await ids('甲乙丙');
+      // Changed now, and indexed by the server's job into the live index, not into the new one.
+      const patch = await w.ctx.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/records/${renamed}`,
+        headers: { authorization: w.archivist },
+        payload: { title: '重建后题名戊己庚' },
+      });
+      assert.equal(patch.statusCode, 200, patch.body);
+      await w.ctx.services.db.query('DELETE FROM records WHERE id = $1', [removed]);
+      await w.settle();
+    });
+    assert.deepEqual(during, [renamed]);
+    assert.ok(replayed >= 2, `the changed records were indexed again (${replayed})`);
+    assert.deepEqual(await ids('戊己庚'), [renamed]);
+    assert.deepEqual(await ids('甲乙丙'), []);
+    assert.deepEqual(await ids('辛壬癸'), []);
+    const { rows } = await w.ctx.services.db.query<{ n: number }>(
+      'SELECT (SELECT count(*) FROM search_rebuilds) + (SELECT count(*) FROM search_rebuild_log) AS n',
+    );
+    assert.equal(Number(rows[0]!.n), 0, 'nothing is logged once the rebuild is over');
+  });
+
+  it('ends at start the rebuild of a process that died, indexing again what it had logged', async () => {
+    const db = w.ctx.services.db;
+    const dead = `${hostname()}:2147483646:dead`;
+    await registerRebuild(db, dead);
+    const self = w.ctx.services.owner;
+    const alive = await registerRebuild(db, self);
+    // The server's job indexes a change while both are registered: it is logged.
+    await db.query(`UPDATE records SET title = title || '' WHERE id = $1`, [w.ids.permit]);
+    await syncPending(w.ctx.services.searchDeps);
+    const logged = async () =>
+      (await db.query<{ id: string }>('SELECT record_id::text AS id FROM search_rebuild_log')).rows.map(
+        (r) => r.id,
+      );
+    assert.deepEqual(await logged(), [w.ids.permit]);
+    assert.equal(await finishDeadRebuilds(db, (owner) => isDeadOwner(owner, self)), 1);
+    const owners = (await db.query<{ owner: string }>('SELECT owner FROM search_rebuilds')).rows;
+    assert.equal(owners.length, 1, 'the living one stays');
+    assert.deepEqual(await logged(), [w.ids.permit], 'its log too, while it runs');
+    const pending = await db.query('SELECT 1 FROM search_pending WHERE record_id = $1', [w.ids.permit]);
+    assert.equal(pending.rows.length, 1, 'noted again for the live index');
+    await finishRebuild(db, alive);
+    assert.deepEqual(await logged(), []);
+    await w.settle();
   });
 
   it('forgets a record removed from the database', async () => {

@@ -109,6 +109,7 @@ export async function buildServices(
       index: () => search.get(),
       synonyms: () => search.synonyms(),
       dataDir: config.dataDir,
+      owner,
     };
     const classifyDeps: ClassifyDeps = {
       db,

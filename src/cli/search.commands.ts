@@ -114,17 +114,19 @@ export function registerSearchCommands(program: Command): void {
 
   program
     .command('reindex')
-    .description('由数据库重建检索索引 / rebuild the search index from the database')
+    .description(
+      '由数据库重建检索索引，重建期间检索照常 / rebuild the search index from the database, searches answering meanwhile',
+    )
     .action(
       action(async (_options: unknown, command: Command) => {
         const { reindex } = await import('../modules/search/search.usecases.ts');
-        const { records, ms } = await withServices(command, (services) =>
+        const { records, ms, replayed } = await withServices(command, (services) =>
           reindex(services.searchDeps, (done) => {
             if (done % 10_000 === 0) process.stderr.write(`已索引 / indexed ${done}\n`);
           }),
         );
         process.stdout.write(
-          `已重建索引：${records} 条，用时 ${(ms / 1000).toFixed(1)} 秒 / reindexed ${records} records in ${(ms / 1000).toFixed(1)} s\n`,
+          `已重建索引：${records} 条，用时 ${(ms / 1000).toFixed(1)} 秒；重建期间变更 ${replayed} 条已补入 / reindexed ${records} records in ${(ms / 1000).toFixed(1)} s; ${replayed} changed meanwhile indexed again\n`,
         );
       }),
     );

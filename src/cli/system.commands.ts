@@ -7,6 +7,7 @@ import { createApp } from '../app/server.ts';
 import { migrate, migrationStatus } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { startUpkeep } from '../db/upkeep.ts';
+import { isDeadOwner } from '../modules/storage/intents.ts';
 import { ROLES, type Role } from '../modules/access/access.policy.ts';
 import { findOrganisation } from '../modules/reference/reference.repository.ts';
 import {
@@ -43,9 +44,14 @@ export function registerSystemCommands(program: Command): void {
         services.ledger.start();
         // PGlite has no autovacuum: dead rows, statistics and old transaction ids (db/upkeep.ts).
         const upkeep = startUpkeep(services.db, { log: log.child({ part: 'database' }) });
-        // Records indexed by an older analysis are re-indexed in the background (search.upgrade.ts).
+        // Records indexed by an older analysis are re-indexed in the background (search.upgrade.ts);
+        // a rebuild whose process died (`dangan reindex` killed) stops logging changes for it.
         void import('../modules/search/search.upgrade.ts')
-          .then(({ refreshOutdatedIndex }) => refreshOutdatedIndex(services.db, config.dataDir))
+          .then(async ({ refreshOutdatedIndex }) => {
+            const { finishDeadRebuilds } = await import('../modules/search/search.repository.ts');
+            await finishDeadRebuilds(services.db, (owner) => isDeadOwner(owner, services.owner));
+            return refreshOutdatedIndex(services.db, config.dataDir);
+          })
           .then(
             (noted) => {
               if (noted > 0)

@@ -264,3 +264,67 @@ describe('LanceDB search index: two processes on one folder', () => {
     await other.close();
   });
 });
+
+describe('LanceDB search index: a rebuild beside the live table', () => {
+  const ask = async (index: SearchIndex, text: string) =>
+    (await index.search(cityQuery(text))).hits.map((h) => h.id).sort();
+
+  it('answers from the old table until the new one is in place; other processes follow; the old one goes', async () => {
+    const dir = await tempIndexDir();
+    const server = await openLanceSearchIndex(dir, { replacedGraceMs: 50, checkEveryMs: 0 });
+    // Another process on the same folder (a second server, or the server while `dangan reindex` runs).
+    const other = await openLanceSearchIndex(dir, { checkEveryMs: 0 });
+    const old = doc({ id: 'old-1', title: '施工许可证 旧', body: '施工许可证 旧' });
+    await server.upsert([old]);
+    await server.optimize();
+    assert.deepEqual(await ask(other, '施工许可'), ['old-1']);
+
+    const renewed = [
+      doc({ id: 'new-1', title: '营业执照 新一', body: '营业执照' }),
+      doc({ id: 'new-2', title: '营业执照 新二', body: '营业执照' }),
+    ];
+    const seenMeanwhile: string[][] = [];
+    async function* batches() {
+      for (const document of renewed) {
+        yield [document];
+        // Between batches the live table still answers, in this process and the other.
+        seenMeanwhile.push(
+          await ask(server, '施工许可'),
+          await ask(other, '施工许可'),
+          await ask(other, '营业执照'),
+        );
+      }
+    }
+    await server.rebuild(batches());
+    assert.deepEqual(seenMeanwhile, [['old-1'], ['old-1'], [], ['old-1'], ['old-1'], []]);
+
+    assert.deepEqual(await ask(server, '营业执照'), ['new-1', 'new-2']);
+    assert.deepEqual(await ask(server, '施工许可'), []);
+    assert.deepEqual(await ask(other, '营业执照'), ['new-1', 'new-2'], 'the other follows at its next check');
+    // The other process writes into the new table, not the one replaced.
+    await other.upsert([doc({ id: 'new-3', title: '营业执照 新三', body: '营业执照' })]);
+    assert.deepEqual(await ask(server, '营业执照'), ['new-1', 'new-2', 'new-3']);
+
+    const tables = await (await lancedb.connect(dir)).tableNames();
+    assert.equal(tables.length, 1, `only the live table is left: ${tables.join(', ')}`);
+    await Promise.all([server.close(), other.close()]);
+    const reopened = await openLanceSearchIndex(dir);
+    assert.deepEqual(await ask(reopened, '营业执照'), ['new-1', 'new-2', 'new-3']);
+    await reopened.close();
+  });
+
+  it('keeps the live table when the rebuild fails, and leaves no table of its own behind', async () => {
+    const dir = await tempIndexDir();
+    const index = await openLanceSearchIndex(dir, { replacedGraceMs: 0 });
+    await index.upsert([doc({ id: 'kept', title: '施工许可证', body: '施工许可证' })]);
+    async function* failing() {
+      yield [doc({ id: 'half', title: '营业执照', body: '营业执照' })];
+      throw new Error('the database went away');
+    }
+    await assert.rejects(index.rebuild(failing()), /went away/);
+    assert.deepEqual(await ask(index, '施工许可'), ['kept']);
+    assert.deepEqual(await ask(index, '营业执照'), []);
+    assert.deepEqual(await (await lancedb.connect(dir)).tableNames(), ['records']);
+    await index.close();
+  });
+});

@@ -17,7 +17,7 @@ import { DirectoryKeeper } from './row-directory.ts';
 import { FTS_OPTIONS, lit } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
 import { rankedRows, searchView, type SearchView } from './lance.search.ts';
-import type { SearchIndex } from './search.port.ts';
+import type { SearchDocument, SearchIndex } from './search.port.ts';
 
 /**
  * Under a prefilter that keeps at most this percent of the rows, Lance scores each kept row ("flat
@@ -29,7 +29,13 @@ import type { SearchIndex } from './search.port.ts';
  */
 process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD ??= '1';
 
+/** The table of a folder's first index; a rebuilt one is named records_<time>. */
 const TABLE = 'records';
+/**
+ * Names the table searches use when it is not TABLE (after a rebuild), written by an atomic rename:
+ * every process reads it at its check for other processes' writes, and follows it.
+ */
+const LIVE = 'live.json';
 /** Versions younger than this are kept by a cleanup: a reader of another process may still use one. */
 const VERSION_GRACE_MS = 5_000;
 /**
@@ -56,13 +62,16 @@ const INDEX_TYPE = { btree: 'BTree', bitmap: 'Bitmap' } as const;
  */
 const FOLD_ROWS = 20_000;
 const FOLD_CHARS = 80_000_000;
-/** Remembers up to which write time the Lance indexes are complete, for the next start. */
-const FRESH_STATE = 'fresh.json';
+/** Remembers up to which write time the Lance indexes are complete, for the next start (per table). */
+const freshState = (table: string) => (table === TABLE ? 'fresh.json' : `fresh.${table}.json`);
+/** How long a table replaced by a rebuild is kept for searches of other processes still using it. */
+const REPLACED_GRACE_MS = 5_000;
 
 export interface LanceSearchIndex extends SearchIndex {
   /** Waits for the row directory being loaded; true when one describes the table (tests, benchmarks). */
   directoryReady(): Promise<boolean>;
   keepWarm(): Promise<void>;
+  rebuild(batches: AsyncIterable<readonly SearchDocument[]>): Promise<void>;
 }
 
 export async function openLanceSearchIndex(
@@ -73,15 +82,28 @@ export async function openLanceSearchIndex(
     checkEveryMs?: number;
     /** How long after a fold its own versions are pruned (ms; see pruneLater) */
     pruneAfterMs?: number;
+    /** this table, not the one live.json names (a rebuild's own index) */
+    table?: string;
+    /** How long a table replaced by a rebuild is kept for other processes' searches (ms) */
+    replacedGraceMs?: number;
   } = {},
 ): Promise<LanceSearchIndex> {
   const connection = await lancedb.connect(dir);
+  /** The table searches are to use now: live.json's, else the first. */
+  const liveName = async (): Promise<string> => {
+    if (options.table) return options.table;
+    const text = await readFile(join(dir, LIVE), 'utf8').catch(() => null);
+    const named = text === null ? undefined : (JSON.parse(text) as { table?: unknown }).table;
+    return typeof named === 'string' && /^records(_\d+)?$/.test(named) ? named : TABLE;
+  };
+  // The table this process uses, and its state file.
+  let tableName = await liveName();
+  const statePath = () => join(dir, freshState(tableName));
   const openExisting = async () =>
-    (await connection.tableNames()).includes(TABLE) ? await connection.openTable(TABLE) : undefined;
+    (await connection.tableNames()).includes(tableName) ? await connection.openTable(tableName) : undefined;
   let table: lancedb.Table | undefined = await openExisting();
   let indexed = false;
   let fresh = new FreshSegment<FreshRow>();
-  const statePath = join(dir, FRESH_STATE);
   const directory = new DirectoryKeeper(options.directory !== false);
   const checkEveryMs = options.checkEveryMs ?? 1000;
   // The table version this process last wrote or caught up with: any other version is another
@@ -104,16 +126,16 @@ export async function openLanceSearchIndex(
   };
 
   async function getTable(): Promise<lancedb.Table> {
-    table ??= await connection.createEmptyTable(TABLE, schema, { existOk: true });
+    table ??= await connection.createEmptyTable(tableName, schema, { existOk: true });
     return table;
   }
 
   /** Notes that every row written up to `time` is in the Lance indexes. */
   async function indexedThrough(time: number): Promise<void> {
     fresh.dropThrough(time);
-    const temp = `${statePath}.${process.pid}.tmp`;
+    const temp = `${statePath()}.${process.pid}.tmp`;
     await writeFile(temp, JSON.stringify({ indexedThrough: time }));
-    await rename(temp, statePath);
+    await rename(temp, statePath());
   }
 
   async function ensureIndexes(t: lancedb.Table): Promise<void> {
@@ -268,7 +290,7 @@ export async function openLanceSearchIndex(
       const columns = new Set((await next.listIndices()).map((i) => i.columns.join(',')));
       nextIndexed = columns.has('tokens') && columns.has('ids');
     }
-    const state = await readFile(statePath, 'utf8')
+    const state = await readFile(statePath(), 'utf8')
       .then((text) => Number((JSON.parse(text) as { indexedThrough?: unknown }).indexedThrough))
       .catch(() => Number.NaN);
     if (next && Number.isFinite(state))
@@ -288,10 +310,15 @@ export async function openLanceSearchIndex(
     if (next && mayWrite && !Number.isFinite(state) && (await next.countRows()) > 0) await fold(next);
   }
 
-  /** Catches up if another process wrote since; true when it did. Call inside serial(). */
+  /**
+   * Catches up if another process wrote since, or put a rebuilt table in place; true when it did.
+   * Call inside serial().
+   */
   async function catchUpIfChanged(): Promise<boolean> {
     lastCheck = Date.now();
-    if ((await latestVersion()) === knownVersion) return false;
+    const live = await liveName();
+    if (live === tableName && (await latestVersion()) === knownVersion) return false;
+    tableName = live;
     await catchUp(false);
     return true;
   }
@@ -404,16 +431,48 @@ export async function openLanceSearchIndex(
         fresh.clear();
         long.reset();
         reloadDirectory();
-        await rm(statePath, { force: true });
-        if ((await connection.tableNames()).includes(TABLE)) await connection.dropTable(TABLE);
+        await rm(statePath(), { force: true });
+        if ((await connection.tableNames()).includes(tableName)) await connection.dropTable(tableName);
       }),
+    async rebuild(batches) {
+      // Tables of a rebuild that did not finish (a `dangan reindex` killed) go first.
+      const live = await liveName();
+      for (const name of await connection.tableNames())
+        if (name !== live && /^records_\d+$/.test(name)) await connection.dropTable(name);
+      const name = `${TABLE}_${Date.now()}`;
+      const builder = await openLanceSearchIndex(dir, { table: name, directory: false });
+      try {
+        for await (const documents of batches) await builder.append(documents);
+        await builder.optimize();
+      } catch (error) {
+        await builder.close();
+        await connection.dropTable(name).catch(() => undefined);
+        await rm(join(dir, freshState(name)), { force: true });
+        throw error;
+      }
+      await builder.close();
+      const replaced = await serial(async () => {
+        const before = tableName;
+        const temp = join(dir, `${LIVE}.${process.pid}.tmp`);
+        await writeFile(temp, JSON.stringify({ table: name }));
+        await rename(temp, join(dir, LIVE));
+        await catchUpIfChanged();
+        return before;
+      });
+      // Other processes follow at their next check (a search in flight on the old table is asked
+      // again of the new one: search()); the old table goes a moment later.
+      await new Promise((resolve) => setTimeout(resolve, options.replacedGraceMs ?? REPLACED_GRACE_MS));
+      if (replaced !== name && (await connection.tableNames()).includes(replaced))
+        await connection.dropTable(replaced).catch(() => undefined);
+      await rm(join(dir, freshState(replaced)), { force: true });
+    },
     optimize: () =>
       serial(async () => {
         await catchUpIfChanged();
         if (table) await fold(table);
       }),
     async sizeBytes() {
-      return dirSize(join(dir, `${TABLE}.lance`));
+      return dirSize(join(dir, `${tableName}.lance`));
     },
     keepWarm() {
       if (!warm) {

@@ -143,14 +143,60 @@ export async function takePending(db: Queryable, limit: number): Promise<{ id: s
   return rows;
 }
 
-/** Forgets noted changes that were indexed, unless the record changed again meanwhile. */
+/**
+ * Forgets noted changes that were indexed, unless the record changed again meanwhile. While a
+ * rebuild is under way (search_rebuilds), the records are logged to be indexed again into the new
+ * index once it is in place: the rebuild may have read them before this change.
+ */
 export async function clearPending(db: Queryable, done: { id: string; seq: string }[]): Promise<void> {
   if (done.length === 0) return;
   await db.query(
-    `DELETE FROM search_pending p USING unnest($1::uuid[], $2::bigint[]) AS d(id, seq)
-      WHERE p.record_id = d.id AND p.seq = d.seq`,
+    `WITH cleared AS (
+       DELETE FROM search_pending p USING unnest($1::uuid[], $2::bigint[]) AS d(id, seq)
+        WHERE p.record_id = d.id AND p.seq = d.seq
+       RETURNING p.record_id)
+     INSERT INTO search_rebuild_log (record_id)
+     SELECT record_id FROM cleared WHERE EXISTS (SELECT 1 FROM search_rebuilds)
+     ON CONFLICT DO NOTHING`,
     [done.map((d) => d.id), done.map((d) => d.seq)],
   );
+}
+
+/** Registers a rebuild of the index by this process; returns its id (finishRebuild). */
+export async function registerRebuild(db: Queryable, owner: string): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    'INSERT INTO search_rebuilds (owner) VALUES ($1) RETURNING id::text AS id',
+    [owner],
+  );
+  return rows[0]!.id;
+}
+
+/**
+ * Ends a rebuild (finished, failed or of a dead process): the records indexed into the live index
+ * meanwhile are noted again (the outbox, which queues the search_sync job), and the log is
+ * emptied once no other rebuild runs. Returns how many were noted.
+ */
+export async function finishRebuild(db: Database, id: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.query('DELETE FROM search_rebuilds WHERE id = $1::bigint', [id]);
+    const { rows } = await tx.query('SELECT search_note(record_id) FROM search_rebuild_log');
+    await tx.query('DELETE FROM search_rebuild_log WHERE NOT EXISTS (SELECT 1 FROM search_rebuilds)');
+    return rows.length;
+  });
+}
+
+/** Ends the rebuilds registered by processes that no longer run (see finishRebuild); returns how many. */
+export async function finishDeadRebuilds(db: Database, isDead: (owner: string) => boolean): Promise<number> {
+  const { rows } = await db.query<{ id: string; owner: string }>(
+    'SELECT id::text AS id, owner FROM search_rebuilds',
+  );
+  let ended = 0;
+  for (const row of rows) {
+    if (!isDead(row.owner)) continue;
+    await finishRebuild(db, row.id);
+    ended++;
+  }
+  return ended;
 }
 
 /** Every record id, in pages, for a rebuild. */

@@ -29,9 +29,12 @@ import {
 import { badFilterValue, queryEmpty, queryTooLong, unknownFilter } from './search.errors.ts';
 import { markAnalysed } from './search.upgrade.ts';
 import { FACETS, type Facet, type RankedPage, type SearchFilters, type SearchIndex } from './search.port.ts';
+import { processOwner } from '../storage/intents.ts';
 import {
   allRecordIds,
   clearPending,
+  finishRebuild,
+  registerRebuild,
   findOrganisationPath,
   loadSearchDocuments,
   recordSearch,
@@ -47,6 +50,8 @@ export interface SearchDeps {
   synonyms?: () => Promise<SynonymGroups>;
   /** the data folder, whose search/approval-chains.json extends the built-in chains */
   dataDir?: string;
+  /** this process (host:pid:tag), as a rebuild registers itself; one of its own when absent */
+  owner?: string;
 }
 
 const SYNC_BATCH = 500;
@@ -69,23 +74,44 @@ export async function syncPending(deps: SearchDeps, signal?: AbortSignal): Promi
   }
 }
 
-/** Rebuilds the index from the database, the system of record. */
+/**
+ * Rebuilds the index from the database, the system of record. An index that can (rebuild) is
+ * built anew beside the one searches use, which goes on answering meanwhile; the records indexed
+ * into that one while the new one was built (a server's search_sync job: its log, clearPending)
+ * are noted again once the new one is in place, and indexed here. `progress` is called after each
+ * batch of records read; `replayed` tells how many were noted again.
+ */
 export async function reindex(
   deps: SearchDeps,
-  progress: (done: number) => void = () => undefined,
-): Promise<{ records: number; ms: number }> {
+  progress: (done: number) => Promise<void> | void = () => undefined,
+): Promise<{ records: number; ms: number; replayed: number }> {
   const started = performance.now();
   const index = await deps.index();
-  await index.clear();
   let done = 0;
-  for await (const ids of allRecordIds(deps.db, 1000)) {
-    await index.append(await loadSearchDocuments(deps.db, deps.blobs, ids));
-    done += ids.length;
-    progress(done);
+  async function* batches() {
+    for await (const ids of allRecordIds(deps.db, 1000)) {
+      yield await loadSearchDocuments(deps.db, deps.blobs, ids);
+      done += ids.length;
+      await progress(done);
+    }
   }
-  await index.optimize();
+  let replayed = 0;
+  if (index.rebuild) {
+    const registration = await registerRebuild(deps.db, deps.owner ?? processOwner());
+    try {
+      await index.rebuild(batches());
+    } finally {
+      // Noted again even when the rebuild failed: harmless, the live index takes them once more.
+      replayed = await finishRebuild(deps.db, registration);
+    }
+    await syncPending(deps);
+  } else {
+    await index.clear();
+    for await (const documents of batches()) await index.append(documents);
+    await index.optimize();
+  }
   if (deps.dataDir) await markAnalysed(deps.dataDir);
-  return { records: done, ms: performance.now() - started };
+  return { records: done, ms: performance.now() - started, replayed };
 }
 
 export const FILTERS = [

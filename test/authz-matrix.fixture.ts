@@ -28,11 +28,12 @@ export type Grant =
   | 'accessManage'
   | 'audit'
   | 'systemRead'
+  | 'systemManage'
   | 'keyManage';
 
 /** What each role may do (docs/SECURITY.md, 角色与权限). */
 const ROLE_GRANTS: Record<string, Grant[]> = {
-  admin: ['refManage', 'userManage', 'userRead', 'systemRead'],
+  admin: ['refManage', 'userManage', 'userRead', 'systemRead', 'systemManage'],
   security: ['userRead', 'accessManage', 'keyManage'],
   auditor: ['audit'],
   archivist: ['read', 'download', 'update', 'classify', 'file', 'create', 'refManage', 'systemRead'],

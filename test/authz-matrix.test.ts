@@ -569,6 +569,17 @@ describe('authorisation matrix', () => {
         run: as('PUT', '/api/v1/search/dictionaries/synonyms', { text: '矩阵 矩阵测试\n' }),
       },
       'GET /api/v1/search/dictionaries/chains': reads(any, '/api/v1/search/dictionaries/chains'),
+      'GET /api/v1/search/rebuild': reads(can('systemRead'), '/api/v1/search/rebuild'),
+      'POST /api/v1/search/rebuild': {
+        allowed: can('systemManage'),
+        ok: [202],
+        // Waited for, so that the next case meets the index as it is, not in the middle of a switch.
+        run: async (p) => {
+          const res = await inject('POST', '/api/v1/search/rebuild', p.authorization);
+          await ctx.services.searchRebuilder.idle();
+          return res;
+        },
+      },
       'PUT /api/v1/search/dictionaries/chains': {
         allowed: can('refManage'),
         ok: [200],

@@ -19,7 +19,7 @@ import { reindex, syncPending } from '../src/modules/search/search.usecases.ts';
 import {
   ANALYSIS_VERSION,
   indexAnalysis,
-  refreshOutdatedIndex,
+  upgradeOutdatedIndex,
 } from '../src/modules/search/search.upgrade.ts';
 import { type SearchBody, useSearchWorld } from './search.fixture.ts';
 
@@ -100,7 +100,7 @@ describe('search API: indexing, modes and bad input', () => {
     assert.ok(!(await holds('政务服务局')), 'renamed back');
   });
 
-  it('re-indexes in the background the records an older analysis indexed, once', async () => {
+  it('rebuilds in the background an index an older analysis made, once', async () => {
     const id = await w.upload(w.hmOfficer, '旧索引.txt', '经审查，同意。\n', {
       title: '关于某厂房项目的批复',
       level: 'public',
@@ -115,11 +115,13 @@ describe('search API: indexing, modes and bad input', () => {
     await (await search.get()).upsert([{ ...doc!, names: doc!.names.filter((n) => !n.includes('回民区')) }]);
     assert.ok(!(await holds()));
     assert.equal(await indexAnalysis(w.ctx.dir), 1, 'no version written: made before versions');
-    assert.ok((await refreshOutdatedIndex(db, w.ctx.dir)) >= 1);
+    const rebuilder = w.ctx.services.searchRebuilder;
+    assert.equal(await upgradeOutdatedIndex(db, w.ctx.dir, rebuilder), 'rebuilding');
+    await rebuilder.idle();
+    assert.equal(rebuilder.status().last?.error, null);
     assert.equal(await indexAnalysis(w.ctx.dir), ANALYSIS_VERSION);
-    await w.settle();
-    assert.ok(await holds(), 're-indexed by the search_sync job');
-    assert.equal(await refreshOutdatedIndex(db, w.ctx.dir), 0, 'once');
+    assert.ok(await holds(), 'rebuilt');
+    assert.equal(await upgradeOutdatedIndex(db, w.ctx.dir, rebuilder), 'current', 'once');
   });
 
   it('highlights in the snippet the characters that typed pinyin spells', async () => {
@@ -261,6 +263,41 @@ describe('search API: indexing, modes and bad input', () => {
       'SELECT (SELECT count(*) FROM search_rebuilds) + (SELECT count(*) FROM search_rebuild_log) AS n',
     );
     assert.equal(Number(rows[0]!.n), 0, 'nothing is logged once the rebuild is over');
+  });
+
+  it("rebuilds in the server on an administrator's request, one at a time, searches answering meanwhile", async () => {
+    const post = () =>
+      w.ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/search/rebuild',
+        headers: { authorization: w.admin },
+      });
+    const started = await post();
+    assert.equal(started.statusCode, 202, started.body);
+    assert.equal(started.json<{ running: boolean }>().running, true);
+    const again = await post();
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json<{ error: { code: string } }>().error.code, 'search.rebuild_running');
+    assert.ok((await w.hitsOf(w.archivist, '施工许可证')).hits.some((h) => h.id === w.ids.permit));
+    const archivist = await w.ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/search/rebuild',
+      headers: { authorization: w.archivist },
+    });
+    assert.equal(archivist.statusCode, 403);
+    await w.ctx.services.searchRebuilder.idle();
+    const status = await w.ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/search/rebuild',
+      headers: { authorization: w.admin },
+    });
+    const body = status.json<{ running: boolean; last: { records: number; error: string | null } }>();
+    assert.equal(body.running, false);
+    assert.equal(body.last.error, null);
+    assert.ok(body.last.records >= 3, `records read: ${body.last.records}`);
+    assert.ok((await w.hitsOf(w.archivist, '施工许可证')).hits.some((h) => h.id === w.ids.permit));
+    const { rows } = await w.ctx.services.db.query(`SELECT 1 FROM events WHERE action = 'search.rebuild'`);
+    assert.ok(rows.length >= 1, 'audited');
   });
 
   it('ends at start the rebuild of a process that died, indexing again what it had logged', async () => {

@@ -31,6 +31,7 @@ import { isDeadOwner, processOwner, recoverIntents } from '../modules/storage/in
 import { searchSyncJob } from '../modules/search/search.job.ts';
 import { lazySearchIndex, type SearchIndexHandle } from '../modules/search/search.service.ts';
 import type { SearchDeps } from '../modules/search/search.usecases.ts';
+import { createRebuilder, type Rebuilder } from '../modules/search/search.rebuild.ts';
 import { bootstrap, localActor, type BootstrapResult } from './bootstrap.ts';
 import type { Config } from './config.ts';
 
@@ -51,6 +52,8 @@ export interface Services {
   /** the search index (opened on first use) */
   search: SearchIndexHandle;
   searchDeps: SearchDeps;
+  /** the server's own rebuild of the search index, in the background (POST /api/v1/search/rebuild) */
+  searchRebuilder: Rebuilder;
   /** field extraction and classification (job steps and review) */
   classifyDeps: ClassifyDeps;
   /** started by startJobWorkers(); undefined until then */
@@ -161,6 +164,7 @@ export async function buildServices(
       classifyDeps,
       search,
       searchDeps,
+      searchRebuilder: createRebuilder(searchDeps, log.child({ part: 'search' })),
       workers: undefined,
       startJobWorkers(concurrency = config.jobs.workers) {
         services.workers ??= startWorkers({

@@ -44,24 +44,18 @@ export function registerSystemCommands(program: Command): void {
         services.ledger.start();
         // PGlite has no autovacuum: dead rows, statistics and old transaction ids (db/upkeep.ts).
         const upkeep = startUpkeep(services.db, { log: log.child({ part: 'database' }) });
-        // Records indexed by an older analysis are re-indexed in the background (search.upgrade.ts);
-        // a rebuild whose process died (`dangan reindex` killed) stops logging changes for it.
-        void import('../modules/search/search.upgrade.ts')
-          .then(async ({ refreshOutdatedIndex }) => {
-            const { finishDeadRebuilds } = await import('../modules/search/search.repository.ts');
-            await finishDeadRebuilds(services.db, (owner) => isDeadOwner(owner, services.owner));
-            return refreshOutdatedIndex(services.db, config.dataDir);
-          })
-          .then(
-            (noted) => {
-              if (noted > 0)
-                log.info(
-                  { noted },
-                  '检索索引由旧版本建立，正在后台重建 / re-indexing records of an older analysis',
-                );
-            },
-            (error: unknown) => log.error({ err: error }, 'could not check the search index analysis'),
-          );
+        // A rebuild whose process died (`dangan reindex` killed) stops logging changes for it; an
+        // index made by an older analysis is rebuilt in the background (search.upgrade.ts).
+        void (async () => {
+          const { finishDeadRebuilds } = await import('../modules/search/search.repository.ts');
+          const { upgradeOutdatedIndex } = await import('../modules/search/search.upgrade.ts');
+          await finishDeadRebuilds(services.db, (owner) => isDeadOwner(owner, services.owner));
+          const upgrade = await upgradeOutdatedIndex(services.db, config.dataDir, services.searchRebuilder);
+          if (upgrade === 'rebuilding')
+            log.info('检索索引由旧版本建立，正在后台重建 / rebuilding the search index of an older analysis');
+        })().catch((error: unknown) =>
+          log.error({ err: error }, 'could not check the search index analysis'),
+        );
         // The full-text indexes into memory, in the background: a word's first search otherwise reads
         // its posting list from disk (at 1M records ~7 s and 2 GB; lance.adapter.ts prewarm).
         void services.search

@@ -71,7 +71,7 @@ export interface LanceSearchIndex extends SearchIndex {
   /** Waits for the row directory being loaded; true when one describes the table (tests, benchmarks). */
   directoryReady(): Promise<boolean>;
   keepWarm(): Promise<void>;
-  rebuild(batches: AsyncIterable<readonly SearchDocument[]>): Promise<void>;
+  rebuild(batches: AsyncIterable<readonly SearchDocument[]>, switched?: () => Promise<void>): Promise<void>;
 }
 
 export async function openLanceSearchIndex(
@@ -434,7 +434,7 @@ export async function openLanceSearchIndex(
         await rm(statePath(), { force: true });
         if ((await connection.tableNames()).includes(tableName)) await connection.dropTable(tableName);
       }),
-    async rebuild(batches) {
+    async rebuild(batches, switched) {
       // Tables of a rebuild that did not finish (a `dangan reindex` killed) go first.
       const live = await liveName();
       for (const name of await connection.tableNames())
@@ -459,6 +459,7 @@ export async function openLanceSearchIndex(
         await catchUpIfChanged();
         return before;
       });
+      await switched?.();
       // Other processes follow at their next check (a search in flight on the old table is asked
       // again of the new one: search()); the old table goes a moment later.
       await new Promise((resolve) => setTimeout(resolve, options.replacedGraceMs ?? REPLACED_GRACE_MS));

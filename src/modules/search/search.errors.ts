@@ -28,3 +28,10 @@ export const badFilterValue = createErrorFactory({
   zh: '筛选条件 {filter} 的值无效：{value}。',
   en: 'Invalid value for filter {filter}: {value}.',
 });
+
+export const rebuildRunning = createErrorFactory({
+  code: 'search.rebuild_running',
+  status: 409,
+  zh: '检索索引正在重建（{since} 开始），完成后再试。',
+  en: 'The search index is being rebuilt (since {since}); try again once it is done.',
+});

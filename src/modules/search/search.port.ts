@@ -164,9 +164,10 @@ export interface SearchIndex {
   /**
    * Builds a new index from these documents beside the one searches use, which goes on answering
    * (in this process and others) until the new one is complete and put in its place; the old one
-   * is then dropped. Writes made meanwhile go to the old one: the caller indexes them again.
+   * is then dropped. Writes made meanwhile go to the old one: the caller indexes them again, from
+   * `switched`, called as soon as the new one is in place.
    */
-  rebuild?(batches: AsyncIterable<readonly SearchDocument[]>): Promise<void>;
+  rebuild?(batches: AsyncIterable<readonly SearchDocument[]>, switched?: () => Promise<void>): Promise<void>;
   /** Folds recent writes into the index structures; cheap to call when nothing changed. */
   optimize(): Promise<void>;
   /** Bytes on disk (0 for an in-memory adapter). */

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
+import { authorize } from '../access/access.policy.ts';
+import { recordEvent } from '../events/events.ts';
 import { FACETS } from './search.port.ts';
 import { relatedRecords } from './related.usecases.ts';
 import { searchRecords, similarRecords } from './search.usecases.ts';
@@ -115,6 +117,50 @@ export function searchRoutes(services: Services): FastifyPluginAsync {
           filters,
           facets: facets === 'true',
         });
+      },
+    );
+    const rebuildSchema = z.object({
+      running: z.boolean(),
+      startedAt: z.string().nullable(),
+      records: z.number().describe('重建中已读入的档案数'),
+      last: z
+        .object({
+          finishedAt: z.string(),
+          records: z.number(),
+          ms: z.number(),
+          replayed: z.number().describe('重建期间变更、重建后补入的档案数'),
+          error: z.string().nullable(),
+        })
+        .nullable(),
+    });
+    api.post(
+      '/search/rebuild',
+      {
+        schema: {
+          tags: ['search'],
+          summary: '由数据库重建检索索引（后台进行，期间检索照常；一次只进行一个）',
+          response: { 202: rebuildSchema },
+        },
+      },
+      async (request, reply) => {
+        authorize(request.actor, 'system.manage');
+        const status = await services.searchRebuilder.start();
+        await recordEvent(services.db, request.actor, 'search.rebuild');
+        return reply.code(202).send(status);
+      },
+    );
+    api.get(
+      '/search/rebuild',
+      {
+        schema: {
+          tags: ['search'],
+          summary: '检索索引重建的进度与上次结果',
+          response: { 200: rebuildSchema },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'system.read');
+        return services.searchRebuilder.status();
       },
     );
     api.get(

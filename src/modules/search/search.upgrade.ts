@@ -1,15 +1,14 @@
 /**
  * Which analysis the index of a data folder was made by. What is indexed of a record changes with
  * the code now and then (file names without digits, the organisation's name); the records indexed
- * before such a change would not be found by what it adds until re-indexed. The server notes them
- * all for the index at start when the folder's index was made by an older analysis (or its version
- * is unknown), and the `search_sync` job re-indexes them in the background, a batch at a time, while
- * searches go on finding them as they were indexed.
+ * before such a change would not be found by what it adds until re-indexed. The server rebuilds the
+ * index in the background at start when the folder's index was made by an older analysis (or its
+ * version is unknown), while searches go on finding records as they were indexed.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from '../../db/database.port.ts';
-import { allRecordIds } from './search.repository.ts';
+import type { Rebuilder } from './search.rebuild.ts';
 
 /**
  * The analysis of this code. Bump it whenever what a record is indexed under changes.
@@ -18,8 +17,6 @@ import { allRecordIds } from './search.repository.ts';
 export const ANALYSIS_VERSION = 2;
 
 const VERSION_FILE = 'analysis.json';
-/** Records noted for the index per statement. */
-const NOTE_BATCH = 5000;
 
 const versionPath = (dataDir: string) => join(dataDir, 'search', VERSION_FILE);
 
@@ -41,18 +38,24 @@ export async function markAnalysed(dataDir: string): Promise<void> {
 }
 
 /**
- * When the folder's index was made by an older analysis: notes every record for the index (the
- * outbox of 0003_search, which queues the `search_sync` job), then records the analysis. Returns
- * how many records were noted (0 when the index is current). Interrupted, it notes them all again
- * at the next start: noting is idempotent.
+ * When the folder's index was made by an older analysis: rebuilds it beside the live one, in the
+ * background (search.rebuild.ts; reindex records the analysis when it is done), while searches go
+ * on finding records as they were indexed. A folder whose database holds no record yet only has the
+ * analysis recorded. Interrupted, the rebuild starts again at the next start. Noting every record
+ * in the outbox instead (what this did before) folds 20,000 rows at a time into Lance's indexes:
+ * hours at 1M records, writes waiting at every fold; a rebuild bulk-loads and builds them once.
  */
-export async function refreshOutdatedIndex(db: Database, dataDir: string): Promise<number> {
-  if ((await indexAnalysis(dataDir)) >= ANALYSIS_VERSION) return 0;
-  let noted = 0;
-  for await (const ids of allRecordIds(db, NOTE_BATCH)) {
-    await db.query('SELECT search_note(id) FROM unnest($1::uuid[]) AS id', [ids]);
-    noted += ids.length;
+export async function upgradeOutdatedIndex(
+  db: Database,
+  dataDir: string,
+  rebuilder: Pick<Rebuilder, 'start'>,
+): Promise<'current' | 'recorded' | 'rebuilding'> {
+  if ((await indexAnalysis(dataDir)) >= ANALYSIS_VERSION) return 'current';
+  const { rows } = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM records) AS any');
+  if (!rows[0]?.any) {
+    await markAnalysed(dataDir);
+    return 'recorded';
   }
-  await markAnalysed(dataDir);
-  return noted;
+  await rebuilder.start();
+  return 'rebuilding';
 }

@@ -98,13 +98,21 @@ export async function reindex(
   let replayed = 0;
   if (index.rebuild) {
     const registration = await registerRebuild(deps.db, deps.owner ?? processOwner());
-    try {
-      await index.rebuild(batches());
-    } finally {
-      // Noted again even when the rebuild failed: harmless, the live index takes them once more.
+    let finished = false;
+    // As soon as the new index is in place: until then the log goes on growing (the old one takes
+    // the changes); until the replay is indexed, records changed meanwhile show as they were read.
+    const replay = async () => {
+      if (finished) return;
+      finished = true;
       replayed = await finishRebuild(deps.db, registration);
+      await syncPending(deps);
+    };
+    try {
+      await index.rebuild(batches(), replay);
+    } finally {
+      // Also when the rebuild failed: harmless, the live index takes them once more.
+      await replay();
     }
-    await syncPending(deps);
   } else {
     await index.clear();
     for await (const documents of batches()) await index.append(documents);

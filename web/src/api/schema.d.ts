@@ -3450,6 +3450,88 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/search/rebuild': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 检索索引重建的进度与上次结果 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              last: {
+                error: string | null;
+                finishedAt: string;
+                ms: number;
+                records: number;
+                /** @description 重建期间变更、重建后补入的档案数 */
+                replayed: number;
+              } | null;
+              /** @description 重建中已读入的档案数 */
+              records: number;
+              running: boolean;
+              startedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** 由数据库重建检索索引（后台进行，期间检索照常；一次只进行一个） */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              last: {
+                error: string | null;
+                finishedAt: string;
+                ms: number;
+                records: number;
+                /** @description 重建期间变更、重建后补入的档案数 */
+                replayed: number;
+              } | null;
+              /** @description 重建中已读入的档案数 */
+              records: number;
+              running: boolean;
+              startedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/shares': {
     parameters: {
       query?: never;

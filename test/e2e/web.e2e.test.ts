@@ -295,6 +295,8 @@ describe('web workbench', () => {
     await page.getByLabel('操作', { exact: true }).fill('user.*');
     await page.getByRole('button', { name: '查询' }).click();
     await table.getByText('user.create').first().waitFor();
+    // user.create shows in the unfiltered table too: wait for the filtered one to replace it.
+    await table.getByText('auth.login').first().waitFor({ state: 'detached' });
     assert.equal(await table.getByText('auth.login').count(), 0);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: '导出 CSV' }).click();

@@ -50,6 +50,15 @@ export function registerSystemCommands(program: Command): void {
           const { finishDeadRebuilds } = await import('../modules/search/search.repository.ts');
           const { upgradeOutdatedIndex } = await import('../modules/search/search.upgrade.ts');
           await finishDeadRebuilds(services.db, (owner) => isDeadOwner(owner, services.owner));
+          // What a rebuild that died left (a table of gigabytes at 1M), when none runs now.
+          const { rows } = await services.db.query<{ running: boolean }>(
+            'SELECT EXISTS (SELECT 1 FROM search_rebuilds) AS running',
+          );
+          if (!rows[0]?.running) {
+            const dropped = (await (await services.search.get()).dropAbandoned?.()) ?? 0;
+            if (dropped > 0)
+              log.info({ dropped }, '已清理未完成的检索索引重建 / dropped unfinished index rebuilds');
+          }
           const upgrade = await upgradeOutdatedIndex(services.db, config.dataDir, services.searchRebuilder);
           if (upgrade === 'rebuilding')
             log.info('检索索引由旧版本建立，正在后台重建 / rebuilding the search index of an older analysis');

@@ -325,6 +325,16 @@ describe('LanceDB search index: a rebuild beside the live table', () => {
     assert.deepEqual(await ask(index, '施工许可'), ['kept']);
     assert.deepEqual(await ask(index, '营业执照'), []);
     assert.deepEqual(await (await lancedb.connect(dir)).tableNames(), ['records']);
+    // A rebuild killed outright leaves its table: dropped when none runs (dangan serve at start).
+    const connection = await lancedb.connect(dir);
+    const left = await openLanceSearchIndex(dir, { table: 'records_123' });
+    await left.append([doc({ id: 'left', title: '营业执照', body: '营业执照' })]);
+    await left.close();
+    assert.deepEqual((await connection.tableNames()).sort(), ['records', 'records_123']);
+    assert.equal(await left.dropAbandoned(), 0, "a rebuild's own index drops nothing");
+    assert.equal(await index.dropAbandoned(), 1);
+    assert.deepEqual(await connection.tableNames(), ['records']);
+    assert.deepEqual(await ask(index, '施工许可'), ['kept']);
     await index.close();
   });
 });

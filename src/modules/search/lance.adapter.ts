@@ -72,6 +72,7 @@ export interface LanceSearchIndex extends SearchIndex {
   directoryReady(): Promise<boolean>;
   keepWarm(): Promise<void>;
   rebuild(batches: AsyncIterable<readonly SearchDocument[]>, switched?: () => Promise<void>): Promise<void>;
+  dropAbandoned(): Promise<number>;
 }
 
 export async function openLanceSearchIndex(
@@ -378,6 +379,21 @@ export async function openLanceSearchIndex(
     else fresh.remove(rows.map((r) => r.id));
   }
 
+  /** Drops the tables of rebuilds that did not finish: every one but the live table. */
+  async function dropAbandoned(): Promise<number> {
+    // A rebuild's own index (options.table) knows no live table to spare.
+    if (options.table) return 0;
+    const live = await liveName();
+    let dropped = 0;
+    for (const name of await connection.tableNames()) {
+      if (name === live || !/^records(_\d+)?$/.test(name)) continue;
+      await connection.dropTable(name);
+      await rm(join(dir, freshState(name)), { force: true });
+      dropped++;
+    }
+    return dropped;
+  }
+
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;
 
   const index: LanceSearchIndex = {
@@ -434,11 +450,10 @@ export async function openLanceSearchIndex(
         await rm(statePath(), { force: true });
         if ((await connection.tableNames()).includes(tableName)) await connection.dropTable(tableName);
       }),
+    dropAbandoned,
     async rebuild(batches, switched) {
       // Tables of a rebuild that did not finish (a `dangan reindex` killed) go first.
-      const live = await liveName();
-      for (const name of await connection.tableNames())
-        if (name !== live && /^records_\d+$/.test(name)) await connection.dropTable(name);
+      await dropAbandoned();
       const name = `${TABLE}_${Date.now()}`;
       const builder = await openLanceSearchIndex(dir, { table: name, directory: false });
       try {

@@ -168,6 +168,8 @@ export interface SearchIndex {
    * `switched`, called as soon as the new one is in place.
    */
   rebuild?(batches: AsyncIterable<readonly SearchDocument[]>, switched?: () => Promise<void>): Promise<void>;
+  /** Removes what rebuilds that never finished left behind (when none runs); returns how many. */
+  dropAbandoned?(): Promise<number>;
   /** Folds recent writes into the index structures; cheap to call when nothing changed. */
   optimize(): Promise<void>;
   /** Bytes on disk (0 for an in-memory adapter). */

@@ -7,7 +7,7 @@
  * The access scope and filters become a SQL predicate given to the FTS query itself (a prefilter):
  * the top k are chosen among the records the caller may see, never trimmed afterwards.
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
@@ -468,9 +468,18 @@ export async function openLanceSearchIndex(
       await builder.close();
       const replaced = await serial(async () => {
         const before = tableName;
+        // On disk before the old table is dropped: written, synced, renamed, the folder synced.
         const temp = join(dir, `${LIVE}.${process.pid}.tmp`);
-        await writeFile(temp, JSON.stringify({ table: name }));
+        const file = await open(temp, 'w');
+        try {
+          await file.writeFile(JSON.stringify({ table: name }));
+          await file.sync();
+        } finally {
+          await file.close();
+        }
         await rename(temp, join(dir, LIVE));
+        const folder = await open(dir, 'r');
+        await folder.sync().finally(() => folder.close());
         await catchUpIfChanged();
         return before;
       });

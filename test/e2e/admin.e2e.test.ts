@@ -196,6 +196,14 @@ describe('web workbench: administration', () => {
     );
     await page.getByRole('tab', { name: '系统状态' }).click();
     await page.getByTestId('index-health').waitFor();
+    // The index rebuilt from the status page: confirmed, run in the background, its result shown.
+    const rebuild = page.getByTestId('index-rebuild');
+    await rebuild.getByText('本次启动以来未重建检索索引').waitFor();
+    await rebuild.getByRole('button', { name: '重建检索索引' }).click();
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await rebuild.getByText(/上次重建：.*件/).waitFor({ timeout: 30_000 });
+    const status = (await admin('GET', '/api/v1/search/rebuild')).json as { last: { error: string | null } };
+    assert.equal(status.last.error, null);
     await context.close();
   });
 });

@@ -7,7 +7,7 @@
  * The access scope and filters become a SQL predicate given to the FTS query itself (a prefilter):
  * the top k are chosen among the records the caller may see, never trimmed afterwards.
  */
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { dirSize } from './search.files.ts';
@@ -17,6 +17,13 @@ import { DirectoryKeeper } from './row-directory.ts';
 import { FTS_OPTIONS, lit } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
 import { rankedRows, searchView, type SearchView } from './lance.search.ts';
+import {
+  freshStateFile,
+  isIndexTable,
+  readLiveTable,
+  rebuiltTableName,
+  writeLiveTable,
+} from './lance.tables.ts';
 import type { SearchDocument, SearchIndex } from './search.port.ts';
 
 /**
@@ -29,13 +36,6 @@ import type { SearchDocument, SearchIndex } from './search.port.ts';
  */
 process.env.LANCE_FLAT_SEARCH_PERCENT_THRESHOLD ??= '1';
 
-/** The table of a folder's first index; a rebuilt one is named records_<time>. */
-const TABLE = 'records';
-/**
- * Names the table searches use when it is not TABLE (after a rebuild), written by an atomic rename:
- * every process reads it at its check for other processes' writes, and follows it.
- */
-const LIVE = 'live.json';
 /** Versions younger than this are kept by a cleanup: a reader of another process may still use one. */
 const VERSION_GRACE_MS = 5_000;
 /**
@@ -62,8 +62,6 @@ const INDEX_TYPE = { btree: 'BTree', bitmap: 'Bitmap' } as const;
  */
 const FOLD_ROWS = 20_000;
 const FOLD_CHARS = 80_000_000;
-/** Remembers up to which write time the Lance indexes are complete, for the next start (per table). */
-const freshState = (table: string) => (table === TABLE ? 'fresh.json' : `fresh.${table}.json`);
 /** How long a table replaced by a rebuild is kept for searches of other processes still using it. */
 const REPLACED_GRACE_MS = 5_000;
 
@@ -90,16 +88,11 @@ export async function openLanceSearchIndex(
   } = {},
 ): Promise<LanceSearchIndex> {
   const connection = await lancedb.connect(dir);
-  /** The table searches are to use now: live.json's, else the first. */
-  const liveName = async (): Promise<string> => {
-    if (options.table) return options.table;
-    const text = await readFile(join(dir, LIVE), 'utf8').catch(() => null);
-    const named = text === null ? undefined : (JSON.parse(text) as { table?: unknown }).table;
-    return typeof named === 'string' && /^records(_\d+)?$/.test(named) ? named : TABLE;
-  };
+  /** The table searches are to use now (lance.tables.ts). */
+  const liveName = async (): Promise<string> => options.table ?? readLiveTable(dir);
   // The table this process uses, and its state file.
   let tableName = await liveName();
-  const statePath = () => join(dir, freshState(tableName));
+  const statePath = () => join(dir, freshStateFile(tableName));
   const openExisting = async () =>
     (await connection.tableNames()).includes(tableName) ? await connection.openTable(tableName) : undefined;
   let table: lancedb.Table | undefined = await openExisting();
@@ -386,9 +379,9 @@ export async function openLanceSearchIndex(
     const live = await liveName();
     let dropped = 0;
     for (const name of await connection.tableNames()) {
-      if (name === live || !/^records(_\d+)?$/.test(name)) continue;
+      if (name === live || !isIndexTable(name)) continue;
       await connection.dropTable(name);
-      await rm(join(dir, freshState(name)), { force: true });
+      await rm(join(dir, freshStateFile(name)), { force: true });
       dropped++;
     }
     return dropped;
@@ -454,7 +447,7 @@ export async function openLanceSearchIndex(
     async rebuild(batches, switched) {
       // Tables of a rebuild that did not finish (a `dangan reindex` killed) go first.
       await dropAbandoned();
-      const name = `${TABLE}_${Date.now()}`;
+      const name = rebuiltTableName();
       const builder = await openLanceSearchIndex(dir, { table: name, directory: false });
       try {
         for await (const documents of batches) await builder.append(documents);
@@ -462,24 +455,13 @@ export async function openLanceSearchIndex(
       } catch (error) {
         await builder.close();
         await connection.dropTable(name).catch(() => undefined);
-        await rm(join(dir, freshState(name)), { force: true });
+        await rm(join(dir, freshStateFile(name)), { force: true });
         throw error;
       }
       await builder.close();
       const replaced = await serial(async () => {
         const before = tableName;
-        // On disk before the old table is dropped: written, synced, renamed, the folder synced.
-        const temp = join(dir, `${LIVE}.${process.pid}.tmp`);
-        const file = await open(temp, 'w');
-        try {
-          await file.writeFile(JSON.stringify({ table: name }));
-          await file.sync();
-        } finally {
-          await file.close();
-        }
-        await rename(temp, join(dir, LIVE));
-        const folder = await open(dir, 'r');
-        await folder.sync().finally(() => folder.close());
+        await writeLiveTable(dir, name);
         await catchUpIfChanged();
         return before;
       });
@@ -489,7 +471,7 @@ export async function openLanceSearchIndex(
       await new Promise((resolve) => setTimeout(resolve, options.replacedGraceMs ?? REPLACED_GRACE_MS));
       if (replaced !== name && (await connection.tableNames()).includes(replaced))
         await connection.dropTable(replaced).catch(() => undefined);
-      await rm(join(dir, freshState(replaced)), { force: true });
+      await rm(join(dir, freshStateFile(replaced)), { force: true });
     },
     optimize: () =>
       serial(async () => {

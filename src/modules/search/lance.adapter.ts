@@ -372,19 +372,20 @@ export async function openLanceSearchIndex(
     else fresh.remove(rows.map((r) => r.id));
   }
 
+  /** Drops a table of the folder with its state file; one that is not there is no error. */
+  async function dropTable(name: string): Promise<void> {
+    if ((await connection.tableNames()).includes(name)) await connection.dropTable(name);
+    await rm(join(dir, freshStateFile(name)), { force: true });
+  }
+
   /** Drops the tables of rebuilds that did not finish: every one but the live table. */
   async function dropAbandoned(): Promise<number> {
     // A rebuild's own index (options.table) knows no live table to spare.
     if (options.table) return 0;
     const live = await liveName();
-    let dropped = 0;
-    for (const name of await connection.tableNames()) {
-      if (name === live || !isIndexTable(name)) continue;
-      await connection.dropTable(name);
-      await rm(join(dir, freshStateFile(name)), { force: true });
-      dropped++;
-    }
-    return dropped;
+    const abandoned = (await connection.tableNames()).filter((name) => name !== live && isIndexTable(name));
+    for (const name of abandoned) await dropTable(name);
+    return abandoned.length;
   }
 
   const inList = (ids: readonly string[]) => `id IN (${ids.map(lit).join(', ')})`;
@@ -440,8 +441,7 @@ export async function openLanceSearchIndex(
         fresh.clear();
         long.reset();
         reloadDirectory();
-        await rm(statePath(), { force: true });
-        if ((await connection.tableNames()).includes(tableName)) await connection.dropTable(tableName);
+        await dropTable(tableName);
       }),
     dropAbandoned,
     async rebuild(batches, switched) {
@@ -454,8 +454,7 @@ export async function openLanceSearchIndex(
         await builder.optimize();
       } catch (error) {
         await builder.close();
-        await connection.dropTable(name).catch(() => undefined);
-        await rm(join(dir, freshStateFile(name)), { force: true });
+        await dropTable(name).catch(() => undefined);
         throw error;
       }
       await builder.close();
@@ -469,9 +468,7 @@ export async function openLanceSearchIndex(
       // Other processes follow at their next check (a search in flight on the old table is asked
       // again of the new one: search()); the old table goes a moment later.
       await new Promise((resolve) => setTimeout(resolve, options.replacedGraceMs ?? REPLACED_GRACE_MS));
-      if (replaced !== name && (await connection.tableNames()).includes(replaced))
-        await connection.dropTable(replaced).catch(() => undefined);
-      await rm(join(dir, freshStateFile(replaced)), { force: true });
+      if (replaced !== name) await dropTable(replaced).catch(() => undefined);
     },
     optimize: () =>
       serial(async () => {

@@ -48,12 +48,12 @@ export function createRebuilder(deps: SearchDeps, log: Logger): Rebuilder {
   });
   return {
     async start() {
-      if (running && startedAt) throw rebuildRunning({ since: startedAt.toISOString() });
       const { rows } = await deps.db.query<{ owner: string; started_at: Date }>(
         'SELECT owner, started_at FROM search_rebuilds ORDER BY started_at',
       );
       const alive = rows.find((r) => !isDeadOwner(r.owner, owner));
       if (alive) throw rebuildRunning({ since: alive.started_at.toISOString() });
+      // This process's own, registered a moment after it started (or a call that overtook this one).
       if (running && startedAt) throw rebuildRunning({ since: startedAt.toISOString() });
       startedAt = new Date();
       records = 0;

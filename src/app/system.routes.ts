@@ -57,7 +57,11 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
               volumes: z.array(z.string()),
               blobs: z.object({ count: z.number(), bytes: z.number(), storedBytes: z.number() }),
               records: z.object({ draft: z.number(), filed: z.number() }),
-              jobs: z.record(z.string(), z.number()),
+              jobs: z
+                .record(z.string(), z.number())
+                .describe(
+                  '后台任务数：queued 排队、running 运行中、failed 失败、doneLastDay 24 小时内完成（为 0 的不列出）',
+                ),
               search: z
                 .object({
                   pending: z.number().describe('等待写入检索索引的档案数（变更队列）'),

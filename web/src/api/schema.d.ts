@@ -3691,6 +3691,7 @@ export interface paths {
               };
               /** @enum {string} */
               database: 'pglite' | 'postgres';
+              /** @description 后台任务数：queued 排队、running 运行中、failed 失败、doneLastDay 24 小时内完成（为 0 的不列出） */
               jobs: {
                 [key: string]: number;
               };

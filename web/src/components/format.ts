@@ -103,3 +103,14 @@ export function suggestedTerms(hits: readonly { snippet: string; title: string }
   }
   return hits[0]?.title ?? null;
 }
+
+/**
+ * The job counts of GET /system/status by key: label (Chinese, English) and tag colour. Jobs done
+ * are counted over the last day only.
+ */
+export const JOB_STATES: Record<string, [string, string, string]> = {
+  queued: ['排队', 'Queued', 'blue'],
+  running: ['运行中', 'Running', 'processing'],
+  failed: ['失败', 'Failed', 'red'],
+  doneLastDay: ['24 小时内完成', 'Done in 24 h', 'green'],
+};

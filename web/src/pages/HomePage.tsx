@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { api, call } from '../api/client';
 import type { RecordView, SystemStatus } from '../api/types';
 import { AsyncView, EmptyState, useAsync } from '../components/async';
-import { formatBytes, formatTime } from '../components/format';
+import { formatBytes, formatTime, JOB_STATES } from '../components/format';
 import { LevelTag, RecordLink, StatusTag } from '../components/records';
 import { useI18n } from '../i18n';
 import { canFile, canRead, canSeeSystem, useSession } from '../session';
@@ -137,13 +137,6 @@ function RecordsOverview({ showTasks }: { showTasks: boolean }) {
     </AsyncView>
   );
 }
-
-const JOB_STATES: Record<string, [string, string, string]> = {
-  queued: ['排队', 'Queued', 'blue'],
-  running: ['运行中', 'Running', 'processing'],
-  done: ['完成', 'Done', 'green'],
-  failed: ['失败', 'Failed', 'red'],
-};
 
 function Health() {
   const { t } = useI18n();

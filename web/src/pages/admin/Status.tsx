@@ -6,7 +6,7 @@ import { App, Button, Descriptions, Popconfirm, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, call } from '../../api/client';
 import { AsyncView, useAsync } from '../../components/async';
-import { formatBytes } from '../../components/format';
+import { formatBytes, JOB_STATES } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 
@@ -30,8 +30,11 @@ export function Status() {
             </Descriptions.Item>
             <Descriptions.Item label={t('任务', 'Jobs')}>
               {Object.entries(s.jobs)
-                .map(([k, n]) => `${k} ${n}`)
-                .join('，') || '—'}
+                .map(([k, n]) => {
+                  const known = JOB_STATES[k];
+                  return `${known ? t(known[0], known[1]) : k} ${n}`;
+                })
+                .join(t('，', ', ')) || '—'}
             </Descriptions.Item>
             <Descriptions.Item label={t('检索索引', 'Search index')} span={2}>
               <span data-testid="index-health">

@@ -388,6 +388,34 @@ describe('REST API', () => {
       ).statusCode,
       200,
     );
+    // Listed by organisation, fonds and category, the total counts the records listed.
+    const list = async (query: string, auth = archivist) => {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/v1/records?limit=200&${query}`,
+        headers: { authorization: auth },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<{
+        total: number;
+        items: { id: string; organisation: string; fonds: string; category: string }[];
+      }>();
+    };
+    const xc = await list('organisation=XC');
+    assert.deepEqual(
+      xc.items.map((i) => i.id),
+      [id],
+    );
+    assert.equal(xc.total, 1);
+    assert.equal((await list('organisation=HM')).total, 0);
+    const { fonds, category } = xc.items[0]!;
+    const same = await list(`organisation=XC&fonds=${fonds}&category=${category}`);
+    assert.deepEqual([same.total, same.items[0]?.id], [1, id]);
+    assert.equal((await list(`organisation=XC&category=${category === 'WS' ? 'KJ' : 'WS'}`)).total, 0);
+    assert.equal((await list(`fonds=NOSUCH`)).total, 0);
+    // The whole city's list holds the district's record; the neighbour's officer counts none of it.
+    assert.ok((await list(`category=${category}`)).items.some((i) => i.id === id));
+    assert.equal((await list('organisation=XC', hmOfficer)).total, 0);
   });
 
   it('refuses a disguised file with ingest.unsupported_type and stores nothing', async () => {

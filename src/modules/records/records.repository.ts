@@ -116,9 +116,12 @@ export async function listVisibleRecords(
     conditions.push(sql(`$${params.length}`));
   };
   if (filter.status) add((p) => `r.status = ${p}`, filter.status);
-  if (filter.fonds) add((p) => `f.code = ${p}`, filter.fonds);
-  if (filter.category) add((p) => `c.code = ${p}`, filter.category);
-  if (filter.organisation) add((p) => `o.code = ${p}`, filter.organisation);
+  // By the records' own columns, so that the count joins nothing.
+  if (filter.fonds) add((p) => `r.fonds_id IN (SELECT id FROM fonds WHERE code = ${p})`, filter.fonds);
+  if (filter.category)
+    add((p) => `r.category_id IN (SELECT id FROM categories WHERE code = ${p})`, filter.category);
+  if (filter.organisation)
+    add((p) => `r.organisation_id IN (SELECT id FROM organisations WHERE code = ${p})`, filter.organisation);
   if (filter.year) add((p) => `r.year = ${p}`, filter.year);
   if (filter.level) add((p) => `r.secrecy_level = ${p}`, filter.level);
   const filterWhere = conditions.join(' AND ');
@@ -133,11 +136,7 @@ export async function listVisibleRecords(
       `${SELECT_RECORD} WHERE ${conditions.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     ),
-    db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM records r JOIN fonds f ON f.id = r.fonds_id JOIN categories c ON c.id = r.category_id
-         JOIN organisations o ON o.id = r.organisation_id WHERE ${filterWhere}`,
-      countParams,
-    ),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records r WHERE ${filterWhere}`, countParams),
   ]);
   return { rows: list.rows, total: count.rows[0]?.n ?? 0 };
 }

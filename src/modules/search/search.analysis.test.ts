@@ -336,6 +336,31 @@ describe('search analysis', () => {
     assert.equal(makeSnippet('短文本', ['无']), '短文本');
   });
 
+  it('marks an identifier typed whole in a snippet, in whatever brackets or dashes the text has it', () => {
+    const text =
+      '祥正医药有限公司（统一社会信用代码：911501056Q637AN50F）申请办理恒佳住宅小区项目，项目代码' +
+      '2019-150100-58-01-218644。依据呼审批发〔2024〕17号文件，2024年1月17日受理。';
+    const snippet = (q: string) => {
+      const query = parseQuery(q);
+      return makeSnippet(text, query.highlight, query.highlightIdentifiers);
+    };
+    // Its digit groups one by one would mark 01 in the credit code, 17 in the date.
+    assert.deepEqual(
+      [...snippet('2019-150100-58-01-218644').matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]),
+      ['2019-150100-58-01-218644'],
+    );
+    assert.deepEqual(
+      [...snippet('呼审批发[2024]17号').matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]),
+      ['呼审批发〔2024〕17号'],
+    );
+    assert.deepEqual(
+      [...snippet('911501056q637an50f 恒佳').matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]),
+      ['911501056Q637AN50F', '恒佳'],
+    );
+    // Words and numbers typed apart are still marked where they stand.
+    assert.match(snippet('恒佳 17'), /<mark>恒佳<\/mark>/);
+  });
+
   it('folds common archive text through its table exactly as one character at a time', () => {
     let all = '';
     let slowOnes = 0;

@@ -61,6 +61,23 @@ export function findIdentifiers(text: string, options: { yearAndNumber?: boolean
 }
 
 /**
+ * The identifiers written in a text (a query) as written: codes and credit codes whole, a 文号 from
+ * its bracketed year on (the words before the bracket cannot be told from its agency). A snippet
+ * marks these whole, never their digit groups one by one (01 of a project code is in every code).
+ */
+export function identifiersWritten(text: string): string[] {
+  const normalised = text.normalize('NFKC');
+  const found: string[] = [];
+  for (const match of normalised.matchAll(DOC_NUMBER)) {
+    const at = [...match[0]].findIndex((c) => /[〔［[(（【〖]/u.test(c));
+    found.push([...match[0]].slice(at).join(''));
+  }
+  for (const pattern of [CREDIT_CODE, CODE_LIKE])
+    for (const match of normalised.matchAll(pattern)) found.push(match[0]);
+  return [...new Set(found)];
+}
+
+/**
  * The keys a typed identifier may be indexed under: its own, and that of the 文号 as written by the
  * rules for official documents (GB/T 9704: no 第, no leading zeros) when it was typed without the
  * closing 号, with 年 after the year, with 第 before the number or with leading zeros

@@ -4,7 +4,12 @@
  * itself is search.analysis.ts (folding, segmentation), search.identifiers.ts and search.pinyin.ts.
  */
 import { analyze, fold, foldOneToOne, foldWithOffsets, isHan, runs } from './search.analysis.ts';
-import { identifierKey, identifierSpellings, queryIdentifierKeys } from './search.identifiers.ts';
+import {
+  identifierKey,
+  identifierSpellings,
+  identifiersWritten,
+  queryIdentifierKeys,
+} from './search.identifiers.ts';
 import {
   joinTypedPinyin,
   pinyinSpans,
@@ -36,6 +41,8 @@ export interface ParsedQuery {
   pinyinFrom?: Readonly<Record<string, readonly string[]>>;
   /** folded words to highlight in snippets */
   highlight: string[];
+  /** identifiers typed (folded), marked whole in snippets; their letter and digit groups are no highlight words */
+  highlightIdentifiers?: string[];
   /** Latin words asked as pinyin, whose ideographs a hit's snippet highlights (hitHighlight) */
   spelled?: TypedPinyin[];
   /** years typed as such (2023, 2023年, 2023年度): that year's records rank first among equal matches */
@@ -164,6 +171,10 @@ export function parseQuery(raw: string): ParsedQuery {
         .filter((t) => t.length > 0),
     ),
   ];
+  // An identifier typed is marked whole: its groups one by one (01 of 2019-150100-58-01-218644,
+  // 17 of 〔2024〕17号) would be marked in every code and date of a snippet.
+  const written = identifiersWritten(text.replace(/["“”「」『』]/g, ' ')).map(fold);
+  const groups = new Set(written.flatMap((w) => runs(w).map((r) => r.text)));
   // Identifiers are looked for in the text without its dates and, when what is left of it holds no
   // other digit, without its years: 施工许可 2023 holds no identifier (施工许可2023 was asked of the
   // index as a whole key and as the beginning of one), where 赛审批发〔2016〕3号 keeps its year, and
@@ -184,7 +195,8 @@ export function parseQuery(raw: string): ParsedQuery {
     wholeIdentifier: identifierKey(idSource),
     pinyin: Object.keys(pinyinFrom),
     pinyinFrom,
-    highlight,
+    highlight: highlight.filter((word) => !groups.has(word)),
+    ...(written.length > 0 ? { highlightIdentifiers: written } : {}),
     spelled: typedPinyin(pinyinText),
     ...(mentioned.years.length > 0 ? { years: mentioned.years } : {}),
     ...(mentioned.dates.length > 0 ? { dates: mentioned.dates } : {}),
@@ -352,7 +364,12 @@ export function hitHighlight(query: ParsedQuery, title: string): string[] {
  * A window of the text around the best match of the highlight words, HTML-escaped, with matches
  * wrapped in <mark>…</mark>. Falls back to the start of the text.
  */
-export function makeSnippet(text: string, highlight: string[], width = 80): string {
+export function makeSnippet(
+  text: string,
+  highlight: string[],
+  identifiers: readonly string[] = [],
+  width = 80,
+): string {
   if (text === '') return '';
   const oneToOne = foldOneToOne(text);
   const { folded, offsets } = oneToOne === null ? foldWithOffsets(text) : { folded: oneToOne, offsets: null };
@@ -371,6 +388,19 @@ export function makeSnippet(text: string, highlight: string[], width = 80): stri
     while (at !== -1 && count++ < 200) {
       spans.push([at, at + needle.length]);
       at = folded.indexOf(needle, at + needle.length);
+    }
+  }
+  // An identifier as typed, its groups joined by whatever brackets, dashes or spaces the text has
+  // between them ([2024]17号 marks 〔2024〕17号, 2019-150100 marks 2019—150100).
+  for (const identifier of identifiers) {
+    const parts = runs(identifier).map((r) => r.text);
+    if (parts.length === 0) continue;
+    const bracket = /^[[(〔［（【〖]/u.test(identifier) ? '[[(〔［（【〖]?' : '';
+    const pattern = new RegExp(bracket + parts.join('[^\\p{L}\\p{N}]{0,3}'), 'gu');
+    let count = 0;
+    for (const match of folded.matchAll(pattern)) {
+      spans.push([match.index, match.index + match[0].length]);
+      if (++count >= 200) break;
     }
   }
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);

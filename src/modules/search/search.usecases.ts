@@ -322,7 +322,11 @@ export async function searchRecords(
         title: record.title,
         score: Math.round(hit.score * 1000) / 1000,
         exact: hit.exact,
-        snippet: makeSnippet(hit.body || record.title, hitHighlight(query, record.title)),
+        snippet: makeSnippet(
+          hit.body || record.title,
+          hitHighlight(query, record.title),
+          query.highlightIdentifiers,
+        ),
       },
     ];
   });

@@ -398,6 +398,7 @@ describe('REST API', () => {
       assert.equal(res.statusCode, 200, res.body);
       return res.json<{
         total: number;
+        byStatus: { draft: number; filed: number };
         items: { id: string; organisation: string; fonds: string; category: string }[];
       }>();
     };
@@ -407,6 +408,11 @@ describe('REST API', () => {
       [id],
     );
     assert.equal(xc.total, 1);
+    assert.deepEqual(xc.byStatus, { draft: 1, filed: 0 });
+    const all = await list('');
+    assert.equal(all.byStatus.draft + all.byStatus.filed, all.total);
+    assert.ok(all.byStatus.filed > 0 && all.byStatus.draft > 0, JSON.stringify(all.byStatus));
+    assert.deepEqual((await list('status=filed')).byStatus, { draft: 0, filed: all.byStatus.filed });
     assert.equal((await list('organisation=HM')).total, 0);
     const { fonds, category } = xc.items[0]!;
     const same = await list(`organisation=XC&fonds=${fonds}&category=${category}`);

@@ -102,13 +102,16 @@ export interface RecordFilter {
   level?: string | undefined;
 }
 
-/** Newest first, keyset-paged; the total counts only what the actor may see. */
+/**
+ * Newest first, keyset-paged; the total, and how many of them are drafts and filed, count only
+ * what the actor may see (one pass over records_visible).
+ */
 export async function listVisibleRecords(
   db: Queryable,
   actor: Actor,
   filter: RecordFilter,
   page: { limit: number; after?: { createdAt: string; id: string } | undefined },
-): Promise<{ rows: RecordRow[]; total: number }> {
+): Promise<{ rows: RecordRow[]; total: number; byStatus: { draft: number; filed: number } }> {
   const params: unknown[] = [];
   const conditions = [recordVisibility(actor, 'r', params)];
   const add = (sql: (p: string) => string, value: unknown) => {
@@ -136,9 +139,14 @@ export async function listVisibleRecords(
       `${SELECT_RECORD} WHERE ${conditions.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records r WHERE ${filterWhere}`, countParams),
+    db.query<{ status: 'draft' | 'filed'; n: number }>(
+      `SELECT r.status, count(*)::int AS n FROM records r WHERE ${filterWhere} GROUP BY r.status`,
+      countParams,
+    ),
   ]);
-  return { rows: list.rows, total: count.rows[0]?.n ?? 0 };
+  const byStatus = { draft: 0, filed: 0 };
+  for (const { status, n } of count.rows) byStatus[status] = n;
+  return { rows: list.rows, total: byStatus.draft + byStatus.filed, byStatus };
 }
 
 /** The visible record holding these bytes as its original, for "already stored" answers. */

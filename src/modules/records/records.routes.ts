@@ -50,6 +50,9 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
           response: {
             200: z.object({
               total: z.number(),
+              byStatus: z
+                .object({ draft: z.number(), filed: z.number() })
+                .describe('其中待归档与已归档的件数（同样的筛选条件，只含可见档案）'),
               items: z.array(recordViewSchema),
               nextCursor: z.string().nullable(),
             }),

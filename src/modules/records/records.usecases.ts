@@ -194,14 +194,20 @@ export async function listRecords(
   actor: Actor,
   filter: RecordFilter,
   page: { limit: number; cursor?: string | undefined },
-): Promise<{ total: number; items: RecordView[]; nextCursor: string | null }> {
+): Promise<{
+  total: number;
+  byStatus: { draft: number; filed: number };
+  items: RecordView[];
+  nextCursor: string | null;
+}> {
   authorize(actor, 'record.read');
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-  const { rows, total } = await listVisibleRecords(db, actor, filter, { limit: page.limit, after });
+  const { rows, total, byStatus } = await listVisibleRecords(db, actor, filter, { limit: page.limit, after });
   await recordEvent(db, actor, 'record.list', { filter, count: rows.length, total });
   const last = rows.at(-1);
   return {
     total,
+    byStatus,
     items: rows.map((r) => toRecordView(r)),
     nextCursor: rows.length === page.limit && last ? encodeCursor(last) : null,
   };

@@ -1989,6 +1989,11 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description 其中待归档与已归档的件数（同样的筛选条件，只含可见档案） */
+              byStatus: {
+                draft: number;
+                filed: number;
+              };
               items: {
                 /** @description 档号 */
                 archiveNo: string | null;

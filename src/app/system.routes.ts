@@ -2,7 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authorize, recordVisibility } from '../modules/access/access.policy.ts';
+import { authorize } from '../modules/access/access.policy.ts';
+import { countVisibleRecords } from '../modules/records/records.repository.ts';
 import { jobCounts } from '../modules/jobs/jobs.queue.ts';
 import { join } from 'node:path';
 import { dirSize } from '../modules/search/search.files.ts';
@@ -80,12 +81,7 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
           'SELECT count(*)::int AS n, coalesce(sum(size), 0)::text AS bytes, coalesce(sum(stored_size), 0)::text AS stored FROM blobs',
         );
         // Counts only what the caller may see: a count is information too.
-        const params: unknown[] = [];
-        const records = await db.query<{ status: string; n: number }>(
-          `SELECT r.status, count(*)::int AS n FROM records r WHERE ${recordVisibility(request.actor, 'r', params)} GROUP BY r.status`,
-          params,
-        );
-        const byStatus = Object.fromEntries(records.rows.map((r) => [r.status, r.n]));
+        const records = await countVisibleRecords(db, request.actor);
         return {
           database: db.kind,
           volumes: [...services.blobs.replicas],
@@ -94,7 +90,7 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
             bytes: Number(blobs.rows[0]!.bytes),
             storedBytes: Number(blobs.rows[0]!.stored),
           },
-          records: { draft: byStatus.draft ?? 0, filed: byStatus.filed ?? 0 },
+          records,
           jobs: await jobCounts(db),
           search: await searchHealth(services),
         };

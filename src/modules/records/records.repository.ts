@@ -139,14 +139,35 @@ export async function listVisibleRecords(
       `${SELECT_RECORD} WHERE ${conditions.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     ),
-    db.query<{ status: 'draft' | 'filed'; n: number }>(
-      `SELECT r.status, count(*)::int AS n FROM records r WHERE ${filterWhere} GROUP BY r.status`,
-      countParams,
-    ),
+    countByStatus(db, filterWhere, countParams),
   ]);
-  const byStatus = { draft: 0, filed: 0 };
-  for (const { status, n } of count.rows) byStatus[status] = n;
-  return { rows: list.rows, total: byStatus.draft + byStatus.filed, byStatus };
+  return { rows: list.rows, total: count.draft + count.filed, byStatus: count };
+}
+
+/**
+ * How many records a condition on `r` admits, drafts and filed: a count per status, each a range
+ * of records_visible (one GROUP BY over it took 87 ms at 1M records against 60).
+ */
+async function countByStatus(
+  db: Queryable,
+  where: string,
+  params: unknown[],
+): Promise<{ draft: number; filed: number }> {
+  const { rows } = await db.query<{ draft: number; filed: number }>(
+    `SELECT (SELECT count(*)::int FROM records r WHERE r.status = 'draft' AND ${where}) AS draft,
+            (SELECT count(*)::int FROM records r WHERE r.status = 'filed' AND ${where}) AS filed`,
+    params,
+  );
+  return { draft: rows[0]?.draft ?? 0, filed: rows[0]?.filed ?? 0 };
+}
+
+/** How many records the actor may see, drafts and filed. */
+export async function countVisibleRecords(
+  db: Queryable,
+  actor: Actor,
+): Promise<{ draft: number; filed: number }> {
+  const params: unknown[] = [];
+  return countByStatus(db, recordVisibility(actor, 'r', params), params);
 }
 
 /** The visible record holding these bytes as its original, for "already stored" answers. */

@@ -357,6 +357,10 @@ describe('search analysis', () => {
       [...snippet('911501056q637an50f 恒佳').matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]),
       ['911501056Q637AN50F', '恒佳'],
     );
+    assert.deepEqual(
+      [...snippet('〔2024〕17').matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]),
+      ['〔2024〕17'],
+    );
     // Words and numbers typed apart are still marked where they stand.
     assert.match(snippet('恒佳 17'), /<mark>恒佳<\/mark>/);
   });

@@ -27,6 +27,8 @@ export function identifierKey(raw: string): string | null {
 // 文号: 机关代字〔年份〕序号号, with any bracket style and optional spaces.
 const DOC_NUMBER =
   /[\p{Script=Han}A-Za-z]{1,16}\s*[〔［[(（【〖]\s*(?:19|20)\d{2}\s*[〕］\])）】〗]\s*第?\s*\d{1,6}\s*号/gu;
+// The year and number of a 文号 as typed, with or without its agency or closing 号.
+const BRACKETED_NUMBER = /[〔［[(（【〖]\s*(?:19|20)\d{2}\s*[〕］\])）】〗]\s*第?\s*\d{1,6}(?:\s*号)?/gu;
 // 统一社会信用代码 (GB 32100-2015): 18 characters from the code alphabet.
 const CREDIT_CODE = /(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])/giu;
 // 档号 and project codes: letter/digit groups joined by - · . / (at least two joints and a digit).
@@ -62,17 +64,14 @@ export function findIdentifiers(text: string, options: { yearAndNumber?: boolean
 
 /**
  * The identifiers written in a text (a query) as written: codes and credit codes whole, a 文号 from
- * its bracketed year on (the words before the bracket cannot be told from its agency). A snippet
+ * its bracketed year on (the words before the bracket cannot be told from its agency; its closing
+ * 号 may be left out). A snippet
  * marks these whole, never their digit groups one by one (01 of a project code is in every code).
  */
 export function identifiersWritten(text: string): string[] {
   const normalised = text.normalize('NFKC');
   const found: string[] = [];
-  for (const match of normalised.matchAll(DOC_NUMBER)) {
-    const at = [...match[0]].findIndex((c) => /[〔［[(（【〖]/u.test(c));
-    found.push([...match[0]].slice(at).join(''));
-  }
-  for (const pattern of [CREDIT_CODE, CODE_LIKE])
+  for (const pattern of [BRACKETED_NUMBER, CREDIT_CODE, CODE_LIKE])
     for (const match of normalised.matchAll(pattern)) found.push(match[0]);
   return [...new Set(found)];
 }

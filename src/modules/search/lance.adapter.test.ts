@@ -115,11 +115,19 @@ describe('LanceDB search index: kept in memory', () => {
     for (const target of [index, cold]) {
       // Before any write there is nothing to load.
       if (target === index) await index.keepWarm();
-      await target.upsert([doc({ id: 'w1', title: '施工许可 第1批' }), doc({ id: 'w2', title: '营业执照' })]);
+      await target.upsert([
+        doc({ id: 'w1', title: '施工许可 第1批' }),
+        doc({ id: 'w2', title: '营业执照', docNumber: '呼审批发〔2024〕17号' }),
+      ]);
       await target.optimize();
     }
     await index.keepWarm();
     assert.deepEqual(await ask(index), ['w1']);
+    // The identifiers' index was opened by a search for a key none holds; a real one finds its record.
+    assert.deepEqual(
+      (await index.search(cityQuery('呼审批发[2024]17号'))).hits.map((h) => [h.id, h.exact]),
+      [['w2', true]],
+    );
     // A fold makes new index files, loaded again in the background; searches meanwhile and after
     // answer as an index never loaded does.
     await index.upsert([doc({ id: 'w3', title: '施工许可 第3批' })]);

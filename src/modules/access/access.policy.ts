@@ -179,7 +179,8 @@ export function recordVisibility(actor: Actor, alias: string, params: unknown[])
   const rankParam = `$${params.length}`;
   // The organisations and levels the actor may read are worked out once per statement (two
   // InitPlans), each record then compared with them: a subquery per record instead cost 3.4 s to
-  // count a million records (0.45 s so), and 15 ms for a page of the newest (5).
+  // count a million records (0.45 s so, 0.06 s from the index records_visible), and 15 ms for a
+  // page of the newest (5).
   return `(${alias}.organisation_id = ANY (ARRAY(SELECT vis_o.id FROM organisations vis_o WHERE EXISTS (SELECT 1 FROM unnest(${pathParam}::text[]) vis_p WHERE starts_with(vis_o.path, vis_p))))
     AND ${alias}.secrecy_level = ANY (ARRAY(SELECT vis_l.code FROM secrecy_levels vis_l WHERE vis_l.rank <= ${rankParam}::int)))`;
 }

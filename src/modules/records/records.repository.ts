@@ -104,7 +104,7 @@ export interface RecordFilter {
 
 /**
  * Newest first, keyset-paged; the total, and how many of them are drafts and filed, count only
- * what the actor may see (one pass over records_visible).
+ * what the actor may see (countByStatus).
  */
 export async function listVisibleRecords(
   db: Queryable,

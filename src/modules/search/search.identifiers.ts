@@ -65,8 +65,8 @@ export function findIdentifiers(text: string, options: { yearAndNumber?: boolean
 /**
  * The identifiers written in a text (a query) as written: codes and credit codes whole, a 文号 from
  * its bracketed year on (the words before the bracket cannot be told from its agency; its closing
- * 号 may be left out). A snippet
- * marks these whole, never their digit groups one by one (01 of a project code is in every code).
+ * 号 may be left out). A snippet marks these whole, never their digit groups one by one (01 of a
+ * project code is in every code).
  */
 export function identifiersWritten(text: string): string[] {
   const normalised = text.normalize('NFKC');

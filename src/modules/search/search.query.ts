@@ -396,7 +396,7 @@ export function makeSnippet(
     const parts = runs(identifier).map((r) => r.text);
     if (parts.length === 0) continue;
     const bracket = /^[[(〔［（【〖]/u.test(identifier) ? '[[(〔［（【〖]?' : '';
-    // Not [^\\p{L}\\p{N}]: a regular expression with Unicode classes takes ~1.4 ms to compile.
+    // Not [^\p{L}\p{N}]: a regular expression with Unicode classes takes ~1.4 ms to compile.
     const pattern = new RegExp(bracket + parts.join('[^0-9a-z\\u3400-\\u9fff]{0,3}'), 'g');
     let count = 0;
     for (const match of folded.matchAll(pattern)) {

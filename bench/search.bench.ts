@@ -339,9 +339,6 @@ const kinds: Record<string, { auth: string; make: () => Record<string, string> }
     make: () => ({ q: pinyin(pick(visible).project.slice(0, 6), { toneType: 'none', separator: '' }) }),
   },
 };
-// Warm-up: the indexes loaded into memory as `dangan serve` does (unless --cold), every kind of
-// query a few times, then the row directory the first search started loading in the background
-// (~10 s of CPU at 1M rows) waited for, so that neither runs under measurement.
 // A server that has taken in N records keeps the jobs it ran for them (text, classification,
 // indexing): at least as many done jobs as records, a queue its workers poll twice a second each
 // while people search (they claimed by reading the whole table before migration 0015).
@@ -358,6 +355,9 @@ ctx.services.startJobWorkers();
 const upkeep = startUpkeep(db, { log: createLogger('silent'), firstFullAfterMs: 24 * 3_600_000 });
 const upkeepMs = await upkeep.full();
 await upkeep.stop();
+// Warm-up: the indexes loaded into memory as `dangan serve` does (unless --cold), every kind of
+// query a few times, then the row directory (keepWarm loads it; --cold: the first search starts
+// loading it, ~10 s of CPU at 1M rows) waited for, so that neither runs under measurement.
 let warmMs: number | null = null;
 if (!values.cold && index.keepWarm) {
   const started = performance.now();
@@ -417,8 +417,9 @@ for (const [name, kind] of Object.entries(kinds)) {
   process.stderr.write(`  related: p50 ${pct(times, 50).toFixed(1)} ms\n`);
 }
 
-// Pages that count what the user may see, at every look: the record list (the newest 20 and the
-// total; the home page asks it three times) and the status page (records by status, jobs, index).
+// Pages that count what the user may see, at every look: the record list (the newest 20, the total
+// and how many are drafts and filed, as the home page asks) and the status page (records by status,
+// jobs, the index).
 for (const [name, path, auth] of [
   ['record list with its total, city archivist', '/api/v1/records?limit=20', cityArchivist],
   ['record list with its total, district officer', '/api/v1/records?limit=20', districtOfficer],

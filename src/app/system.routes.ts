@@ -78,7 +78,8 @@ export function systemRoutes(services: Services): FastifyPluginAsync {
         authorize(request.actor, 'system.read');
         const { db } = services;
         const blobs = await db.query<{ n: number; bytes: string; stored: string }>(
-          'SELECT count(*)::int AS n, coalesce(sum(size), 0)::text AS bytes, coalesce(sum(stored_size), 0)::text AS stored FROM blobs',
+          // Kept as blobs come and go (migration 0017): summing the blobs took 0.5 s at 3M.
+          'SELECT coalesce(sum(blobs), 0)::int AS n, coalesce(sum(bytes), 0)::text AS bytes, coalesce(sum(stored_bytes), 0)::text AS stored FROM blob_totals',
         );
         // Counts only what the caller may see: a count is information too.
         const records = await countVisibleRecords(db, request.actor);

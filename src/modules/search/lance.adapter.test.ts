@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { openLanceSearchIndex } from './lance.adapter.ts';
+import { PageStore } from './page-store.ts';
 import { parseQuery } from './search.query.ts';
 import { searchIndexContract } from './search-index.contract.ts';
 import { cityQuery, doc, tempIndexDir } from './search-index.fixtures.ts';
@@ -344,5 +345,66 @@ describe('LanceDB search index: a rebuild beside the live table', () => {
     assert.deepEqual(await connection.tableNames(), ['records']);
     assert.deepEqual(await ask(index, '施工许可'), ['kept']);
     await index.close();
+  });
+});
+
+describe('LanceDB search index: the page store', () => {
+  const bodies = async (index: SearchIndex, text: string) =>
+    Object.fromEntries((await index.search(cityQuery(text))).hits.map((h) => [h.id, h.body]));
+
+  it('answers a page from the store, keeps it with writes, removals and clear', async () => {
+    const dir = await tempIndexDir();
+    const index = await openLanceSearchIndex(dir);
+    const kept = doc({ title: '建设工程规划许可证', body: '规划许可 正文甲' });
+    const gone = doc({ title: '建设工程规划许可证 乙', body: '规划许可 正文乙' });
+    await index.upsert([kept, gone]);
+    await index.optimize();
+    const store = PageStore.open(dir);
+    try {
+      assert.equal(store.complete, true, 'a new folder is complete from the start');
+      assert.equal(store.get(kept.id)?.body, kept.body);
+      // What the store holds is what a page shows (the row in the table says otherwise).
+      await store.put([{ id: kept.id, title: kept.title, body: '规划许可 仓中正文' }]);
+      assert.equal((await bodies(index, '规划许可'))[kept.id], '规划许可 仓中正文');
+      // A change of text (a reviewed OCR text, a text destroyed on disposal) replaces it.
+      await index.upsert([{ ...kept, body: '' }]);
+      assert.equal(store.get(kept.id)?.body, '');
+      await index.remove([gone.id]);
+      assert.equal(store.get(gone.id), undefined, 'a removed record leaves the store');
+      await index.clear();
+      assert.equal(store.get(kept.id), undefined, 'clear empties it');
+      assert.equal(store.complete, true);
+    } finally {
+      await store.close();
+      await index.close();
+    }
+  });
+
+  it('an index made before the store answers from the table, and keepWarm fills the store', async () => {
+    const dir = await tempIndexDir();
+    let index = await openLanceSearchIndex(dir);
+    const records = [1, 2, 3].map((n) => doc({ title: `排污许可证 第${n}号`, body: `排污许可 正文${n}` }));
+    await index.upsert(records);
+    await index.optimize();
+    await index.close();
+    // As a folder of an earlier version left it: no store.
+    await rm(join(dir, 'pages.mdb'), { force: true });
+    await rm(join(dir, 'pages.mdb-lock'), { force: true });
+
+    index = await openLanceSearchIndex(dir);
+    const store = PageStore.open(dir);
+    try {
+      assert.equal(store.complete, false);
+      assert.equal(store.get(records[0]!.id), undefined);
+      const expected = Object.fromEntries(records.map((r) => [r.id, r.body]));
+      assert.deepEqual(await bodies(index, '排污许可'), expected, 'read from the table meanwhile');
+      await index.keepWarm();
+      assert.equal(store.complete, true);
+      for (const r of records) assert.equal(store.get(r.id)?.body, r.body);
+      assert.deepEqual(await bodies(index, '排污许可'), expected);
+    } finally {
+      await store.close();
+      await index.close();
+    }
   });
 });

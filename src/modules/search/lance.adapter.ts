@@ -10,9 +10,10 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
-import { dirSize } from './search.files.ts';
+import { dirSize, fileSize } from './search.files.ts';
 import { FreshSegment } from './fresh-segment.ts';
 import { LongQueries } from './long-query.ts';
+import { PageStore } from './page-store.ts';
 import { DirectoryKeeper } from './row-directory.ts';
 import { FTS_OPTIONS, lit } from './lance.query.ts';
 import { freshRow, schema, schemaRow, toRow, type FreshRow, type Row } from './lance.rows.ts';
@@ -85,9 +86,13 @@ export async function openLanceSearchIndex(
     table?: string;
     /** How long a table replaced by a rebuild is kept for other processes' searches (ms) */
     replacedGraceMs?: number;
+    /** the page store to write to (a rebuild's own index shares the live index's) */
+    pages?: PageStore;
   } = {},
 ): Promise<LanceSearchIndex> {
   const connection = await lancedb.connect(dir);
+  // The page's text by record id (page-store.ts): written with every row, read before the table.
+  const pages = options.pages ?? PageStore.open(dir);
   /** The table searches are to use now (lance.tables.ts). */
   const liveName = async (): Promise<string> => options.table ?? readLiveTable(dir);
   // The table this process uses, and its state file.
@@ -260,6 +265,8 @@ export async function openLanceSearchIndex(
           .select(['_score'])
           .toArrow();
         if (!closing && table === t) await directory.ready(t);
+        // An index made before the page store: its rows go into it, once (~45 s at 1M rows).
+        if (!closing && table === t) await pages.fillFrom(t, () => closing || table !== t);
       })
       .catch(() => undefined);
   }
@@ -356,7 +363,7 @@ export async function openLanceSearchIndex(
   }
 
   // Long queries (a whole title with a wrong character) are asked chunk by chunk (long-query.ts).
-  const view = (): SearchView => ({ table, indexed, fresh, directory, long });
+  const view = (): SearchView => ({ table, indexed, fresh, directory, long, pages });
   const long: LongQueries = new LongQueries(
     (t, q, where, allowed, field, limit) => rankedRows(view(), t, q, where, allowed, field, limit),
     () => fresh,
@@ -364,8 +371,14 @@ export async function openLanceSearchIndex(
 
   // At start-up the rows written since the indexes were last complete go back into the segment.
   await catchUp(true);
+  // A new index folder: its rows will all go through the store. (Not a rebuild's own table: the
+  // live one's rows may not be in the store yet.)
+  if (!options.table && !pages.complete && (!table || (await table.countRows()) === 0))
+    await pages.markComplete();
 
   async function write(rows: Row[], mode: 'upsert' | 'append'): Promise<void> {
+    // Before the table: a row the table has is then in the store, unless it was made before it.
+    await pages.put(rows.map((r) => ({ id: r.id, title: r.title, body: r.body })));
     await ownWrite(true, async (t) => {
       if (mode === 'append' || (await t.countRows()) === 0)
         await t.add(rows as unknown as Record<string, unknown>[]);
@@ -432,6 +445,7 @@ export async function openLanceSearchIndex(
           await t.delete(inList(ids));
         });
         fresh.remove(ids);
+        await pages.remove(ids);
       }),
     async search(q, alongside) {
       await checkForeignWrites();
@@ -458,13 +472,14 @@ export async function openLanceSearchIndex(
         long.reset();
         reloadDirectory();
         await dropTable(tableName);
+        await pages.clear();
       }),
     dropAbandoned,
     async rebuild(batches, switched) {
       // Tables of a rebuild that did not finish (a `dangan reindex` killed) go first.
       await dropAbandoned();
       const name = rebuiltTableName();
-      const builder = await openLanceSearchIndex(dir, { table: name, directory: false });
+      const builder = await openLanceSearchIndex(dir, { table: name, directory: false, pages });
       try {
         for await (const documents of batches) await builder.append(documents);
         await builder.optimize();
@@ -480,6 +495,8 @@ export async function openLanceSearchIndex(
         await catchUpIfChanged();
         return before;
       });
+      // Every row of the new table went through the store.
+      if (replaced !== name) await pages.markComplete();
       await switched?.();
       // Other processes follow at their next check (a search in flight on the old table is asked
       // again of the new one: search()); the old table goes a moment later.
@@ -492,7 +509,7 @@ export async function openLanceSearchIndex(
         if (table) await fold(table);
       }),
     async sizeBytes() {
-      return dirSize(join(dir, `${tableName}.lance`));
+      return (await dirSize(join(dir, `${tableName}.lance`))) + (await fileSize(join(dir, 'pages.mdb')));
     },
     keepWarm() {
       if (!warm) {
@@ -509,6 +526,7 @@ export async function openLanceSearchIndex(
       await long.close();
       table?.close();
       connection.close();
+      if (!options.pages) await pages.close();
     },
   };
   return index;

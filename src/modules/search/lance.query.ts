@@ -264,23 +264,24 @@ export function nearIdentifierQuery(keys: readonly string[], distance: number): 
 }
 
 /**
- * The stored fields of a page of hits: rows of the fresh segment from memory (`held`), the others
- * read by row address. A write of another process may have compacted the table since the ranking
- * (addresses then point elsewhere): those are read by id, still under the access predicate.
+ * The stored fields of a page of hits: from `held` (the fresh segment's rows in memory, the page
+ * store), the others read by row address. A write of another process may have compacted the table
+ * since the ranking (addresses then point elsewhere): those are read by id, still under the access
+ * predicate.
  */
 export async function readHits(
   t: lancedb.Table,
   page: readonly WindowRow[],
   where: string,
-  held: (id: string) => Row | undefined,
+  held: (id: string) => HitRow | undefined,
 ): Promise<Map<string, HitRow>> {
   const found = new Map<string, HitRow>();
   if (page.length === 0) return found;
   for (const r of page) {
-    const row = r._rowid === undefined ? held(r.id) : undefined;
+    const row = held(r.id);
     if (row) found.set(r.id, row);
   }
-  const addressed = page.filter((r) => r._rowid !== undefined);
+  const addressed = page.filter((r) => r._rowid !== undefined && !found.has(r.id));
   if (addressed.length > 0) {
     const taken = (await t
       .takeRowIds(addressed.map((r) => r._rowid!))

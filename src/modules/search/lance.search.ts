@@ -7,6 +7,7 @@
 import type * as lancedb from '@lancedb/lancedb';
 import type { FreshSegment } from './fresh-segment.ts';
 import type { LongQueries } from './long-query.ts';
+import type { PageStore } from './page-store.ts';
 import type { DirectoryKeeper } from './row-directory.ts';
 import { identifierSpellings, nearMatchable, partialLookups } from './search.identifiers.ts';
 import { rarePinyin } from './search.query.ts';
@@ -46,6 +47,8 @@ export interface SearchView {
   fresh: FreshSegment<FreshRow>;
   directory: DirectoryKeeper;
   long: LongQueries;
+  /** the text of a page of hits by record id (page-store.ts) */
+  pages: PageStore;
 }
 
 /** Lance's best indexed rows: by address through the directory, reading columns only for the rest. */
@@ -244,7 +247,7 @@ export async function searchView(
     counted: [...counted.keys()],
   };
   const [details, side] = await settled(
-    readHits(t, page, where, (id) => fresh.get(id)),
+    readHits(t, page, where, (id) => fresh.get(id) ?? view.pages.get(id)),
     alongside?.(rankedPage),
   );
   // Records the database shows gone or out of reach since they were indexed are not counted.

@@ -22,6 +22,14 @@ export async function dirSize(dir: string): Promise<number> {
   return total;
 }
 
+/** Bytes of a file (0 when it does not exist). */
+export async function fileSize(path: string): Promise<number> {
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Dictionaries archivists edit: <data>/search/synonyms.txt and <data>/search/approval-chains.json.
 // The search module re-reads both (synonyms when the file's stamp changes, chains on every related

@@ -4,7 +4,9 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { openLanceSearchIndex } from './lance.adapter.ts';
-import { PageStore } from './page-store.ts';
+import { PageStore, storedRow } from './page-store.ts';
+import { toRow } from './lance.rows.ts';
+import { identifierKey } from './search.identifiers.ts';
 import { parseQuery } from './search.query.ts';
 import { searchIndexContract } from './search-index.contract.ts';
 import { cityQuery, doc, tempIndexDir } from './search-index.fixtures.ts';
@@ -364,7 +366,7 @@ describe('LanceDB search index: the page store', () => {
       assert.equal(store.complete, true, 'a new folder is complete from the start');
       assert.equal(store.get(kept.id)?.body, kept.body);
       // What the store holds is what a page shows (the row in the table says otherwise).
-      await store.put([{ id: kept.id, title: kept.title, body: '规划许可 仓中正文' }]);
+      await store.put([{ ...storedRow(toRow(kept, Date.now())), body: '规划许可 仓中正文' }]);
       assert.equal((await bodies(index, '规划许可'))[kept.id], '规划许可 仓中正文');
       // A change of text (a reviewed OCR text, a text destroyed on disposal) replaces it.
       await index.upsert([{ ...kept, body: '' }]);
@@ -383,7 +385,13 @@ describe('LanceDB search index: the page store', () => {
   it('an index made before the store answers from the table, and keepWarm fills the store', async () => {
     const dir = await tempIndexDir();
     let index = await openLanceSearchIndex(dir);
-    const records = [1, 2, 3].map((n) => doc({ title: `排污许可证 第${n}号`, body: `排污许可 正文${n}` }));
+    const records = [1, 2, 3].map((n) =>
+      doc({
+        title: `排污许可证 第${n}号`,
+        body: `排污许可 正文${n}`,
+        docNumber: `呼审批发〔2024〕${15 + n}号`,
+      }),
+    );
     await index.upsert(records);
     await index.optimize();
     await index.close();
@@ -402,6 +410,64 @@ describe('LanceDB search index: the page store', () => {
       assert.equal(store.complete, true);
       for (const r of records) assert.equal(store.get(r.id)?.body, r.body);
       assert.deepEqual(await bodies(index, '排污许可'), expected);
+      assert.deepEqual(
+        store.lookup([identifierKey('呼审批发〔2024〕17号')!], 10)?.map((f) => f.head.id),
+        [records[1]!.id],
+        'identifiers filled too',
+      );
+    } finally {
+      await store.close();
+      await index.close();
+    }
+  });
+
+  it('finds whole identifiers from the store as they change, within the scope; Lance when a key is common', async () => {
+    const dir = await tempIndexDir();
+    const index = await openLanceSearchIndex(dir);
+    const ask = async (text: string, countWindow = 100, maxLevelRank = 9) =>
+      (
+        await index.search({
+          ...cityQuery(text),
+          countWindow,
+          scope: { ...cityQuery('').scope!, maxLevelRank },
+        })
+      ).hits
+        .filter((h) => h.exact)
+        .map((h) => h.id)
+        .sort();
+    const first = doc({ title: '建设工程规划许可证', docNumber: '呼审批发〔2024〕17号' });
+    const secret = doc({
+      title: '机密批复',
+      docNumber: '呼审批发〔2024〕18号',
+      level: 'secret',
+      levelRank: 3,
+    });
+    await index.upsert([first, secret]);
+    await index.optimize();
+    const store = PageStore.open(dir);
+    try {
+      assert.equal(
+        store.lookup([identifierKey('呼审批发〔2024〕17号')!], 10)?.length,
+        1,
+        'the store answers',
+      );
+      assert.deepEqual(await ask('呼审批发〔2024〕17号'), [first.id]);
+      assert.deepEqual(await ask('呼审批发〔2024〕18号', 100, 0), [], 'a record out of reach is not found');
+      assert.deepEqual(await ask('呼审批发〔2024〕18号'), [secret.id]);
+      // Its 文号 corrected: found by the new one only.
+      await index.upsert([{ ...first, docNumber: '呼审批发〔2024〕27号' }]);
+      assert.deepEqual(await ask('呼审批发〔2024〕17号'), []);
+      assert.deepEqual(await ask('呼审批发〔2024〕27号'), [first.id]);
+      // A key more records hold than the counting window: Lance keeps the best, the same records.
+      const many = [1, 2, 3].map((n) =>
+        doc({ title: `项目 ${n}`, identifiers: ['2020-150100-74-01-519953'] }),
+      );
+      await index.upsert(many);
+      assert.equal(store.lookup([identifierKey('2020-150100-74-01-519953')!], 2), undefined);
+      assert.equal((await ask('2020-150100-74-01-519953', 2)).length, 2);
+      assert.deepEqual(await ask('2020-150100-74-01-519953'), many.map((d) => d.id).sort());
+      await index.remove([first.id]);
+      assert.deepEqual(await ask('呼审批发〔2024〕27号'), [], 'removed, it is gone');
     } finally {
       await store.close();
       await index.close();

@@ -115,6 +115,43 @@ export async function rankedRows(
 }
 
 /**
+ * The records holding any of these whole identifier keys, from the page store when it can tell
+ * (page-store.ts lookup; else undefined, and Lance is asked): all of them are read, those outside
+ * the query's scope and filters left out before any is counted (as the fresh segment applies the
+ * predicate), so none is missed and none unseen is counted. Those holding more of the keys come
+ * first, then those indexed under fewer identifiers (as BM25 weighs a shorter field), then the newest.
+ */
+function storedIdentifierRows(
+  view: SearchView,
+  keys: readonly string[],
+  allowed: (row: FreshRow) => boolean,
+  limit: number,
+): WindowRow[] | undefined {
+  const found = view.pages.lookup(keys, limit);
+  if (!found) return undefined;
+  return found
+    .filter((f) => allowed(f.head as unknown as FreshRow))
+    .map(({ head, held }) => ({
+      id: head.id,
+      formed_on: head.formed_on,
+      fonds: head.fonds,
+      category: head.category,
+      organisation_id: head.organisation_id,
+      year: head.year,
+      level: head.level,
+      retention: head.retention,
+      matter_type: head.matter_type,
+      _score: held + 1 / (1 + head.idTokens),
+    }))
+    .sort(
+      (a, b) =>
+        b._score - a._score ||
+        (b.formed_on ?? '').localeCompare(a.formed_on ?? '') ||
+        a.id.localeCompare(b.id),
+    );
+}
+
+/**
  * Both values, once both have settled: a retry of the search must not overlap a read or the
  * caller's work of this try.
  */
@@ -183,7 +220,8 @@ export async function searchView(
   const wholeKeys = whole ? identifierSpellings(whole) : [];
   const wholeRows =
     wholeKeys.length > 0
-      ? await rankedRows(view, t, identifierQuery(wholeKeys)!, where, allowed, 'ids', q.countWindow)
+      ? (storedIdentifierRows(view, wholeKeys, allowed, q.countWindow) ??
+        (await rankedRows(view, t, identifierQuery(wholeKeys)!, where, allowed, 'ids', q.countWindow)))
       : [];
   const identified = wholeRows.length > 0;
   // Else the query's other identifiers as typed and, for when none is held so, the identifiers a

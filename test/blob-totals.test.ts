@@ -3,13 +3,10 @@
  * migration on a database that already had blobs, and after blobs are added, removed or changed.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Database } from '../src/db/database.port.ts';
-import { MIGRATIONS_DIR, migrate } from '../src/db/migrate.ts';
-import { createTestDatabase, type TestDatabase } from '../src/db/testing.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createTestDatabaseBefore, type TestDatabase } from '../src/db/testing.ts';
 
 const hash = (n: number, first: string) => `${first}${n.toString(16).padStart(63, '0')}`;
 
@@ -31,21 +28,14 @@ async function addBlobs(db: Database, from: number, count: number) {
 }
 
 describe('blob totals', () => {
-  let root: string;
   let db: TestDatabase;
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'dangan-blob-totals-'));
     // A database as it was before migration 0017, with blobs in it.
-    const earlier = join(root, 'migrations');
-    await cp(MIGRATIONS_DIR, earlier, { recursive: true });
-    for (const file of await readdir(earlier))
-      if (Number.parseInt(file, 10) >= 17) await rm(join(earlier, file));
-    db = await createTestDatabase({ migrationsDir: earlier });
+    db = await createTestDatabaseBefore(17);
     await addBlobs(db, 1, 500);
   });
   after(async () => {
     await db[Symbol.asyncDispose]();
-    await rm(root, { recursive: true, force: true });
   });
 
   it('starts from the blobs already stored and follows every insert, delete and change', async () => {

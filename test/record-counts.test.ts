@@ -4,13 +4,10 @@
  * are added, removed or changed, and as each reader may see them.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Database } from '../src/db/database.port.ts';
-import { MIGRATIONS_DIR, migrate } from '../src/db/migrate.ts';
-import { createTestDatabase, type TestDatabase } from '../src/db/testing.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createTestDatabaseBefore, type TestDatabase } from '../src/db/testing.ts';
 import { recordVisibility, type Actor } from '../src/modules/access/access.policy.ts';
 import { countVisibleRecords, listVisibleRecords } from '../src/modules/records/records.repository.ts';
 
@@ -67,16 +64,10 @@ const reader = (organisationPath: string, clearanceRank: number): Actor => ({
 });
 
 describe('record counts', () => {
-  let root: string;
   let db: TestDatabase;
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'dangan-record-counts-'));
     // A database as it was before migration 0018, with records in it.
-    const earlier = join(root, 'migrations');
-    await cp(MIGRATIONS_DIR, earlier, { recursive: true });
-    for (const file of await readdir(earlier))
-      if (Number.parseInt(file, 10) >= 18) await rm(join(earlier, file));
-    db = await createTestDatabase({ migrationsDir: earlier });
+    db = await createTestDatabaseBefore(18);
     await db.query(
       `INSERT INTO secrecy_levels (code, name_zh, name_en, rank) VALUES
          ('public', '公开', 'Public', 0), ('internal', '内部', 'Internal', 1), ('secret', '秘密', 'Secret', 2)`,
@@ -96,7 +87,6 @@ describe('record counts', () => {
   });
   after(async () => {
     await db[Symbol.asyncDispose]();
-    await rm(root, { recursive: true, force: true });
   });
 
   it('starts from the records already there and follows every insert, delete and change', async () => {

@@ -12,7 +12,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,18 @@ function asTestDatabase(db: PgliteDatabase, dataDir: string): TestDatabase {
       temporary.delete(dataDir);
     },
   };
+}
+
+/**
+ * A fresh PGlite database as one of an earlier version was: the program's migrations applied up to,
+ * not including, number `before`; `migrate(db)` then applies the rest, as an upgrade does.
+ */
+export async function createTestDatabaseBefore(before: number): Promise<TestDatabase> {
+  const earlier = await temporaryDir('dangan-test-migrations-');
+  await cp(MIGRATIONS_DIR, earlier, { recursive: true });
+  for (const file of await readdir(earlier))
+    if (Number.parseInt(file, 10) >= before) await rm(join(earlier, file));
+  return createTestDatabase({ migrationsDir: earlier });
 }
 
 async function templateFor(migrationsDir: string): Promise<string> {

@@ -473,4 +473,34 @@ describe('LanceDB search index: the page store', () => {
       await index.close();
     }
   });
+
+  it('a fill leaves out a record removed while it read the table', async () => {
+    const dir = await tempIndexDir();
+    const index = await openLanceSearchIndex(dir);
+    const records = [1, 2, 3].map((n) => doc({ title: `食品经营许可证 第${n}号`, body: `正文${n}` }));
+    await index.upsert(records);
+    await index.optimize();
+    await index.close();
+    await rm(join(dir, 'pages.mdb'), { force: true });
+    await rm(join(dir, 'pages.mdb-lock'), { force: true });
+    const table = await (await lancedb.connect(dir)).openTable('records');
+    const store = PageStore.open(dir);
+    try {
+      const removed = records[1]!;
+      let removal: Promise<void> | undefined;
+      // The fill has read its batch (the removed record in it) when it asks whether to go on: the
+      // record is removed then, as an index's remove does, before the batch is put.
+      await store.fillFrom(table, () => {
+        removal ??= store.remove([removed.id]);
+        return false;
+      });
+      await removal;
+      assert.equal(store.complete, true);
+      assert.equal(store.get(removed.id), undefined, 'not put back');
+      for (const r of records) if (r !== removed) assert.equal(store.get(r.id)?.body, r.body);
+    } finally {
+      await store.close();
+      table.close();
+    }
+  });
 });

@@ -47,7 +47,7 @@ export interface SearchView {
   fresh: FreshSegment<FreshRow>;
   directory: DirectoryKeeper;
   long: LongQueries;
-  /** the text of a page of hits by record id (page-store.ts) */
+  /** by record id: a hit's text, its columns, and who holds each whole identifier (page-store.ts) */
   pages: PageStore;
 }
 
@@ -129,20 +129,10 @@ function storedIdentifierRows(
 ): WindowRow[] | undefined {
   const found = view.pages.lookup(keys, limit);
   if (!found) return undefined;
+  // A stored head holds every column the predicate and a window row read (page-store.ts).
   return found
     .filter((f) => allowed(f.head as unknown as FreshRow))
-    .map(({ head, held }) => ({
-      id: head.id,
-      formed_on: head.formed_on,
-      fonds: head.fonds,
-      category: head.category,
-      organisation_id: head.organisation_id,
-      year: head.year,
-      level: head.level,
-      retention: head.retention,
-      matter_type: head.matter_type,
-      _score: held + 1 / (1 + head.idTokens),
-    }))
+    .map(({ head, held }) => windowRow(head as unknown as FreshRow, held + 1 / (1 + head.idTokens)))
     .sort(
       (a, b) =>
         b._score - a._score ||

@@ -150,7 +150,7 @@ export class PageStore {
   async putMissing(rows: readonly StoredRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.pages.transaction(() => {
-      for (const row of rows) if (this.pages.get(row.id) === undefined) this.write(row);
+      for (const row of rows) this.write(row, { ifMissing: true });
     });
   }
 
@@ -205,9 +205,16 @@ export class PageStore {
     await this.env.close();
   }
 
-  /** Inside a write transaction: the row in place of the one stored (none: `keys` only, removed). */
-  private write(row: StoredRow | { id: string; keys: string[] }): void {
+  /**
+   * Inside a write transaction: the row in place of the one stored (none: `keys` only, removed),
+   * or, `ifMissing`, only where none is stored (one read of the stored value either way).
+   */
+  private write(
+    row: StoredRow | { id: string; keys: string[] },
+    options: { ifMissing?: boolean } = {},
+  ): void {
     const before = this.pages.get(row.id);
+    if (options.ifMissing && before) return;
     const old = before ? decodeHead(before).head.keys : [];
     for (const key of old) if (!row.keys.includes(key)) void this.keys.remove(key, row.id);
     for (const key of row.keys) if (!old.includes(key)) void this.keys.put(key, row.id);
